@@ -1,0 +1,66 @@
+package dev.rebalancer.contracts;
+
+import static dev.rebalancer.contracts.Fields.listOrEmpty;
+import static dev.rebalancer.contracts.Fields.required;
+import static dev.rebalancer.contracts.Fields.requiredList;
+import static dev.rebalancer.contracts.Fields.requiredText;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A run as Alpaca shapes it, published on {@link Topics#RUNS} at every change of its state. {@code phase} is set while
+ * the run is {@code IN_PROGRESS}; {@code reason} explains a failed run; {@code dry_run} runs record their plan and send
+ * nothing.
+ */
+public record RunEvent(
+        String eventId,
+        String accountId,
+        Instant occurredAt,
+        String runId,
+        String requestId,
+        String portfolioId,
+        RunType type,
+        BigDecimal amount,
+        InitiatedFrom initiatedFrom,
+        Trigger trigger,
+        RunStatus status,
+        RunPhase phase,
+        String reason,
+        boolean dryRun,
+        List<Weight> weights,
+        List<RunOrder> orders,
+        List<RunOrder> failedOrders,
+        List<SkippedOrder> skippedOrders,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant completedAt,
+        Instant canceledAt) implements AccountEvent {
+
+    public static final String TYPE = "run";
+
+    public RunEvent {
+        requiredText(eventId, "event_id");
+        requiredText(accountId, "account_id");
+        required(occurredAt, "occurred_at");
+        requiredText(runId, "run_id");
+        requiredText(requestId, "request_id");
+        required(type, "type");
+        required(initiatedFrom, "initiated_from");
+        required(status, "status");
+        weights = requiredList(weights, "weights");
+        orders = listOrEmpty(orders, "orders");
+        failedOrders = listOrEmpty(failedOrders, "failed_orders");
+        skippedOrders = listOrEmpty(skippedOrders, "skipped_orders");
+        required(createdAt, "created_at");
+        required(updatedAt, "updated_at");
+    }
+
+    @Override
+    @JsonProperty(value = "event_type", access = JsonProperty.Access.READ_ONLY)
+    public String eventType() {
+        return TYPE;
+    }
+}

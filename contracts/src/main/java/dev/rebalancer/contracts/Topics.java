@@ -1,0 +1,41 @@
+package dev.rebalancer.contracts;
+
+import java.util.List;
+
+/**
+ * Kafka topic names. Every topic is keyed by {@code account_id} (control by {@link TradingControl#KEY}) and all share
+ * one partition count, so one account's events stay in order and the drift monitor's inputs are co-partitioned.
+ */
+public final class Topics {
+
+    /** The account's subscribed portfolio; compacted; a tombstone on unsubscribe. */
+    public static final String TARGETS = "rebalancer.targets.v1";
+    /** Account snapshots: equity, cash, buying power, positions; compacted. */
+    public static final String POSITIONS = "rebalancer.positions.v1";
+    /** One event per Alpaca cash activity (CSD, JNLC); the event id is the Alpaca activity id. */
+    public static final String CASH_DEPOSITS = "rebalancer.cash-deposits.v1";
+    /** Requests to start a run: full_rebalance, invest_cash, partial_liquidation. */
+    public static final String REBALANCE_REQUESTS = "rebalancer.rebalance-requests.v1";
+    /** Every state change of a run, in Alpaca's run shape. */
+    public static final String RUNS = "rebalancer.runs.v1";
+    /** Anything a person should know about; delivered to Telegram by the notifier. */
+    public static final String ALERTS = "rebalancer.alerts.v1";
+    /** The trading halt switch; compacted. */
+    public static final String CONTROL = "rebalancer.control.v1";
+
+    /** Topics whose latest value per key is the state, so they are compacted rather than deleted by age. */
+    public static final List<String> COMPACTED = List.of(TARGETS, POSITIONS, CONTROL);
+
+    /** Every topic above. */
+    public static final List<String> ALL = List.of(TARGETS, POSITIONS, CASH_DEPOSITS, REBALANCE_REQUESTS, RUNS, ALERTS, CONTROL);
+
+    private static final String DEAD_LETTER_SUFFIX = ".dlq";
+
+    private Topics() {
+    }
+
+    /** Where a consumer of {@code topic} puts a message it cannot process, so that it can keep going. */
+    public static String deadLetterOf(String topic) {
+        return topic + DEAD_LETTER_SUFFIX;
+    }
+}

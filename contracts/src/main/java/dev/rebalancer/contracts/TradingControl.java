@@ -1,0 +1,32 @@
+package dev.rebalancer.contracts;
+
+import static dev.rebalancer.contracts.Fields.required;
+import static dev.rebalancer.contracts.Fields.requiredText;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+
+/**
+ * The kill switch, on {@link Topics#CONTROL} (compacted, always under {@link #KEY}). While {@code halted}, no new
+ * order is submitted for any account. A halt needs a reason; a release may give one.
+ */
+public record TradingControl(String eventId, Instant occurredAt, Boolean halted, String reason) implements Event {
+
+    public static final String TYPE = "trading_control";
+    /** The one key of the control topic: the switch is global. */
+    public static final String KEY = "trading";
+
+    public TradingControl {
+        requiredText(eventId, "event_id");
+        required(occurredAt, "occurred_at");
+        if (required(halted, "halted")) {
+            requiredText(reason, "reason");
+        }
+    }
+
+    @Override
+    @JsonProperty(value = "event_type", access = JsonProperty.Access.READ_ONLY)
+    public String eventType() {
+        return TYPE;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.rebalancer.contracts;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** What caused a rebalance request. */
+public enum Trigger {
+    @JsonProperty("drift_band")
+    DRIFT_BAND,
+    @JsonProperty("cash_deposit")
+    CASH_DEPOSIT,
+    @JsonProperty("calendar")
+    CALENDAR,
+    @JsonProperty("portfolio_update")
+    PORTFOLIO_UPDATE,
+    @JsonProperty("subscription_created")
+    SUBSCRIPTION_CREATED,
+    @JsonProperty("manual")
+    MANUAL;
+}

@@ -1,0 +1,20 @@
+package dev.rebalancer.notifier;
+
+import dev.rebalancer.testing.infra.KafkaResource;
+import dev.rebalancer.testing.infra.PostgresResource;
+import dev.rebalancer.testing.infra.ServiceEndpointsContract;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "notifier"))
+class ServiceEndpointsTest extends ServiceEndpointsContract {
+
+    @Override
+    protected List<String> requiredHealthChecks() {
+        return List.of(KAFKA_CHECK, DATABASE_CHECK);
+    }
+}

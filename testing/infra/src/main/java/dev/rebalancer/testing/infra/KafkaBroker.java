@@ -1,0 +1,75 @@
+package dev.rebalancer.testing.infra;
+
+import java.util.Map;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (broker and controller combined), running inside this JVM on a free
+ * port. Started on first use, once per JVM, and shut down when the JVM exits.
+ */
+public final class KafkaBroker {
+
+    /**
+     * One broker has no replicas to wait for: the internal topics must ask for exactly one, or Kafka transactions and
+     * Kafka Streams exactly-once hang. Few internal partitions keep start-up and group joins fast.
+     */
+    private static final Map<String, String> SINGLE_NODE_CONFIG = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "offsets.topic.num.partitions", "4",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "transaction.state.log.num.partitions", "4",
+            "group.initial.rebalance.delay.ms", "0",
+            "share.coordinator.state.topic.replication.factor", "1",
+            "share.coordinator.state.topic.min.isr", "1");
+
+    private static KafkaClusterTestKit cluster;
+
+    private KafkaBroker() {
+    }
+
+    /** The broker's {@code host:port}, starting it if this JVM has none yet. */
+    public static synchronized String bootstrapServers() {
+        if (cluster == null) {
+            cluster = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::stop, "kafka-broker-stop"));
+        }
+        return cluster.bootstrapServers();
+    }
+
+    private static KafkaClusterTestKit start() {
+        long started = System.nanoTime();
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            SINGLE_NODE_CONFIG.forEach(builder::setConfigProp);
+            KafkaClusterTestKit kit = builder.build();
+            kit.format();
+            kit.startup();
+            kit.waitForReadyBrokers();
+            InfraLog.say("Kafka broker (KRaft, %s) started at %s in %d ms", MetadataVersion.latestProduction(),
+                    kit.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
+            return kit;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the Kafka broker", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the in-process Kafka broker", e);
+        }
+    }
+
+    private static synchronized void stop() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            InfraLog.say("Kafka broker did not close cleanly: %s", e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.rebalancer.testing.infra;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Pattern;
+
+/**
+ * A real PostgreSQL server from embedded binaries, on a free port, started on first use, once per JVM, and stopped
+ * when the JVM exits. Each service gets a database of its own, as it would in production.
+ */
+public final class PostgresServer {
+
+    /** Logins use trust authentication on loopback; the password is there for clients that insist on one. */
+    public static final String USERNAME = "postgres";
+    public static final String PASSWORD = "postgres";
+
+    private static final Pattern DATABASE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+    private static EmbeddedPostgres server;
+
+    private PostgresServer() {
+    }
+
+    /** A JDBC URL of the named database, creating the server and the database if they do not exist yet. */
+    public static synchronized String jdbcUrl(String database) {
+        if (!DATABASE_NAME.matcher(database).matches()) {
+            throw new IllegalArgumentException("not a plain database name: " + database);
+        }
+        EmbeddedPostgres postgres = server();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery(
+                    "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                if (!exists.next()) {
+                    statement.execute("CREATE DATABASE " + database);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + database, e);
+        }
+        return postgres.getJdbcUrl(USERNAME, database);
+    }
+
+    private static EmbeddedPostgres server() {
+        if (server == null) {
+            long started = System.nanoTime();
+            try {
+                server = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start the embedded PostgreSQL server", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(PostgresServer::stop, "postgres-stop"));
+            InfraLog.say("PostgreSQL %s started on port %d in %d ms", version(server), server.getPort(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        return server;
+    }
+
+    private static String version(EmbeddedPostgres postgres) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet version = statement.executeQuery("SHOW server_version")) {
+            version.next();
+            return version.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL started but does not answer", e);
+        }
+    }
+
+    private static synchronized void stop() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            InfraLog.say("PostgreSQL did not stop cleanly: %s", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.rebalancer.testing.infra;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every service must serve, proved against the real broker and database the suite started. A service's test
+ * extends this under {@code @QuarkusTest} with its test resources and names the health checks it must report UP.
+ */
+public abstract class ServiceEndpointsContract {
+
+    public static final String KAFKA_CHECK = "Kafka connection health check";
+    public static final String DATABASE_CHECK = "Database connections health check";
+
+    /** The names of the health checks that must be present and UP. */
+    protected abstract List<String> requiredHealthChecks();
+
+    @Test
+    void health_is_up_with_every_required_check_up() {
+        JsonPath health = given().when().get("/q/health").then().statusCode(200).extract().jsonPath();
+
+        assertThat(health.getString("status")).isEqualTo("UP");
+        List<Map<String, Object>> checks = health.getList("checks");
+        for (String required : requiredHealthChecks()) {
+            assertThat(checks).as("health check '%s'", required)
+                    .anySatisfy(check -> assertThat(check).containsEntry("name", required).containsEntry("status", "UP"));
+        }
+    }
+
+    @Test
+    void liveness_and_readiness_are_served_apart() {
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void metrics_are_served_in_prometheus_format() {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertThat(metrics).contains("# TYPE jvm_memory_used_bytes gauge");
+    }
+
+    @Test
+    void the_openapi_document_is_served() {
+        String openapi = given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .extract().asString();
+
+        assertThat(openapi).contains("\"openapi\"");
+    }
+}
