@@ -1,0 +1,43 @@
+package dev.rebalancer.sim;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** One account at the simulator, known by its API key pair; mutated only under the broker's lock. */
+final class SimAccount {
+
+    /** One holding: quantity and what was paid for it. */
+    static final class Holding {
+        BigDecimal qty = BigDecimal.ZERO;
+        BigDecimal costBasis = BigDecimal.ZERO;
+    }
+
+    final String id;
+    final String accountNumber;
+    final String keyId;
+    final String secretKey;
+    final Instant createdAt;
+    BigDecimal cash;
+    final Map<String, Holding> holdings = new TreeMap<>();
+    final Map<String, SimOrder> orders = new LinkedHashMap<>();
+    final Map<String, SimOrder> ordersByClientId = new HashMap<>();
+    final List<SimActivity> activities = new ArrayList<>();
+    /** When each request of the last minute arrived, for the per-minute budget. */
+    final ArrayDeque<Instant> requests = new ArrayDeque<>();
+
+    SimAccount(String id, String accountNumber, String keyId, String secretKey, BigDecimal cash, Instant createdAt) {
+        this.id = id;
+        this.accountNumber = accountNumber;
+        this.keyId = keyId;
+        this.secretKey = secretKey;
+        this.cash = cash;
+        this.createdAt = createdAt;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.rebalancer.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** Drives a running simulator through its admin API, as a script would; for tests, benchmarks and the demo. */
+public final class SimAdminClient {
+
+    private final URI baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public SimAdminClient(URI baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Creates an account and returns it as {@code GET /v2/account} shows it. */
+    public JsonNode createAccount(String keyId, String secretKey, String cash) {
+        ObjectNode body = object().put("api_key_id", keyId).put("api_secret_key", secretKey).put("cash", cash);
+        return call("POST", "/sim/accounts", body);
+    }
+
+    /** Deposits cash and returns the {@code CSD} activity. */
+    public JsonNode deposit(String accountId, String amount) {
+        return call("POST", "/sim/accounts/" + accountId + "/deposits", object().put("amount", amount));
+    }
+
+    public JsonNode prices(Map<String, String> prices) {
+        ObjectNode body = object();
+        prices.forEach(body::put);
+        return call("PUT", "/sim/prices", body);
+    }
+
+    /** Sets one asset's price and flags. */
+    public JsonNode asset(String symbol, String price, boolean fractionable, boolean tradable) {
+        ObjectNode body = object();
+        body.putObject(symbol).put("price", price).put("fractionable", fractionable).put("tradable", tradable);
+        return call("PUT", "/sim/prices", body);
+    }
+
+    public JsonNode clock(boolean isOpen) {
+        return call("PUT", "/sim/clock", object().put("is_open", isOpen));
+    }
+
+    public JsonNode config(long fillLatencyMs, String partialFillRatio) {
+        return call("PUT", "/sim/config",
+                object().put("fill_latency_ms", fillLatencyMs).put("partial_fill_ratio", partialFillRatio));
+    }
+
+    /** Sets only the given faults; pass {@code null} to leave one as it is. */
+    public JsonNode faults(Integer rejectNextOrders, Double serverErrorRate, Integer requestsPerMinute,
+            Boolean dropStream) {
+        ObjectNode body = object();
+        if (rejectNextOrders != null) {
+            body.put("reject_next_orders", rejectNextOrders);
+        }
+        if (serverErrorRate != null) {
+            body.put("server_error_rate", serverErrorRate);
+        }
+        if (requestsPerMinute != null) {
+            body.put("requests_per_minute", requestsPerMinute);
+        }
+        if (dropStream != null) {
+            body.put("drop_stream", dropStream);
+        }
+        return call("PUT", "/sim/faults", body);
+    }
+
+    private JsonNode call(String method, String path, JsonNode body) {
+        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            return SimJson.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static ObjectNode object() {
+        return SimJson.MAPPER.createObjectNode();
+    }
+}

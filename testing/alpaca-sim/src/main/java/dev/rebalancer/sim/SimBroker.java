@@ -1,0 +1,687 @@
+package dev.rebalancer.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An Alpaca paper broker in memory: accounts known by their key pairs, market orders (by quantity or notional,
+ * fractional where the asset allows), fills at the current price after a latency, a market clock, Alpaca's
+ * rejections, the per-minute request budget, cash deposits, and faults to inject. Every method takes the broker's one
+ * lock, so the state is always consistent; fills run on the broker's own scheduler.
+ */
+public final class SimBroker implements AutoCloseable {
+
+    /** Where the {@code trade_updates} messages of one account go. */
+    public interface StreamSink {
+        void send(String message);
+
+        /** The connection must close: the {@code drop_stream} fault. */
+        void drop();
+    }
+
+    /** The rate-limit state reported in Alpaca's {@code X-RateLimit-*} headers. */
+    public record RateLimit(int limit, int remaining, long resetEpochSeconds) {
+    }
+
+    /** The ETF universe the local stack and the demo use, with plausible prices. */
+    static final Map<String, String> DEFAULT_PRICES = orderedMap(
+            "SPY", "600.10", "QQQ", "520.45", "TLT", "88.25", "GLD", "245.30", "VWO", "47.80",
+            "BIL", "91.55", "VOO", "551.20", "VTI", "295.60", "BND", "73.40", "IEMG", "58.90");
+
+    private static final BigDecimal MIN_BUY = BigDecimal.ONE;
+    private static final DateTimeFormatter ACTIVITY_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS")
+            .withZone(ZoneOffset.UTC);
+
+    private final ScheduledExecutorService fills = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "alpaca-sim-fills");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, SimAccount> accountsById = new LinkedHashMap<>();
+    private final Map<String, SimAccount> accountsByKey = new HashMap<>();
+    private final Map<String, SimAsset> assets = new LinkedHashMap<>();
+    private final Map<String, List<StreamSink>> streams = new HashMap<>();
+    private long sequence;
+    private long requestCount;
+    private Instant lastActivityTime = Instant.EPOCH;
+
+    private boolean open = true;
+    private Instant nextOpen;
+    private Instant nextClose;
+    private long fillLatencyMs = 100;
+    private BigDecimal partialFillRatio = BigDecimal.ZERO;
+    private int rejectNextOrders;
+    private double serverErrorRate;
+    private int requestsPerMinute = 200;
+    private boolean dropStream;
+
+    public SimBroker() {
+        DEFAULT_PRICES.forEach((symbol, price) -> assets.put(symbol, new SimAsset(symbol, new BigDecimal(price))));
+    }
+
+    // ---- admin ----------------------------------------------------------------------------------------------
+
+    /** {@code POST /sim/accounts}. */
+    public synchronized ObjectNode createAccount(String keyId, String secretKey, BigDecimal cash) {
+        requireText(keyId, "api_key_id");
+        requireText(secretKey, "api_secret_key");
+        if (cash == null || cash.signum() < 0) {
+            throw SimError.validation("cash must be a non-negative decimal");
+        }
+        if (accountsByKey.containsKey(keyId)) {
+            throw new SimError(409, SimError.VALIDATION, "an account with api_key_id " + keyId + " exists already");
+        }
+        String id = uuid("account:" + keyId);
+        String number = String.format("PA%010d", accountsById.size() + 1);
+        SimAccount account = new SimAccount(id, number, keyId, secretKey, cash, Instant.now());
+        accountsById.put(id, account);
+        accountsByKey.put(keyId, account);
+        return renderAccount(account);
+    }
+
+    /** {@code POST /sim/accounts/{account_id}/deposits}: a {@code CSD} activity, and the cash with it. */
+    public synchronized ObjectNode deposit(String accountId, BigDecimal amount) {
+        SimAccount account = accountsById.get(accountId);
+        if (account == null) {
+            throw SimError.notFound("account not found: " + accountId);
+        }
+        if (amount == null || amount.signum() <= 0) {
+            throw SimError.validation("amount must be a positive decimal");
+        }
+        Instant now = Instant.now();
+        Instant at = now.isAfter(lastActivityTime) ? now : lastActivityTime.plusMillis(1);
+        lastActivityTime = at;
+        SimActivity activity = new SimActivity(ACTIVITY_TIME.format(at) + "::" + uuid("activity:" + next()), "CSD",
+                amount, at);
+        account.activities.add(activity);
+        account.cash = account.cash.add(amount);
+        return SimJson.activity(activity);
+    }
+
+    /** {@code PUT /sim/prices}: a price per symbol, or {@code {"price", "fractionable", "tradable"}}. */
+    public synchronized ObjectNode setPrices(JsonNode prices) {
+        if (prices == null || !prices.isObject()) {
+            throw SimError.validation("body must be an object of symbol to price");
+        }
+        Map<String, JsonNode> updates = new LinkedHashMap<>();
+        prices.fields().forEachRemaining(e -> updates.put(e.getKey(), e.getValue()));
+        for (Map.Entry<String, JsonNode> update : updates.entrySet()) {
+            JsonNode value = update.getValue();
+            decimal(value.isObject() ? value.get("price") : value, "price of " + update.getKey(), true);
+        }
+        updates.forEach((symbol, value) -> {
+            JsonNode priceNode = value.isObject() ? value.get("price") : value;
+            BigDecimal price = decimal(priceNode, "price of " + symbol, true);
+            SimAsset asset = assets.computeIfAbsent(symbol, s -> new SimAsset(s, price));
+            asset.price = price;
+            if (value.isObject()) {
+                if (value.has("fractionable")) {
+                    asset.fractionable = value.get("fractionable").asBoolean();
+                }
+                if (value.has("tradable")) {
+                    asset.tradable = value.get("tradable").asBoolean();
+                }
+            }
+        });
+        ObjectNode result = SimJson.MAPPER.createObjectNode();
+        assets.values().forEach(a -> result.put(a.symbol, a.price.toPlainString()));
+        return result;
+    }
+
+    /** {@code PUT /sim/clock}. Opening the market starts the fills of the orders that waited for it. */
+    public synchronized ObjectNode setClock(boolean isOpen, Instant nextOpenAt, Instant nextCloseAt) {
+        boolean opening = isOpen && !open;
+        open = isOpen;
+        nextOpen = nextOpenAt;
+        nextClose = nextCloseAt;
+        if (opening) {
+            for (SimAccount account : accountsById.values()) {
+                for (SimOrder order : account.orders.values()) {
+                    if (order.isOpen() && !order.scheduled) {
+                        scheduleFills(account, order);
+                    }
+                }
+            }
+        }
+        return clock();
+    }
+
+    /** {@code PUT /sim/config}; absent fields keep their value. */
+    public synchronized ObjectNode setConfig(Long latencyMs, BigDecimal partialRatio) {
+        if (latencyMs != null && latencyMs < 0) {
+            throw SimError.validation("fill_latency_ms must not be negative");
+        }
+        if (partialRatio != null && (partialRatio.signum() < 0 || partialRatio.compareTo(BigDecimal.ONE) >= 0)) {
+            throw SimError.validation("partial_fill_ratio must be at least 0 and less than 1");
+        }
+        if (latencyMs != null) {
+            fillLatencyMs = latencyMs;
+        }
+        if (partialRatio != null) {
+            partialFillRatio = partialRatio;
+        }
+        ObjectNode json = SimJson.MAPPER.createObjectNode();
+        json.put("fill_latency_ms", fillLatencyMs);
+        json.put("partial_fill_ratio", partialFillRatio.toPlainString());
+        return json;
+    }
+
+    /** {@code PUT /sim/faults}; absent fields keep their value. */
+    public synchronized ObjectNode setFaults(Integer rejectNext, Double errorRate, Integer perMinute, Boolean drop) {
+        if (rejectNext != null && rejectNext < 0) {
+            throw SimError.validation("reject_next_orders must not be negative");
+        }
+        if (errorRate != null && (errorRate < 0 || errorRate > 1)) {
+            throw SimError.validation("server_error_rate must be between 0 and 1");
+        }
+        if (perMinute != null && perMinute < 1) {
+            throw SimError.validation("requests_per_minute must be at least 1");
+        }
+        if (rejectNext != null) {
+            rejectNextOrders = rejectNext;
+        }
+        if (errorRate != null) {
+            serverErrorRate = errorRate;
+            requestCount = 0;
+        }
+        if (perMinute != null) {
+            requestsPerMinute = perMinute;
+        }
+        if (drop != null) {
+            dropStream = drop;
+            if (drop) {
+                streams.values().forEach(sinks -> sinks.forEach(StreamSink::drop));
+                streams.clear();
+            }
+        }
+        ObjectNode json = SimJson.MAPPER.createObjectNode();
+        json.put("reject_next_orders", rejectNextOrders);
+        json.put("server_error_rate", serverErrorRate);
+        json.put("requests_per_minute", requestsPerMinute);
+        json.put("drop_stream", dropStream);
+        return json;
+    }
+
+    // ---- the Trading API -----------------------------------------------------------------------------------
+
+    /** Finds the account of a key pair: 401 for a missing or unknown key, 403 for a wrong secret. */
+    public synchronized SimAccount authenticate(String keyId, String secretKey) {
+        SimAccount account = keyId == null ? null : accountsByKey.get(keyId);
+        if (account == null || secretKey == null) {
+            throw new SimError(401, SimError.UNAUTHORIZED, "request is not authorized");
+        }
+        if (!account.secretKey.equals(secretKey)) {
+            throw new SimError(403, SimError.FORBIDDEN, "forbidden.");
+        }
+        return account;
+    }
+
+    /** Counts a request against the account's per-minute budget; 429 past it. */
+    public synchronized RateLimit admit(SimAccount account) {
+        Instant now = Instant.now();
+        while (!account.requests.isEmpty() && !account.requests.peekFirst().plusSeconds(60).isAfter(now)) {
+            account.requests.pollFirst();
+        }
+        Instant windowStart = account.requests.isEmpty() ? now : account.requests.peekFirst();
+        long reset = windowStart.plusSeconds(60).plusMillis(999).getEpochSecond();
+        if (account.requests.size() >= requestsPerMinute) {
+            throw new RateLimitedError(new RateLimit(requestsPerMinute, 0, reset));
+        }
+        account.requests.addLast(now);
+        return new RateLimit(requestsPerMinute, requestsPerMinute - account.requests.size(), reset);
+    }
+
+    /** The {@code server_error_rate} fault, spread evenly and deterministically over the requests. */
+    public synchronized boolean nextRequestFails() {
+        long n = requestCount++;
+        return Math.floor((n + 1) * serverErrorRate) > Math.floor(n * serverErrorRate);
+    }
+
+    public synchronized ObjectNode account(SimAccount account) {
+        return renderAccount(account);
+    }
+
+    public synchronized ArrayNode positions(SimAccount account) {
+        ArrayNode json = SimJson.array();
+        account.holdings.forEach((symbol, holding) ->
+                json.add(SimJson.position(assets.get(symbol), holding, heldForSells(account, symbol))));
+        return json;
+    }
+
+    public synchronized ObjectNode position(SimAccount account, String symbol) {
+        SimAccount.Holding holding = account.holdings.get(symbol);
+        if (holding == null) {
+            throw SimError.notFound("position does not exist");
+        }
+        return SimJson.position(assets.get(symbol), holding, heldForSells(account, symbol));
+    }
+
+    /** {@code DELETE /v2/positions/{symbol}}: a market sell of everything not already held for an order. */
+    public synchronized ObjectNode closePosition(SimAccount account, String symbol) {
+        SimAccount.Holding holding = account.holdings.get(symbol);
+        if (holding == null) {
+            throw SimError.notFound("position does not exist");
+        }
+        BigDecimal available = holding.qty.subtract(heldForSells(account, symbol));
+        if (available.signum() <= 0) {
+            throw new SimError(403, SimError.FORBIDDEN, "insufficient qty available for order (requested: "
+                    + SimJson.quantity(holding.qty) + ", available: 0)");
+        }
+        return submit(account, symbol, available, null, "sell", "market", "day", null);
+    }
+
+    /** {@code POST /v2/orders}, with Alpaca's validations and rejections. */
+    public synchronized ObjectNode submit(SimAccount account, String symbol, BigDecimal qty, BigDecimal notional,
+            String side, String type, String timeInForce, String clientOrderId) {
+        if (rejectNextOrders > 0) {
+            rejectNextOrders--;
+            throw new SimError(403, SimError.FORBIDDEN, "order rejected by the simulator (reject_next_orders fault)");
+        }
+        requireText(symbol, "symbol");
+        if (qty != null && notional != null) {
+            throw new SimError(400, SimError.VALIDATION, "qty and notional cannot both be specified");
+        }
+        if (qty == null && notional == null) {
+            throw SimError.validation("qty or notional is required");
+        }
+        if (!"buy".equals(side) && !"sell".equals(side)) {
+            throw SimError.validation("invalid side: " + side);
+        }
+        if (!"market".equals(type)) {
+            throw SimError.validation("invalid order type for the simulator: " + type + " (only market)");
+        }
+        if (qty != null && (qty.signum() <= 0 || qty.stripTrailingZeros().scale() > 9)) {
+            throw SimError.validation("qty must be > 0 with at most 9 decimal places");
+        }
+        if (notional != null && (notional.signum() <= 0 || notional.stripTrailingZeros().scale() > 2)) {
+            throw SimError.validation("notional must be > 0 with at most 2 decimal places");
+        }
+        if (clientOrderId != null && clientOrderId.length() > 128) {
+            throw SimError.validation("client_order_id must be no more than 128 characters");
+        }
+        SimAsset asset = assets.get(symbol);
+        if (asset == null) {
+            throw SimError.validation("asset not found: " + symbol);
+        }
+        if (!asset.tradable) {
+            throw SimError.validation("asset " + symbol + " is not tradable");
+        }
+        boolean fractional = notional != null || qty.stripTrailingZeros().scale() > 0;
+        if (fractional && !asset.fractionable) {
+            throw SimError.validation("requested asset is not fractionable");
+        }
+        if (fractional && !"day".equals(timeInForce)) {
+            throw SimError.validation("fractional orders must be day orders");
+        }
+        if (clientOrderId != null && account.ordersByClientId.containsKey(clientOrderId)) {
+            throw SimError.validation("client_order_id must be unique");
+        }
+        boolean buy = "buy".equals(side);
+        for (SimOrder other : account.orders.values()) {
+            if (other.isOpen() && other.asset == asset && other.isBuy() != buy) {
+                throw new SimError(403, SimError.FORBIDDEN, "potential wash trade detected. use complex orders");
+            }
+        }
+        BigDecimal cost = notional != null ? notional : qty.multiply(asset.price).setScale(2, RoundingMode.HALF_UP);
+        if (buy) {
+            if (cost.compareTo(MIN_BUY) < 0) {
+                throw SimError.validation("cost basis must be >= 1");
+            }
+            BigDecimal buyingPower = buyingPower(account);
+            if (cost.compareTo(buyingPower) > 0) {
+                throw new SimError(403, SimError.FORBIDDEN, "insufficient buying power")
+                        .with("buying_power", SimJson.money(buyingPower))
+                        .with("cost_basis", SimJson.money(cost));
+            }
+        } else {
+            SimAccount.Holding holding = account.holdings.get(symbol);
+            BigDecimal held = holding == null ? BigDecimal.ZERO : holding.qty;
+            BigDecimal available = held.subtract(heldForSells(account, symbol));
+            BigDecimal wanted = qty != null ? qty : notional.divide(asset.price, 9, RoundingMode.DOWN);
+            if (wanted.compareTo(available) > 0) {
+                throw new SimError(403, SimError.FORBIDDEN, "insufficient qty available for order (requested: "
+                        + SimJson.quantity(wanted) + ", available: " + SimJson.quantity(available) + ")");
+            }
+        }
+        String id = uuid("order:" + next());
+        SimOrder order = new SimOrder(id, clientOrderId == null ? uuid("client-order:" + id) : clientOrderId, asset,
+                side, type, timeInForce, qty, notional, Instant.now());
+        account.orders.put(id, order);
+        account.ordersByClientId.put(order.clientOrderId, order);
+        ObjectNode accepted = SimJson.order(order);
+        fills.execute(() -> announceNew(account, order));
+        if (open) {
+            scheduleFills(account, order);
+        }
+        return accepted;
+    }
+
+    /** {@code GET /v2/orders}: status open (default), closed or all; limit (default 50, at most 500); direction. */
+    public synchronized ArrayNode orders(SimAccount account, String status, int limit, String direction) {
+        String wanted = status == null ? "open" : status;
+        if (!List.of("open", "closed", "all").contains(wanted)) {
+            throw SimError.validation("invalid status: " + status);
+        }
+        if (limit < 1 || limit > 500) {
+            throw SimError.validation("limit must be between 1 and 500");
+        }
+        List<SimOrder> selected = new ArrayList<>();
+        for (SimOrder order : account.orders.values()) {
+            if ("all".equals(wanted) || order.isOpen() == "open".equals(wanted)) {
+                selected.add(order);
+            }
+        }
+        selected.sort(Comparator.comparing((SimOrder o) -> o.createdAt).thenComparing(o -> o.id));
+        if (!"asc".equals(direction)) {
+            java.util.Collections.reverse(selected);
+        }
+        ArrayNode json = SimJson.array();
+        selected.stream().limit(limit).forEach(o -> json.add(SimJson.order(o)));
+        return json;
+    }
+
+    public synchronized ObjectNode order(SimAccount account, String orderId) {
+        SimOrder order = account.orders.get(orderId);
+        if (order == null) {
+            throw SimError.notFound("order not found");
+        }
+        return SimJson.order(order);
+    }
+
+    public synchronized ObjectNode orderByClientOrderId(SimAccount account, String clientOrderId) {
+        SimOrder order = clientOrderId == null ? null : account.ordersByClientId.get(clientOrderId);
+        if (order == null) {
+            throw SimError.notFound("order not found");
+        }
+        return SimJson.order(order);
+    }
+
+    /** {@code DELETE /v2/orders/{id}}: 422 once the order is filled, canceled, expired or rejected. */
+    public synchronized void cancel(SimAccount account, String orderId) {
+        SimOrder order = account.orders.get(orderId);
+        if (order == null) {
+            throw SimError.notFound("order not found");
+        }
+        if (!order.isOpen()) {
+            throw new SimError(422, SimError.UNPROCESSABLE, "order is already in \"" + order.status + "\" state");
+        }
+        Instant now = Instant.now();
+        order.status = "canceled";
+        order.canceledAt = now;
+        order.updatedAt = now;
+        publish(account, "canceled", order, null, null);
+    }
+
+    /** {@code GET /v2/account/activities/{type}}: oldest or newest first, paged by the last id seen. */
+    public synchronized ArrayNode activities(SimAccount account, String type, String direction, int pageSize,
+            String pageToken, Instant after, Instant until) {
+        if (pageSize < 1 || pageSize > 100) {
+            throw SimError.validation("page_size must be between 1 and 100");
+        }
+        boolean ascending = "asc".equals(direction);
+        List<SimActivity> selected = new ArrayList<>();
+        for (SimActivity activity : account.activities) {
+            boolean afterToken = pageToken == null
+                    || (ascending ? activity.id().compareTo(pageToken) > 0 : activity.id().compareTo(pageToken) < 0);
+            if (activity.type().equals(type) && afterToken
+                    && (after == null || activity.createdAt().isAfter(after))
+                    && (until == null || activity.createdAt().isBefore(until))) {
+                selected.add(activity);
+            }
+        }
+        selected.sort(ascending ? Comparator.comparing(SimActivity::id)
+                : Comparator.comparing(SimActivity::id).reversed());
+        ArrayNode json = SimJson.array();
+        selected.stream().limit(pageSize).forEach(a -> json.add(SimJson.activity(a)));
+        return json;
+    }
+
+    public synchronized ObjectNode clock() {
+        Instant now = Instant.now();
+        Instant opens = nextOpen != null ? nextOpen : now.plus(open ? Duration.ofHours(18) : Duration.ofHours(1));
+        Instant closes = nextClose != null ? nextClose : now.plus(open ? Duration.ofHours(6) : Duration.ofHours(7));
+        return SimJson.clock(now, open, opens, closes);
+    }
+
+    public synchronized ObjectNode asset(String symbol) {
+        SimAsset asset = assets.get(symbol);
+        if (asset == null) {
+            throw SimError.notFound("asset not found");
+        }
+        return SimJson.asset(asset);
+    }
+
+    /** Starts sending the account's trade updates to the sink; refused while the {@code drop_stream} fault holds. */
+    public synchronized boolean subscribe(SimAccount account, StreamSink sink) {
+        if (dropStream) {
+            return false;
+        }
+        streams.computeIfAbsent(account.id, id -> new CopyOnWriteArrayList<>()).add(sink);
+        return true;
+    }
+
+    public synchronized void unsubscribe(SimAccount account, StreamSink sink) {
+        List<StreamSink> sinks = streams.get(account.id);
+        if (sinks != null) {
+            sinks.remove(sink);
+        }
+    }
+
+    @Override
+    public void close() {
+        fills.shutdownNow();
+    }
+
+    // ---- fills -----------------------------------------------------------------------------------------------
+
+    private void scheduleFills(SimAccount account, SimOrder order) {
+        order.scheduled = true;
+        BigDecimal ratio = partialFillRatio;
+        if (ratio.signum() > 0) {
+            fills.schedule(() -> fill(account, order, ratio), fillLatencyMs, TimeUnit.MILLISECONDS);
+            fills.schedule(() -> fill(account, order, BigDecimal.ONE), 2 * fillLatencyMs, TimeUnit.MILLISECONDS);
+        } else {
+            fills.schedule(() -> fill(account, order, BigDecimal.ONE), fillLatencyMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void announceNew(SimAccount account, SimOrder order) {
+        if ("accepted".equals(order.status)) {
+            order.status = "new";
+            order.updatedAt = Instant.now();
+            publish(account, "new", order, null, null);
+        }
+    }
+
+    /** Fills {@code ratio} of the order's original size, or everything left when the ratio is one. */
+    private synchronized void fill(SimAccount account, SimOrder order, BigDecimal ratio) {
+        if (!order.isOpen()) {
+            return;
+        }
+        if ("accepted".equals(order.status)) {
+            announceNew(account, order);
+        }
+        SimAsset asset = order.asset;
+        BigDecimal price = asset.price;
+        boolean all = ratio.compareTo(BigDecimal.ONE) == 0;
+        BigDecimal qty;
+        BigDecimal amount;
+        if (order.notional != null) {
+            amount = all ? order.remaining() : order.notional.multiply(ratio).setScale(2, RoundingMode.DOWN);
+            qty = amount.divide(price, 9, RoundingMode.DOWN);
+        } else {
+            qty = all ? order.remaining() : order.qty.multiply(ratio).setScale(asset.fractionable ? 9 : 0, RoundingMode.DOWN);
+            amount = qty.multiply(price).setScale(2, RoundingMode.HALF_UP);
+        }
+        if (qty.signum() <= 0) {
+            if (all) {
+                order.status = "canceled";
+                order.canceledAt = Instant.now();
+                order.updatedAt = order.canceledAt;
+                publish(account, "canceled", order, null, null);
+            }
+            return;
+        }
+        if (!order.isBuy()) {
+            SimAccount.Holding held = account.holdings.get(asset.symbol);
+            if (held == null || held.qty.compareTo(qty) < 0) {
+                order.status = "rejected";
+                order.failedAt = Instant.now();
+                order.updatedAt = order.failedAt;
+                publish(account, "rejected", order, null, null);
+                return;
+            }
+        }
+        SimAccount.Holding holding = account.holdings.computeIfAbsent(asset.symbol, s -> new SimAccount.Holding());
+        if (order.isBuy()) {
+            account.cash = account.cash.subtract(amount);
+            holding.costBasis = holding.costBasis.add(amount);
+            holding.qty = holding.qty.add(qty);
+        } else {
+            BigDecimal costPerShare = holding.costBasis.divide(holding.qty, 10, RoundingMode.HALF_UP);
+            account.cash = account.cash.add(amount);
+            holding.qty = holding.qty.subtract(qty);
+            holding.costBasis = holding.qty.signum() == 0 ? BigDecimal.ZERO
+                    : costPerShare.multiply(holding.qty).setScale(2, RoundingMode.HALF_UP);
+        }
+        if (holding.qty.signum() == 0) {
+            account.holdings.remove(asset.symbol);
+        }
+        BigDecimal previousValue = order.filledAvgPrice == null ? BigDecimal.ZERO
+                : order.filledAvgPrice.multiply(order.filledQty);
+        order.filledQty = order.filledQty.add(qty);
+        order.filledNotional = order.filledNotional.add(amount);
+        order.filledAvgPrice = previousValue.add(qty.multiply(price))
+                .divide(order.filledQty, 4, RoundingMode.HALF_UP).stripTrailingZeros();
+        Instant now = Instant.now();
+        order.updatedAt = now;
+        boolean done = all || order.remaining().signum() <= 0;
+        order.status = done ? "filled" : "partially_filled";
+        if (done) {
+            order.filledAt = now;
+        }
+        publish(account, done ? "fill" : "partial_fill", order, qty, price);
+    }
+
+    private void publish(SimAccount account, String event, SimOrder order, BigDecimal qty, BigDecimal price) {
+        List<StreamSink> sinks = streams.get(account.id);
+        if (sinks == null || sinks.isEmpty()) {
+            return;
+        }
+        ObjectNode data = SimJson.MAPPER.createObjectNode();
+        data.put("event", event);
+        data.put("execution_id", uuid("execution:" + next()));
+        data.set("order", SimJson.order(order));
+        data.put("timestamp", SimJson.time(order.updatedAt));
+        if (qty != null) {
+            SimAccount.Holding holding = account.holdings.get(order.asset.symbol);
+            data.put("position_qty", SimJson.quantity(holding == null ? BigDecimal.ZERO : holding.qty));
+            data.put("price", price.toPlainString());
+            data.put("qty", SimJson.quantity(qty));
+        }
+        ObjectNode message = SimJson.MAPPER.createObjectNode();
+        message.put("stream", "trade_updates");
+        message.set("data", data);
+        String text = message.toString();
+        sinks.forEach(sink -> sink.send(text));
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private ObjectNode renderAccount(SimAccount account) {
+        BigDecimal longValue = BigDecimal.ZERO;
+        for (Map.Entry<String, SimAccount.Holding> holding : account.holdings.entrySet()) {
+            longValue = longValue.add(holding.getValue().qty.multiply(assets.get(holding.getKey()).price));
+        }
+        return SimJson.account(account, longValue, buyingPower(account));
+    }
+
+    /** Cash less what open buys may still spend: a cash account, no margin, as a rebalancer should run. */
+    private BigDecimal buyingPower(SimAccount account) {
+        BigDecimal reserved = BigDecimal.ZERO;
+        for (SimOrder order : account.orders.values()) {
+            if (order.isOpen() && order.isBuy()) {
+                reserved = reserved.add(order.notional != null ? order.remaining()
+                        : order.remaining().multiply(order.asset.price));
+            }
+        }
+        return account.cash.subtract(reserved).max(BigDecimal.ZERO);
+    }
+
+    private BigDecimal heldForSells(SimAccount account, String symbol) {
+        BigDecimal held = BigDecimal.ZERO;
+        for (SimOrder order : account.orders.values()) {
+            if (order.isOpen() && !order.isBuy() && order.asset.symbol.equals(symbol)) {
+                held = held.add(order.notional != null
+                        ? order.remaining().divide(order.asset.price, 9, RoundingMode.DOWN) : order.remaining());
+            }
+        }
+        return held;
+    }
+
+    private long next() {
+        return ++sequence;
+    }
+
+    private static String uuid(String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static void requireText(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw SimError.validation(field + " is required");
+        }
+    }
+
+    static BigDecimal decimal(JsonNode node, String field, boolean positive) {
+        if (node == null || node.isNull() || !(node.isTextual() || node.isNumber())) {
+            throw SimError.validation(field + " must be a decimal string");
+        }
+        try {
+            BigDecimal value = new BigDecimal(node.asText());
+            if (positive && value.signum() <= 0) {
+                throw SimError.validation(field + " must be positive");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw SimError.validation(field + " is not a decimal: " + node.asText());
+        }
+    }
+
+    private static Map<String, String> orderedMap(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    /** 429 with the headers that tell the client when to come back. */
+    static final class RateLimitedError extends RuntimeException {
+        final RateLimit limit;
+
+        RateLimitedError(RateLimit limit) {
+            super("too many requests", null, false, false);
+            this.limit = limit;
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package dev.rebalancer.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.function.BiFunction;
+
+/**
+ * The simulator's HTTP surface on a Vert.x router: Alpaca's Trading API v2 subset under {@code /v2}, the
+ * {@code trade_updates} WebSocket at {@code /stream}, and the admin API under {@code /sim}. The same routes serve the
+ * Quarkus application and the server started inside a test JVM.
+ */
+public final class SimRoutes {
+
+    private static final System.Logger LOG = System.getLogger(SimRoutes.class.getName());
+
+    private SimRoutes() {
+    }
+
+    public static void register(Router router, SimBroker broker) {
+        router.route("/v2/*").handler(BodyHandler.create());
+        router.route("/sim/*").handler(BodyHandler.create());
+
+        router.post("/sim/accounts").handler(admin(body -> broker.createAccount(text(body, "api_key_id"),
+                text(body, "api_secret_key"), SimBroker.decimal(body.get("cash"), "cash", false))));
+        router.post("/sim/accounts/:account_id/deposits").handler(ctx -> adminCall(ctx, body ->
+                broker.deposit(ctx.pathParam("account_id"), SimBroker.decimal(body.get("amount"), "amount", true))));
+        router.put("/sim/prices").handler(admin(broker::setPrices));
+        router.put("/sim/clock").handler(admin(body -> {
+            JsonNode isOpen = body.get("is_open");
+            if (isOpen == null || !isOpen.isBoolean()) {
+                throw SimError.validation("is_open must be true or false");
+            }
+            return broker.setClock(isOpen.asBoolean(), instant(body, "next_open"), instant(body, "next_close"));
+        }));
+        router.put("/sim/config").handler(admin(body -> broker.setConfig(
+                body.has("fill_latency_ms") ? wholeNumber(body, "fill_latency_ms") : null,
+                body.has("partial_fill_ratio") ? SimBroker.decimal(body.get("partial_fill_ratio"), "partial_fill_ratio", false)
+                        : null)));
+        router.put("/sim/faults").handler(admin(body -> broker.setFaults(
+                body.has("reject_next_orders") ? (int) wholeNumber(body, "reject_next_orders") : null,
+                body.has("server_error_rate") ? SimBroker.decimal(body.get("server_error_rate"), "server_error_rate", false)
+                        .doubleValue() : null,
+                body.has("requests_per_minute") ? (int) wholeNumber(body, "requests_per_minute") : null,
+                body.has("drop_stream") ? bool(body, "drop_stream") : null)));
+
+        router.get("/v2/account").handler(api(broker, false, (ctx, account) -> broker.account(account)));
+        router.get("/v2/positions").handler(api(broker, false, (ctx, account) -> broker.positions(account)));
+        router.get("/v2/positions/:symbol").handler(api(broker, false,
+                (ctx, account) -> broker.position(account, ctx.pathParam("symbol"))));
+        router.delete("/v2/positions/:symbol").handler(api(broker, false,
+                (ctx, account) -> broker.closePosition(account, ctx.pathParam("symbol"))));
+        // The server_error_rate fault strikes order submissions after the order was taken: the ambiguous answer a
+        // client must resolve by looking the order up, never by sending it again.
+        router.post("/v2/orders").handler(api(broker, true, (ctx, account) -> {
+            JsonNode body = body(ctx);
+            return broker.submit(account, text(body, "symbol"), optionalDecimal(body, "qty"),
+                    optionalDecimal(body, "notional"), optionalText(body, "side"), optionalText(body, "type"),
+                    optionalText(body, "time_in_force"), optionalText(body, "client_order_id"));
+        }));
+        router.routeWithRegex(HttpMethod.GET, "/v2/orders:by_client_order_id").handler(api(broker, false,
+                (ctx, account) -> broker.orderByClientOrderId(account, ctx.queryParams().get("client_order_id"))));
+        router.get("/v2/orders").handler(api(broker, false, (ctx, account) -> broker.orders(account,
+                ctx.queryParams().get("status"), intParam(ctx, "limit", 50), ctx.queryParams().get("direction"))));
+        router.get("/v2/orders/:order_id").handler(api(broker, false,
+                (ctx, account) -> broker.order(account, ctx.pathParam("order_id"))));
+        router.delete("/v2/orders/:order_id").handler(api(broker, false, (ctx, account) -> {
+            broker.cancel(account, ctx.pathParam("order_id"));
+            return null;
+        }));
+        router.get("/v2/account/activities/:activity_type").handler(api(broker, false, (ctx, account) ->
+                broker.activities(account, ctx.pathParam("activity_type"), ctx.queryParams().get("direction"),
+                        intParam(ctx, "page_size", 100), ctx.queryParams().get("page_token"),
+                        timeParam(ctx, "after"), timeParam(ctx, "until"))));
+        router.get("/v2/clock").handler(api(broker, false, (ctx, account) -> broker.clock()));
+        router.get("/v2/assets/:symbol").handler(api(broker, false,
+                (ctx, account) -> broker.asset(ctx.pathParam("symbol"))));
+
+        router.get("/stream").handler(ctx -> ctx.request().toWebSocket()
+                .onSuccess(ws -> new StreamSession(broker, ws))
+                .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "stream upgrade failed: {0}", e.getMessage())));
+    }
+
+    private interface AdminAction {
+        JsonNode apply(JsonNode body);
+    }
+
+    private static io.vertx.core.Handler<RoutingContext> admin(AdminAction action) {
+        return ctx -> adminCall(ctx, action);
+    }
+
+    private static void adminCall(RoutingContext ctx, AdminAction action) {
+        try {
+            respond(ctx, 200, action.apply(body(ctx)));
+        } catch (SimError e) {
+            respond(ctx, e.status, SimJson.error(e));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "admin call failed", e);
+            respond(ctx, 500, SimJson.error(new SimError(500, SimError.INTERNAL, "internal error: " + e)));
+        }
+    }
+
+    /** An authenticated Trading API call: keys, then the request budget, then the faults, then the work. */
+    private static io.vertx.core.Handler<RoutingContext> api(SimBroker broker, boolean failsAfterWork,
+            BiFunction<RoutingContext, SimAccount, JsonNode> action) {
+        return ctx -> {
+            try {
+                SimAccount account = broker.authenticate(ctx.request().getHeader("APCA-API-KEY-ID"),
+                        ctx.request().getHeader("APCA-API-SECRET-KEY"));
+                rateHeaders(ctx, broker.admit(account));
+                boolean fails = broker.nextRequestFails();
+                if (fails && !failsAfterWork) {
+                    throw new SimError(500, SimError.INTERNAL, "internal server error occurred");
+                }
+                JsonNode result = action.apply(ctx, account);
+                if (fails) {
+                    throw new SimError(500, SimError.INTERNAL, "internal server error occurred");
+                }
+                respond(ctx, result == null ? 204 : 200, result);
+            } catch (SimBroker.RateLimitedError e) {
+                rateHeaders(ctx, e.limit);
+                respond(ctx, 429, SimJson.error(new SimError(429, SimError.RATE_LIMITED, "too many requests")));
+            } catch (SimError e) {
+                respond(ctx, e.status, SimJson.error(e));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "request failed", e);
+                respond(ctx, 500, SimJson.error(new SimError(500, SimError.INTERNAL, "internal error: " + e)));
+            }
+        };
+    }
+
+    private static void rateHeaders(RoutingContext ctx, SimBroker.RateLimit limit) {
+        ctx.response().putHeader("X-RateLimit-Limit", Integer.toString(limit.limit()))
+                .putHeader("X-RateLimit-Remaining", Integer.toString(limit.remaining()))
+                .putHeader("X-RateLimit-Reset", Long.toString(limit.resetEpochSeconds()));
+    }
+
+    private static void respond(RoutingContext ctx, int status, JsonNode body) {
+        ctx.response().setStatusCode(status);
+        if (body == null) {
+            ctx.response().end();
+        } else {
+            ctx.response().putHeader("Content-Type", "application/json; charset=UTF-8").end(body.toString());
+        }
+    }
+
+    private static JsonNode body(RoutingContext ctx) {
+        String text = ctx.body() == null ? null : ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            return SimJson.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode json = SimJson.MAPPER.readTree(text);
+            if (!json.isObject()) {
+                throw new SimError(400, SimError.VALIDATION - 1, "request body must be a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new SimError(400, SimError.VALIDATION - 1, "request body format is invalid");
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        String value = optionalText(body, field);
+        if (value == null || value.isBlank()) {
+            throw SimError.validation(field + " is required");
+        }
+        return value;
+    }
+
+    private static String optionalText(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static BigDecimal optionalDecimal(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() ? null : SimBroker.decimal(node, field, false);
+    }
+
+    private static long wholeNumber(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || !node.canConvertToLong() || !node.isIntegralNumber()) {
+            throw SimError.validation(field + " must be a whole number");
+        }
+        return node.asLong();
+    }
+
+    private static boolean bool(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || !node.isBoolean()) {
+            throw SimError.validation(field + " must be true or false");
+        }
+        return node.asBoolean();
+    }
+
+    private static Instant instant(JsonNode body, String field) {
+        String value = optionalText(body, field);
+        try {
+            return value == null ? null : java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw SimError.validation(field + " must be an RFC 3339 time");
+        }
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int fallback) {
+        String value = ctx.queryParams().get(name);
+        try {
+            return value == null ? fallback : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw SimError.validation(name + " must be a whole number");
+        }
+    }
+
+    private static Instant timeParam(RoutingContext ctx, String name) {
+        String value = ctx.queryParams().get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException notTime) {
+            try {
+                return LocalDate.parse(value).atStartOfDay(SimJson.NEW_YORK).toInstant();
+            } catch (DateTimeParseException notDate) {
+                throw SimError.validation(name + " must be a date or an RFC 3339 time");
+            }
+        }
+    }
+
+    /** One {@code /stream} connection: authenticate, listen, then trade updates as binary frames, as paper sends. */
+    private static final class StreamSession implements SimBroker.StreamSink {
+        private final SimBroker broker;
+        private final ServerWebSocket ws;
+        private SimAccount account;
+
+        StreamSession(SimBroker broker, ServerWebSocket ws) {
+            this.broker = broker;
+            this.ws = ws;
+            ws.textMessageHandler(this::onMessage);
+            ws.binaryMessageHandler(buffer -> onMessage(buffer.toString()));
+            ws.closeHandler(v -> {
+                if (account != null) {
+                    broker.unsubscribe(account, this);
+                }
+            });
+        }
+
+        private void onMessage(String text) {
+            JsonNode message;
+            try {
+                message = SimJson.MAPPER.readTree(text);
+            } catch (IOException e) {
+                send("{\"stream\":\"error\",\"data\":{\"message\":\"invalid syntax\"}}");
+                return;
+            }
+            JsonNode data = message.path("data");
+            switch (message.path("action").asText()) {
+                case "authenticate" -> {
+                    try {
+                        account = broker.authenticate(data.path("key_id").asText(null), data.path("secret_key").asText(null));
+                        send("{\"stream\":\"authorization\",\"data\":{\"status\":\"authorized\",\"action\":\"authenticate\"}}");
+                    } catch (SimError e) {
+                        send("{\"stream\":\"authorization\",\"data\":{\"status\":\"unauthorized\",\"action\":\"authenticate\"}}");
+                        ws.close();
+                    }
+                }
+                case "listen" -> {
+                    if (account == null) {
+                        send("{\"stream\":\"error\",\"data\":{\"message\":\"not authenticated\"}}");
+                        return;
+                    }
+                    boolean tradeUpdates = false;
+                    for (JsonNode stream : data.path("streams")) {
+                        tradeUpdates |= "trade_updates".equals(stream.asText());
+                    }
+                    if (tradeUpdates && !broker.subscribe(account, this)) {
+                        drop();
+                        return;
+                    }
+                    send("{\"stream\":\"listening\",\"data\":{\"streams\":[" + (tradeUpdates ? "\"trade_updates\"" : "")
+                            + "]}}");
+                }
+                default -> send("{\"stream\":\"error\",\"data\":{\"message\":\"unknown action\"}}");
+            }
+        }
+
+        @Override
+        public void send(String message) {
+            if (!ws.isClosed()) {
+                ws.writeBinaryMessage(Buffer.buffer(message));
+            }
+        }
+
+        @Override
+        public void drop() {
+            if (!ws.isClosed()) {
+                ws.close((short) 1001, "dropped by the simulator (drop_stream fault)");
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.rebalancer.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminApiTest {
+
+    private AlpacaSimServer sim;
+    private SimHttp admin;
+
+    @BeforeEach
+    void start() {
+        sim = AlpacaSimServer.start(0);
+        admin = new SimHttp(sim.baseUrl(), null, null);
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    @Test
+    void a_created_account_is_shown_as_alpaca_shows_it_and_answers_to_its_keys() {
+        SimHttp.Answer created = admin.post("/sim/accounts",
+                "{\"api_key_id\":\"k1\",\"api_secret_key\":\"s1\",\"cash\":\"10000\"}");
+
+        assertThat(created.status()).isEqualTo(200);
+        AlpacaShapesTest.assertSameShape(created.body(), SimHttp.fixture("account"), "created account");
+        assertThat(created.body().get("cash").asText()).isEqualTo("10000.00");
+        assertThat(created.body().get("buying_power").asText()).isEqualTo("10000.00");
+        assertThat(new SimHttp(sim.baseUrl(), "k1", "s1").get("/v2/account").body().get("id"))
+                .isEqualTo(created.body().get("id"));
+    }
+
+    @Test
+    void bad_admin_input_is_refused_with_a_message_that_names_the_field() {
+        assertRefused(admin.post("/sim/accounts", "{\"api_secret_key\":\"s\",\"cash\":\"1\"}"), 422, "api_key_id");
+        assertRefused(admin.post("/sim/accounts", "{\"api_key_id\":\"k\",\"api_secret_key\":\"s\",\"cash\":\"lots\"}"), 422, "cash");
+        assertRefused(admin.post("/sim/accounts", "{not json"), 400, "invalid");
+        admin.post("/sim/accounts", "{\"api_key_id\":\"k\",\"api_secret_key\":\"s\",\"cash\":\"1\"}");
+        assertRefused(admin.post("/sim/accounts", "{\"api_key_id\":\"k\",\"api_secret_key\":\"s\",\"cash\":\"1\"}"), 409, "exists");
+        assertRefused(admin.post("/sim/accounts/nope/deposits", "{\"amount\":\"5\"}"), 404, "account");
+        assertRefused(admin.put("/sim/prices", "{\"SPY\":\"-1\"}"), 422, "price of SPY");
+        assertRefused(admin.put("/sim/clock", "{\"is_open\":\"yes\"}"), 422, "is_open");
+        assertRefused(admin.put("/sim/config", "{\"partial_fill_ratio\":\"1.5\"}"), 422, "partial_fill_ratio");
+        assertRefused(admin.put("/sim/faults", "{\"server_error_rate\":2}"), 422, "server_error_rate");
+        assertRefused(admin.put("/sim/faults", "{\"requests_per_minute\":0}"), 422, "requests_per_minute");
+    }
+
+    @Test
+    void a_deposit_is_a_csd_activity_and_cash() {
+        String id = sim.admin().createAccount("k", "s", "100").get("id").asText();
+
+        JsonNode activity = sim.admin().deposit(id, "1000.50");
+
+        assertThat(activity.get("activity_type").asText()).isEqualTo("CSD");
+        assertThat(activity.get("net_amount").asText()).isEqualTo("1000.50");
+        assertThat(new SimHttp(sim.baseUrl(), "k", "s").get("/v2/account").body().get("cash").asText())
+                .isEqualTo("1100.50");
+    }
+
+    @Test
+    void prices_move_the_market_value_and_unknown_symbols_become_assets() {
+        sim.admin().createAccount("k", "s", "1000");
+        SimHttp api = new SimHttp(sim.baseUrl(), "k", "s");
+        api.post("/v2/orders", order("SPY", "\"qty\":\"1\"", "buy"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v2/positions/SPY").status() == 200);
+
+        sim.admin().prices(java.util.Map.of("SPY", "700.00", "NEWCO", "12.5"));
+
+        assertThat(api.get("/v2/positions/SPY").body().get("market_value").asText()).isEqualTo("700.00");
+        assertThat(api.get("/v2/assets/NEWCO").body().get("fractionable").asBoolean()).isTrue();
+        sim.admin().asset("WHOLE", "50", false, true);
+        assertThat(api.get("/v2/assets/WHOLE").body().get("fractionable").asBoolean()).isFalse();
+    }
+
+    @Test
+    void the_same_admin_calls_give_the_same_results() {
+        Function<AlpacaSimServer, List<String>> script = server -> {
+            JsonNode account = server.admin().createAccount("k", "s", "5000");
+            SimHttp api = new SimHttp(server.baseUrl(), "k", "s");
+            JsonNode order = api.post("/v2/orders", order("TLT", "\"notional\":\"100\"", "buy")).body();
+            return List.of(account.get("id").asText(), account.get("account_number").asText(),
+                    order.get("id").asText(), order.get("client_order_id").asText(),
+                    order.get("asset_id").asText());
+        };
+        List<String> first = script.apply(sim);
+        try (AlpacaSimServer other = AlpacaSimServer.start(0)) {
+            assertThat(script.apply(other)).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void orders_placed_while_closed_wait_and_fill_at_the_open() {
+        sim.admin().createAccount("k", "s", "1000");
+        SimHttp api = new SimHttp(sim.baseUrl(), "k", "s");
+        sim.admin().clock(false);
+        String id = api.post("/v2/orders", order("TLT", "\"notional\":\"100\"", "buy")).body().get("id").asText();
+
+        assertThat(api.get("/v2/clock").body().get("is_open").asBoolean()).isFalse();
+        Awaitility.await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(5))
+                .until(() -> !"filled".equals(api.get("/v2/orders/" + id).body().get("status").asText()));
+
+        sim.admin().clock(true);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> "filled".equals(api.get("/v2/orders/" + id).body().get("status").asText()));
+        assertThat(new BigDecimal(api.get("/v2/account").body().get("cash").asText())).isEqualByComparingTo("900");
+    }
+
+    @Test
+    void partial_fills_come_before_the_full_fill() {
+        sim.admin().createAccount("k", "s", "1000");
+        sim.admin().config(300, "0.5");
+        SimHttp api = new SimHttp(sim.baseUrl(), "k", "s");
+        String id = api.post("/v2/orders", order("TLT", "\"qty\":\"4\"", "buy")).body().get("id").asText();
+
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> "partially_filled".equals(api.get("/v2/orders/" + id).body().get("status").asText()));
+        assertThat(api.get("/v2/orders/" + id).body().get("filled_qty").asText()).isEqualTo("2");
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> "filled".equals(api.get("/v2/orders/" + id).body().get("status").asText()));
+        assertThat(api.get("/v2/orders/" + id).body().get("filled_qty").asText()).isEqualTo("4");
+    }
+
+    static String order(String symbol, String amount, String side) {
+        return "{\"symbol\":\"" + symbol + "\"," + amount + ",\"side\":\"" + side
+                + "\",\"type\":\"market\",\"time_in_force\":\"day\"}";
+    }
+
+    private static void assertRefused(SimHttp.Answer answer, int status, String inMessage) {
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
+        assertThat(answer.body().get("message").asText()).contains(inMessage);
+        assertThat(answer.body().has("code")).isTrue();
+    }
+}
