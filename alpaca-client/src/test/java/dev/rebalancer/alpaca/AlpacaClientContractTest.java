@@ -302,7 +302,7 @@ class AlpacaClientContractTest {
     void a_429_is_honoured_by_waiting_for_the_reset_then_the_call_goes_through() {
         Fixture account = account("10");
         List<Duration> waits = new CopyOnWriteArrayList<>();
-        AlpacaClient client = clientWatchingWaits(account, waits);
+        AlpacaClient client = clientWatchingWaits(account, AlpacaClientOptions.defaults(), waits);
         admin.faults(null, null, 1, null);
         account.client().clock();
 
@@ -314,7 +314,7 @@ class AlpacaClientContractTest {
     void when_alpaca_says_none_remain_the_client_waits_for_the_reset_instead_of_meeting_a_429() {
         Fixture account = account("10");
         List<Duration> waits = new CopyOnWriteArrayList<>();
-        AlpacaClient client = clientWatchingWaits(account, waits);
+        AlpacaClient client = clientWatchingWaits(account, AlpacaClientOptions.defaults(), waits);
         admin.faults(null, null, 1, null);
         client.clock();
         assertThat(waits).isEmpty();
@@ -327,12 +327,7 @@ class AlpacaClientContractTest {
     void the_client_never_sends_more_than_its_budget_per_minute() {
         Fixture account = account("10");
         List<Duration> waits = new CopyOnWriteArrayList<>();
-        MutableClock clock = new MutableClock(Instant.now());
-        AlpacaClient client = new AlpacaClient(account.client().endpoint(),
-                AlpacaClientOptions.defaults().withRequestsPerMinute(3), clock, wait -> {
-                    waits.add(wait);
-                    clock.advance(wait);
-                });
+        AlpacaClient client = clientWatchingWaits(account, AlpacaClientOptions.defaults().withRequestsPerMinute(3), waits);
 
         for (int i = 0; i < 4; i++) {
             client.clock();
@@ -342,9 +337,9 @@ class AlpacaClientContractTest {
     }
 
     /** A client whose waits are recorded and skipped: each wait moves its clock and lifts the simulator's limit. */
-    private static AlpacaClient clientWatchingWaits(Fixture account, List<Duration> waits) {
+    private static AlpacaClient clientWatchingWaits(Fixture account, AlpacaClientOptions options, List<Duration> waits) {
         MutableClock clock = new MutableClock(Instant.now());
-        return new AlpacaClient(account.client().endpoint(), AlpacaClientOptions.defaults(), clock, wait -> {
+        return new AlpacaClient(account.client().endpoint(), options, clock, wait -> {
             waits.add(wait);
             clock.advance(wait);
             admin.faults(null, null, 200, null);

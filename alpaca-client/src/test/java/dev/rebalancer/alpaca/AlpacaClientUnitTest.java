@@ -19,10 +19,7 @@ class AlpacaClientUnitTest {
     void the_budget_lets_the_limit_through_then_waits_for_the_oldest_to_leave_the_minute() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-23T14:30:00Z"));
         List<Duration> waits = new ArrayList<>();
-        RequestBudget budget = new RequestBudget(3, clock, wait -> {
-            waits.add(wait);
-            clock.advance(wait);
-        });
+        RequestBudget budget = budgetWatchingWaits(3, clock, waits);
 
         budget.acquire();
         clock.advance(Duration.ofSeconds(10));
@@ -39,15 +36,20 @@ class AlpacaClientUnitTest {
     void a_pause_holds_every_request_back_until_it_ends() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-23T14:30:00Z"));
         List<Duration> waits = new ArrayList<>();
-        RequestBudget budget = new RequestBudget(200, clock, wait -> {
-            waits.add(wait);
-            clock.advance(wait);
-        });
+        RequestBudget budget = budgetWatchingWaits(200, clock, waits);
 
         budget.pauseUntil(Instant.parse("2026-11-23T14:30:07Z"));
         budget.acquire();
 
         assertThat(waits).containsExactly(Duration.ofSeconds(7));
+    }
+
+    /** A budget whose waits are recorded and skipped by moving its clock. */
+    private static RequestBudget budgetWatchingWaits(int perMinute, MutableClock clock, List<Duration> waits) {
+        return new RequestBudget(perMinute, clock, wait -> {
+            waits.add(wait);
+            clock.advance(wait);
+        });
     }
 
     @Test
