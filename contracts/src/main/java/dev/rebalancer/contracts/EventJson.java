@@ -61,6 +61,15 @@ public final class EventJson {
         return write(event).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The {@code event_type} of a document, for topics that carry more than one type; empty if it has none. */
+    public static String eventType(byte[] json) {
+        try {
+            return MAPPER.readTree(json).path("event_type").asText("");
+        } catch (IOException e) {
+            throw new EventFormatException("", "malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
     public static <T> T read(String json, Class<T> type) {
         return read(json.getBytes(StandardCharsets.UTF_8), type);
     }

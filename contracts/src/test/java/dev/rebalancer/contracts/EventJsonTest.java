@@ -31,7 +31,8 @@ class EventJsonTest {
                 Arguments.of("rebalance_request", RebalanceRequest.class),
                 Arguments.of("run", RunEvent.class),
                 Arguments.of("alert", Alert.class),
-                Arguments.of("trading_control", TradingControl.class));
+                Arguments.of("trading_control", TradingControl.class),
+                Arguments.of("run_cancellation", RunCancellation.class));
     }
 
     @ParameterizedTest(name = "{0}")

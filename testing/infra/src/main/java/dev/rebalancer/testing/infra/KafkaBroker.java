@@ -25,18 +25,29 @@ public final class KafkaBroker {
             "share.coordinator.state.topic.replication.factor", "1",
             "share.coordinator.state.topic.min.isr", "1");
 
+    /**
+     * Where the broker's address is kept for the whole JVM: Quarkus loads test resources anew for each application it
+     * starts, so a static field alone would start a second broker after a restart.
+     */
+    static final String ADDRESS_PROPERTY = "rebalancer-testing.kafka.bootstrap-servers";
+
     private static KafkaClusterTestKit cluster;
 
     private KafkaBroker() {
     }
 
     /** The broker's {@code host:port}, starting it if this JVM has none yet. */
-    public static synchronized String bootstrapServers() {
-        if (cluster == null) {
+    public static String bootstrapServers() {
+        synchronized (System.class) {
+            String running = System.getProperty(ADDRESS_PROPERTY);
+            if (running != null) {
+                return running;
+            }
             cluster = start();
             Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::stop, "kafka-broker-stop"));
+            System.setProperty(ADDRESS_PROPERTY, cluster.bootstrapServers());
+            return cluster.bootstrapServers();
         }
-        return cluster.bootstrapServers();
     }
 
     private static KafkaClusterTestKit start() {

@@ -3,6 +3,7 @@ package dev.rebalancer.testing.infra;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +19,9 @@ public final class PostgresServer {
     public static final String USERNAME = "postgres";
     public static final String PASSWORD = "postgres";
 
+    /** Where the server's port is kept for the whole JVM, across the class loaders of restarted Quarkus apps. */
+    static final String PORT_PROPERTY = "rebalancer-testing.postgres.port";
+
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     private static EmbeddedPostgres server;
@@ -26,38 +30,47 @@ public final class PostgresServer {
     }
 
     /** A JDBC URL of the named database, creating the server and the database if they do not exist yet. */
-    public static synchronized String jdbcUrl(String database) {
+    public static String jdbcUrl(String database) {
         if (!DATABASE_NAME.matcher(database).matches()) {
             throw new IllegalArgumentException("not a plain database name: " + database);
         }
-        EmbeddedPostgres postgres = server();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                Statement statement = connection.createStatement()) {
-            try (ResultSet exists = statement.executeQuery(
-                    "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
-                if (!exists.next()) {
-                    statement.execute("CREATE DATABASE " + database);
+        synchronized (System.class) {
+            int port = port();
+            try (Connection connection = DriverManager.getConnection(url(port, "postgres"), USERNAME, PASSWORD);
+                    Statement statement = connection.createStatement()) {
+                try (ResultSet exists = statement.executeQuery(
+                        "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                    if (!exists.next()) {
+                        statement.execute("CREATE DATABASE " + database);
+                    }
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not create database " + database, e);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not create database " + database, e);
+            return url(port, database);
         }
-        return postgres.getJdbcUrl(USERNAME, database);
     }
 
-    private static EmbeddedPostgres server() {
-        if (server == null) {
-            long started = System.nanoTime();
-            try {
-                server = EmbeddedPostgres.builder().start();
-            } catch (IOException e) {
-                throw new IllegalStateException("could not start the embedded PostgreSQL server", e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(PostgresServer::stop, "postgres-stop"));
-            InfraLog.say("PostgreSQL %s started on port %d in %d ms", version(server), server.getPort(),
-                    (System.nanoTime() - started) / 1_000_000);
+    private static String url(int port, String database) {
+        return "jdbc:postgresql://localhost:" + port + "/" + database;
+    }
+
+    private static int port() {
+        String running = System.getProperty(PORT_PROPERTY);
+        if (running != null) {
+            return Integer.parseInt(running);
         }
-        return server;
+        long started = System.nanoTime();
+        try {
+            server = EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the embedded PostgreSQL server", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(PostgresServer::stop, "postgres-stop"));
+        System.setProperty(PORT_PROPERTY, Integer.toString(server.getPort()));
+        InfraLog.say("PostgreSQL %s started on port %d in %d ms", version(server), server.getPort(),
+                (System.nanoTime() - started) / 1_000_000);
+        return server.getPort();
     }
 
     private static String version(EmbeddedPostgres postgres) {
@@ -71,7 +84,7 @@ public final class PostgresServer {
         }
     }
 
-    private static synchronized void stop() {
+    private static void stop() {
         try {
             server.close();
         } catch (IOException e) {

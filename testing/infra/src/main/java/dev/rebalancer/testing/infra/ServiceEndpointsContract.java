@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,11 @@ public abstract class ServiceEndpointsContract {
 
     /** The names of the health checks that must be present and UP. */
     protected abstract List<String> requiredHealthChecks();
+
+    /** A request with whatever credentials the service asks for beyond health; none by default. */
+    protected RequestSpecification request() {
+        return given();
+    }
 
     @Test
     void health_is_up_with_every_required_check_up() {
@@ -40,14 +46,14 @@ public abstract class ServiceEndpointsContract {
 
     @Test
     void metrics_are_served_in_prometheus_format() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = request().when().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(metrics).contains("# TYPE jvm_memory_used_bytes gauge");
     }
 
     @Test
     void the_openapi_document_is_served() {
-        String openapi = given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+        String openapi = request().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
                 .extract().asString();
 
         assertThat(openapi).contains("\"openapi\"");

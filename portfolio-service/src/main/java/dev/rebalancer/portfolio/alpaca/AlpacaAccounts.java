@@ -1,0 +1,110 @@
+package dev.rebalancer.portfolio.alpaca;
+
+import dev.rebalancer.alpaca.AlpacaClient;
+import dev.rebalancer.alpaca.AlpacaClientOptions;
+import dev.rebalancer.alpaca.AlpacaEndpoint;
+import dev.rebalancer.alpaca.AlpacaException;
+import dev.rebalancer.alpaca.model.Account;
+import dev.rebalancer.portfolio.config.PortfolioConfig;
+import dev.rebalancer.portfolio.persistence.AccountEntity;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The Alpaca accounts from configuration, each with its client, known by Alpaca's account id once Alpaca has told it.
+ * An account Alpaca cannot be reached for at start-up is registered as soon as it can.
+ */
+@ApplicationScoped
+public class AlpacaAccounts {
+
+    /** A managed account; the client holds the keys, nothing else does. */
+    public record Managed(String name, String accountId, AlpacaClient client, boolean dryRun) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(AlpacaAccounts.class);
+
+    private final Map<String, AlpacaClient> configured = new LinkedHashMap<>();
+    private final Map<String, Boolean> dryRun = new LinkedHashMap<>();
+    private final Map<String, Managed> byId = new ConcurrentHashMap<>();
+    private final AlpacaHealth health;
+
+    AlpacaAccounts(PortfolioConfig config, AlpacaHealth health) {
+        this.health = health;
+        config.accounts().forEach((name, account) -> {
+            if (account.apiKeyId().isEmpty() || account.apiSecretKey().isEmpty()) {
+                LOG.infof("account %s has no Alpaca keys configured; it is not managed", name);
+                return;
+            }
+            AlpacaEndpoint endpoint = new AlpacaEndpoint(account.baseUrl(), account.apiKeyId().get(),
+                    account.apiSecretKey().get());
+            configured.put(name, new AlpacaClient(endpoint, AlpacaClientOptions.defaults()));
+            dryRun.put(name, account.dryRun().orElse(endpoint.isLive()));
+            LOG.infof("account %s: %s, %s%s", name, endpoint.baseUrl(), endpoint.isLive() ? "live" : "paper",
+                    dryRun.get(name) ? ", dry run" : "");
+        });
+        if (configured.isEmpty()) {
+            LOG.warn("no Alpaca account is configured (ALPACA_API_KEY_ID / ALPACA_API_SECRET_KEY): nothing to manage");
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        registerPending();
+    }
+
+    @Scheduled(every = "10s", delayed = "10s")
+    void registerPending() {
+        configured.forEach((name, client) -> {
+            if (byId.values().stream().anyMatch(m -> m.name().equals(name))) {
+                return;
+            }
+            try {
+                Account account = client.account();
+                register(name, client, account);
+                health.succeeded(name);
+            } catch (AlpacaException e) {
+                health.failed(name, null, e);
+            }
+        });
+    }
+
+    @Transactional
+    void register(String name, AlpacaClient client, Account account) {
+        AccountEntity entity = AccountEntity.findById(account.id());
+        if (entity == null) {
+            entity = new AccountEntity();
+            entity.accountId = account.id();
+            entity.createdAt = Instant.now();
+        }
+        entity.name = name;
+        entity.accountNumber = account.accountNumber();
+        entity.mode = client.endpoint().isLive() ? "live" : "paper";
+        entity.dryRun = dryRun.get(name);
+        entity.baseUrl = client.endpoint().baseUrl().toString();
+        entity.persist();
+        byId.put(account.id(), new Managed(name, account.id(), client, entity.dryRun));
+        LOG.infof("managing Alpaca account %s (%s) as %s", account.accountNumber(), account.id(), name);
+    }
+
+    public Collection<Managed> all() {
+        return byId.values();
+    }
+
+    public Optional<Managed> byAccountId(String accountId) {
+        return Optional.ofNullable(byId.get(accountId));
+    }
+
+    /** Any configured client, for what is the same for every account (assets, the clock). */
+    public Optional<AlpacaClient> anyClient() {
+        return configured.values().stream().findFirst();
+    }
+}

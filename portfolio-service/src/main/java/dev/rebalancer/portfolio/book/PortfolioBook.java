@@ -1,0 +1,143 @@
+package dev.rebalancer.portfolio.book;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rebalancer.contracts.PortfolioStatus;
+import dev.rebalancer.contracts.TargetAllocation;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.contracts.WeightType;
+import dev.rebalancer.portfolio.alpaca.AssetCatalog;
+import dev.rebalancer.portfolio.domain.PortfolioDraft;
+import dev.rebalancer.portfolio.domain.PortfolioRules;
+import dev.rebalancer.portfolio.messaging.Outbox;
+import dev.rebalancer.portfolio.persistence.PortfolioEntity;
+import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
+import dev.rebalancer.portfolio.rest.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+
+/** Portfolios: created, changed and archived as Alpaca rules it; a change is announced to every subscriber. */
+@ApplicationScoped
+public class PortfolioBook {
+
+    private final AssetCatalog assets;
+    private final Outbox outbox;
+
+    PortfolioBook(AssetCatalog assets, Outbox outbox) {
+        this.assets = assets;
+        this.outbox = outbox;
+    }
+
+    @Transactional
+    public Views.Portfolio create(JsonNode body) {
+        PortfolioDraft draft = PortfolioRules.forCreate(body);
+        assets.requireUsable(draft.weights());
+        PortfolioEntity portfolio = new PortfolioEntity();
+        portfolio.id = UUID.randomUUID();
+        portfolio.status = "active";
+        portfolio.createdAt = Clock.now();
+        apply(portfolio, draft);
+        portfolio.persist();
+        return view(portfolio);
+    }
+
+    @Transactional
+    public Views.Portfolio update(UUID id, JsonNode body) {
+        PortfolioEntity portfolio = find(id);
+        PortfolioDraft current = draftOf(portfolio);
+        PortfolioDraft changed = PortfolioRules.forPatch(body, current);
+        assets.requireUsable(changed.weights());
+        boolean targetsChanged = !changed.weights().equals(current.weights())
+                || !changed.rebalanceConditions().equals(current.rebalanceConditions())
+                || changed.cooldownDays() != current.cooldownDays();
+        apply(portfolio, changed);
+        // Alpaca: updating a portfolio that needs adjustment makes it active again.
+        if ("needs_adjustment".equals(portfolio.status)) {
+            portfolio.status = "active";
+        }
+        if (targetsChanged) {
+            for (SubscriptionEntity subscription : SubscriptionEntity.activeOf(id)) {
+                announceTargets(subscription, portfolio);
+            }
+        }
+        return view(portfolio);
+    }
+
+    /** Soft delete: the portfolio becomes inactive; refused while any account is subscribed to it. */
+    @Transactional
+    public void archive(UUID id) {
+        PortfolioEntity portfolio = find(id);
+        int subscribers = SubscriptionEntity.activeOf(id).size();
+        if (subscribers > 0) {
+            throw ApiException.unprocessable("portfolio " + id + " has " + subscribers
+                    + " active subscription(s); delete them before archiving it");
+        }
+        if (!"inactive".equals(portfolio.status)) {
+            portfolio.status = "inactive";
+            portfolio.updatedAt = Clock.now();
+        }
+    }
+
+    @Transactional
+    public Views.Portfolio get(UUID id) {
+        return view(find(id));
+    }
+
+    /** Alpaca's filters, all of which must hold; a plain array, as Alpaca answers. */
+    @Transactional
+    public List<Views.Portfolio> list(String name, String description, String symbol, String portfolioId, String status) {
+        return PortfolioEntity.<PortfolioEntity>listAll().stream()
+                .filter(p -> name == null || p.name.equals(name))
+                .filter(p -> description == null || Objects.equals(p.description, description))
+                .filter(p -> portfolioId == null || p.id.toString().equals(portfolioId))
+                .filter(p -> status == null || p.status.equals(status.toLowerCase(Locale.ROOT)))
+                .filter(p -> symbol == null || Json.weights(p.weights).stream()
+                        .anyMatch(w -> w.type() == WeightType.ASSET && w.symbol().equals(symbol)))
+                .sorted(Comparator.comparing((PortfolioEntity p) -> p.createdAt).thenComparing(p -> p.id))
+                .map(PortfolioBook::view)
+                .toList();
+    }
+
+    /** The subscription's targets on the targets topic, for the drift monitor. */
+    void announceTargets(SubscriptionEntity subscription, PortfolioEntity portfolio) {
+        outbox.publish(Topics.TARGETS, new TargetAllocation(UUID.randomUUID().toString(), subscription.accountId,
+                Clock.now(), subscription.id.toString(), portfolio.id.toString(),
+                PortfolioStatus.valueOf(portfolio.status.toUpperCase(Locale.ROOT)), Json.weights(portfolio.weights),
+                Json.conditions(portfolio.rebalanceConditions), portfolio.cooldownDays, subscription.lastRebalancedAt,
+                portfolio.updatedAt));
+    }
+
+    static PortfolioEntity find(UUID id) {
+        PortfolioEntity portfolio = PortfolioEntity.findById(id);
+        if (portfolio == null) {
+            throw ApiException.notFound("portfolio not found: " + id);
+        }
+        return portfolio;
+    }
+
+    private static void apply(PortfolioEntity portfolio, PortfolioDraft draft) {
+        portfolio.name = draft.name();
+        portfolio.description = draft.description();
+        portfolio.weights = Json.write(draft.weights());
+        portfolio.rebalanceConditions = draft.rebalanceConditions().isEmpty() ? null : Json.write(draft.rebalanceConditions());
+        portfolio.cooldownDays = draft.cooldownDays();
+        portfolio.updatedAt = Clock.now();
+    }
+
+    private static PortfolioDraft draftOf(PortfolioEntity portfolio) {
+        return new PortfolioDraft(portfolio.name, portfolio.description, Json.weights(portfolio.weights),
+                Json.conditions(portfolio.rebalanceConditions), portfolio.cooldownDays);
+    }
+
+    static Views.Portfolio view(PortfolioEntity p) {
+        List<Weight> weights = Json.weights(p.weights);
+        return new Views.Portfolio(p.id.toString(), p.name, p.description, p.status, p.cooldownDays, weights,
+                p.rebalanceConditions == null ? null : Json.conditions(p.rebalanceConditions), p.createdAt, p.updatedAt);
+    }
+}

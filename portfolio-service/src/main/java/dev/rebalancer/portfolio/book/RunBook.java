@@ -1,0 +1,242 @@
+package dev.rebalancer.portfolio.book;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rebalancer.contracts.Evidence;
+import dev.rebalancer.contracts.InitiatedFrom;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunCancellation;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.Trigger;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.portfolio.alpaca.AssetCatalog;
+import dev.rebalancer.portfolio.alpaca.SnapshotRequests;
+import dev.rebalancer.portfolio.domain.InvalidInput;
+import dev.rebalancer.portfolio.domain.PortfolioRules;
+import dev.rebalancer.portfolio.messaging.Outbox;
+import dev.rebalancer.portfolio.persistence.AccountEntity;
+import dev.rebalancer.portfolio.persistence.RunEntity;
+import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
+import dev.rebalancer.portfolio.rest.ApiException;
+import dev.rebalancer.portfolio.rest.Paging;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Runs: manual ones created here, every one recorded as the executor reports it. */
+@ApplicationScoped
+public class RunBook {
+
+    private static final Set<String> UNFINISHED = Set.of(RunStatus.QUEUED.name(), RunStatus.IN_PROGRESS.name());
+
+    private final Outbox outbox;
+    private final AssetCatalog assets;
+    private final SubscriptionBook subscriptions;
+    private final SnapshotRequests snapshots;
+    private final EntityManager entityManager;
+
+    RunBook(Outbox outbox, AssetCatalog assets, SubscriptionBook subscriptions, SnapshotRequests snapshots,
+            EntityManager entityManager) {
+        this.outbox = outbox;
+        this.assets = assets;
+        this.subscriptions = subscriptions;
+        this.snapshots = snapshots;
+        this.entityManager = entityManager;
+    }
+
+    /**
+     * {@code POST /v1/rebalancing/runs}. Alpaca: only for accounts without an active subscription, and only one run
+     * in a non-terminal status per account.
+     */
+    @Transactional
+    public Views.Run createManual(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidInput("", "the body must be a JSON object");
+        }
+        String accountId = SubscriptionBook.text(body, "account_id");
+        RunType type = runType(SubscriptionBook.text(body, "type"));
+        List<Weight> weights = PortfolioRules.weights(body.get("weights"));
+        BigDecimal amount = null;
+        if (type != RunType.FULL_REBALANCE) {
+            amount = PortfolioRules.amount(body.get("amount"), "amount");
+        } else if (body.hasNonNull("amount")) {
+            throw new InvalidInput("amount", "is not allowed for a full_rebalance run");
+        }
+        if (AccountEntity.findById(accountId, LockModeType.PESSIMISTIC_WRITE) == null) {
+            throw new InvalidInput("account_id", "no managed account " + accountId);
+        }
+        if (SubscriptionEntity.activeFor(accountId).isPresent()) {
+            throw new InvalidInput("account_id", "account " + accountId + " has an active subscription; manual runs "
+                    + "are only allowed for accounts without one");
+        }
+        if (RunEntity.count("accountId = ?1 and status in ?2", accountId, UNFINISHED) > 0) {
+            throw new InvalidInput("account_id", "account " + accountId + " has an unfinished run; only one run in a "
+                    + "non-terminal status is allowed at a time");
+        }
+        assets.requireUsable(weights);
+
+        Instant now = Clock.now();
+        String runId = UUID.randomUUID().toString();
+        String requestId = "manual:" + runId;
+        RunEntity run = new RunEntity();
+        run.id = runId;
+        run.accountId = accountId;
+        run.requestId = requestId;
+        run.type = name(type);
+        run.amount = amount;
+        run.initiatedFrom = "api";
+        run.status = RunStatus.QUEUED.name();
+        run.weights = Json.write(weights);
+        run.orders = "[]";
+        run.failedOrders = "[]";
+        run.skippedOrders = "[]";
+        run.createdAt = now;
+        run.updatedAt = now;
+        run.persist();
+        outbox.publish(Topics.REBALANCE_REQUESTS, new RebalanceRequest(UUID.randomUUID().toString(), accountId, now,
+                requestId, runId, type, amount, Trigger.MANUAL,
+                new Evidence("manual " + name(type) + " run requested through the API", List.of()), null, weights,
+                InitiatedFrom.API));
+        return view(run);
+    }
+
+    /** {@code DELETE /v1/rebalancing/runs/{id}}: asks the executor to cancel; only unfinished runs can be canceled. */
+    @Transactional
+    public void cancel(String id) {
+        RunEntity run = find(id);
+        if (!UNFINISHED.contains(run.status)) {
+            throw ApiException.unprocessable("run " + id + " is " + run.status + " and can no longer be canceled");
+        }
+        outbox.publish(Topics.REBALANCE_REQUESTS, new RunCancellation(UUID.randomUUID().toString(), run.accountId,
+                Clock.now(), run.id, "canceled through the API"));
+    }
+
+    @Transactional
+    public Views.Run get(String id) {
+        return view(find(id));
+    }
+
+    @Transactional
+    public Views.Runs list(String accountId, String status, String type, String pageToken, String limit) {
+        Paging paging = Paging.of(pageToken, limit);
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (accountId != null) {
+            where.append(" and accountId = :account");
+            params.put("account", accountId);
+        }
+        if (status != null) {
+            where.append(" and status = :status");
+            params.put("status", runStatus(status).name());
+        }
+        if (type != null) {
+            where.append(" and type = :type");
+            params.put("type", name(runType(type)));
+        }
+        PanacheQuery<RunEntity> query = RunEntity.find(where.toString(),
+                Sort.descending("createdAt").and("id", Sort.Direction.Descending), params);
+        long total = query.count();
+        List<Views.Run> page = query.range(paging.offset(), paging.offset() + paging.limit() - 1).list().stream()
+                .map(RunBook::view).toList();
+        return new Views.Runs(page, paging.next(page.size(), total));
+    }
+
+    /**
+     * Records a run update from the executor, once per event id. Updates older than what is stored change nothing;
+     * reaching a final status records the rebalance on the subscription and re-reads the account's positions.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(RunEvent event) {
+        int fresh = entityManager.createNativeQuery(
+                "INSERT INTO processed_event (event_id, processed_at) VALUES (?1, now()) ON CONFLICT DO NOTHING")
+                .setParameter(1, event.eventId()).executeUpdate();
+        if (fresh == 0) {
+            return;
+        }
+        RunEntity run = RunEntity.findById(event.runId(), LockModeType.PESSIMISTIC_WRITE);
+        boolean wasFinal = false;
+        if (run == null) {
+            run = new RunEntity();
+            run.id = event.runId();
+            run.createdAt = event.createdAt();
+        } else if (event.updatedAt().isBefore(run.updatedAt)) {
+            return;
+        } else {
+            wasFinal = RunStatus.valueOf(run.status).isFinal();
+        }
+        run.accountId = event.accountId();
+        run.portfolioId = event.portfolioId() == null ? null : UUID.fromString(event.portfolioId());
+        run.requestId = event.requestId();
+        run.type = name(event.type());
+        run.amount = event.amount();
+        run.initiatedFrom = event.initiatedFrom().name().toLowerCase(Locale.ROOT);
+        run.status = event.status().name();
+        run.reason = event.reason();
+        run.weights = Json.write(event.weights());
+        run.orders = Json.write(event.orders());
+        run.failedOrders = Json.write(event.failedOrders());
+        run.skippedOrders = Json.write(event.skippedOrders());
+        run.updatedAt = event.updatedAt();
+        run.completedAt = event.completedAt();
+        run.canceledAt = event.canceledAt();
+        run.persist();
+        if (event.status().isFinal() && !wasFinal) {
+            if (event.status() == RunStatus.COMPLETED_SUCCESS || event.status() == RunStatus.COMPLETED_ADJUSTED) {
+                subscriptions.rebalanced(event.accountId(),
+                        event.completedAt() != null ? event.completedAt() : event.updatedAt());
+            }
+            snapshots.request(event.accountId());
+        }
+    }
+
+    private static RunEntity find(String id) {
+        RunEntity run = RunEntity.findById(id);
+        if (run == null) {
+            throw ApiException.notFound("run not found: " + id);
+        }
+        return run;
+    }
+
+    private static RunType runType(String text) {
+        for (RunType type : RunType.values()) {
+            if (name(type).equals(text)) {
+                return type;
+            }
+        }
+        throw new InvalidInput("type", "must be one of full_rebalance, invest_cash, partial_liquidation, got \""
+                + text + "\"");
+    }
+
+    private static RunStatus runStatus(String text) {
+        try {
+            return RunStatus.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("status", "must be one of " + Arrays.toString(RunStatus.values()) + ", got \""
+                    + text + "\"");
+        }
+    }
+
+    private static String name(RunType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+
+    static Views.Run view(RunEntity r) {
+        return new Views.Run(r.id, r.type, r.amount, r.initiatedFrom, r.status, r.reason, r.accountId,
+                r.portfolioId == null ? null : r.portfolioId.toString(), r.weights, r.orders, r.failedOrders,
+                r.skippedOrders, r.completedAt, r.canceledAt, r.createdAt, r.updatedAt);
+    }
+}

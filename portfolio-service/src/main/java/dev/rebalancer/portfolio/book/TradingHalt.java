@@ -1,0 +1,58 @@
+package dev.rebalancer.portfolio.book;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.portfolio.domain.InvalidInput;
+import dev.rebalancer.portfolio.messaging.Outbox;
+import dev.rebalancer.portfolio.persistence.TradingHaltEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The kill switch: engaged with a reason, released, and announced on the control topic either way. */
+@ApplicationScoped
+public class TradingHalt {
+
+    private final Outbox outbox;
+
+    TradingHalt(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    @Transactional
+    public Views.Halt engage(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidInput("", "the body must be a JSON object with a reason");
+        }
+        return set(true, SubscriptionBook.text(body, "reason"));
+    }
+
+    @Transactional
+    public Views.Halt release(String reason) {
+        return set(false, reason);
+    }
+
+    @Transactional
+    public Views.Halt current() {
+        TradingHaltEntity halt = TradingHaltEntity.findById(TradingHaltEntity.ID);
+        return halt == null ? new Views.Halt(false, null, null) : new Views.Halt(halt.halted, halt.reason, halt.updatedAt);
+    }
+
+    private Views.Halt set(boolean halted, String reason) {
+        TradingHaltEntity halt = TradingHaltEntity.findById(TradingHaltEntity.ID, LockModeType.PESSIMISTIC_WRITE);
+        if (halt == null) {
+            halt = new TradingHaltEntity();
+            halt.id = TradingHaltEntity.ID;
+        }
+        halt.halted = halted;
+        halt.reason = reason;
+        halt.updatedAt = Clock.now();
+        halt.persist();
+        outbox.publish(Topics.CONTROL, TradingControl.KEY,
+                new TradingControl(UUID.randomUUID().toString(), halt.updatedAt, halted, reason));
+        return new Views.Halt(halted, reason, halt.updatedAt);
+    }
+}

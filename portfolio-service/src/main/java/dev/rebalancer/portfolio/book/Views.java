@@ -1,0 +1,77 @@
+package dev.rebalancer.portfolio.book;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.Weight;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** The API's answers in Alpaca's Rebalancing API shapes; nullable fields are sent as null, as Alpaca sends them. */
+public final class Views {
+
+    private Views() {
+    }
+
+    public record Portfolio(
+            String id,
+            String name,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String description,
+            String status,
+            int cooldownDays,
+            List<Weight> weights,
+            @JsonInclude(JsonInclude.Include.ALWAYS) List<RebalanceCondition> rebalanceConditions,
+            Instant createdAt,
+            Instant updatedAt) {
+    }
+
+    public record Subscription(
+            String id,
+            String accountId,
+            String portfolioId,
+            Instant createdAt,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Instant lastRebalancedAt) {
+    }
+
+    public record Subscriptions(List<Subscription> subscriptions,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String nextPageToken) {
+    }
+
+    public record Run(
+            String id,
+            String type,
+            @JsonInclude(JsonInclude.Include.ALWAYS) BigDecimal amount,
+            String initiatedFrom,
+            String status,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
+            String accountId,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String portfolioId,
+            @JsonRawValue String weights,
+            @JsonRawValue String orders,
+            @JsonRawValue String failedOrders,
+            @JsonRawValue String skippedOrders,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Instant completedAt,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Instant canceledAt,
+            Instant createdAt,
+            Instant updatedAt) {
+    }
+
+    public record Runs(List<Run> runs, @JsonInclude(JsonInclude.Include.ALWAYS) String nextPageToken) {
+    }
+
+    /** A managed account: never a secret. */
+    public record Account(
+            String id,
+            String name,
+            String accountNumber,
+            String mode,
+            boolean dryRun,
+            String baseUrl,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonRawValue String snapshot,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Instant snapshotAt) {
+    }
+
+    public record Halt(boolean halted, @JsonInclude(JsonInclude.Include.ALWAYS) String reason, Instant updatedAt) {
+    }
+}

@@ -1,0 +1,83 @@
+package dev.rebalancer.portfolio.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The portfolio service's settings; endpoints and secrets come from the environment. */
+@ConfigMapping(prefix = "rebalancer")
+public interface PortfolioConfig {
+
+    /** The credentials of this service's API. */
+    Api api();
+
+    /** The Alpaca accounts this installation manages, by a name of your choosing. */
+    Map<String, Account> accounts();
+
+    /** How often Alpaca is read. */
+    Sync sync();
+
+    /** Kafka topic layout. */
+    Topics topics();
+
+    /**
+     * Whether the outbox relay publishes by itself. Off only to see what becomes of events committed while no relay
+     * runs (a crash between commit and publication).
+     */
+    @WithDefault("true")
+    boolean outboxRelay();
+
+    /** How long an asset's tradable and fractionable flags are trusted before Alpaca is asked again. */
+    @WithDefault("1h")
+    Duration assetCacheTtl();
+
+    interface Api {
+        /** The key of HTTP Basic credentials, as Alpaca's broker API uses them ({@code REBALANCER_API_KEY}). */
+        String key();
+
+        /** The secret of HTTP Basic credentials ({@code REBALANCER_API_SECRET}). */
+        String secret();
+    }
+
+    interface Account {
+        /** Alpaca API key id; an account without one is not managed. */
+        Optional<String> apiKeyId();
+
+        /** Alpaca API secret key. */
+        Optional<String> apiSecretKey();
+
+        /** Alpaca paper or live, or the simulator. */
+        @WithDefault("https://paper-api.alpaca.markets")
+        URI baseUrl();
+
+        /** Record plans and send no orders; on by default for live accounts. */
+        Optional<Boolean> dryRun();
+    }
+
+    interface Sync {
+        /** How often positions are published while the market is open. */
+        @WithDefault("60s")
+        Duration positionsInterval();
+
+        /** How often new cash activities are looked for. */
+        @WithDefault("15s")
+        Duration depositsInterval();
+
+        /** Failed Alpaca polls in a row before one alert is raised (and one more when Alpaca answers again). */
+        @WithDefault("3")
+        int alertAfterFailures();
+    }
+
+    interface Topics {
+        /** Partitions of every topic: all topics share one count so the drift monitor's inputs are co-partitioned. */
+        @WithDefault("6")
+        int partitions();
+
+        /** Replicas of every topic. */
+        @WithDefault("1")
+        short replicationFactor();
+    }
+}

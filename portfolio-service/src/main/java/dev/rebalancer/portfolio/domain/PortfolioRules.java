@@ -1,0 +1,308 @@
+package dev.rebalancer.portfolio.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rebalancer.contracts.ConditionSubType;
+import dev.rebalancer.contracts.ConditionType;
+import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.contracts.WeightType;
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.MonthDay;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Alpaca's rules for portfolios, applied to a request body: weights that sum to exactly 100.00, each percent positive
+ * with at most two decimals, cash at most once, no symbol twice; drift bands with a sub type and a positive percent;
+ * at most one calendar condition with a valid day for its period; a cooldown of zero or more days. Both spellings of
+ * the conditions field are accepted, as Alpaca's own documents use both. Whether each symbol is a tradable,
+ * fractionable asset is asked of Alpaca by the caller.
+ */
+public final class PortfolioRules {
+
+    private static final BigDecimal HUNDRED = new BigDecimal("100");
+    private static final Pattern SYMBOL = Pattern.compile("[A-Z][A-Z0-9.\\-/]{0,15}");
+    private static final Pattern MONTH_DAY = Pattern.compile("(\\d{2})-(\\d{2})");
+    private static final List<String> WEEKDAYS = List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday");
+    private static final String CONDITIONS = "rebalance_conditions";
+    private static final String CONDITIONS_SPEC_SPELLING = "rebalancing_conditions";
+
+    private PortfolioRules() {
+    }
+
+    /** A whole new portfolio: name, weights and cooldown_days are required. */
+    public static PortfolioDraft forCreate(JsonNode body) {
+        requireObject(body);
+        return new PortfolioDraft(
+                name(body.get("name")),
+                optionalText(body, "description"),
+                weights(body.get("weights")),
+                conditions(body),
+                cooldown(body.get("cooldown_days")));
+    }
+
+    /** A change to an existing portfolio: what the body has replaces what the portfolio had, then every rule holds. */
+    public static PortfolioDraft forPatch(JsonNode body, PortfolioDraft current) {
+        requireObject(body);
+        return new PortfolioDraft(
+                body.has("name") ? name(body.get("name")) : current.name(),
+                body.has("description") ? optionalText(body, "description") : current.description(),
+                body.has("weights") ? weights(body.get("weights")) : current.weights(),
+                body.has(CONDITIONS) || body.has(CONDITIONS_SPEC_SPELLING) ? conditions(body) : current.rebalanceConditions(),
+                body.has("cooldown_days") ? cooldown(body.get("cooldown_days")) : current.cooldownDays());
+    }
+
+    /** Weights of a manual run: the same rules as a portfolio's. */
+    public static List<Weight> weights(JsonNode weights) {
+        if (weights == null || weights.isNull()) {
+            throw new InvalidInput("weights", "is required");
+        }
+        if (!weights.isArray() || weights.isEmpty()) {
+            throw new InvalidInput("weights", "must be a non-empty array");
+        }
+        List<Weight> result = new ArrayList<>();
+        Set<String> symbols = new HashSet<>();
+        boolean cash = false;
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 0; i < weights.size(); i++) {
+            String at = "weights[" + i + "]";
+            JsonNode weight = weights.get(i);
+            if (!weight.isObject()) {
+                throw new InvalidInput(at, "must be an object");
+            }
+            String type = text(weight.get("type"), at + ".type");
+            BigDecimal percent = percent(weight.get("percent"), at + ".percent");
+            if ("cash".equals(type)) {
+                if (weight.hasNonNull("symbol")) {
+                    throw new InvalidInput(at + ".symbol", "is not allowed for a cash weight");
+                }
+                if (cash) {
+                    throw new InvalidInput(at + ".type", "cash may appear at most once");
+                }
+                cash = true;
+                result.add(new Weight(WeightType.CASH, null, percent));
+            } else if ("asset".equals(type)) {
+                String symbol = text(weight.get("symbol"), at + ".symbol");
+                if (!SYMBOL.matcher(symbol).matches()) {
+                    throw new InvalidInput(at + ".symbol", "is not a symbol: \"" + symbol + "\"");
+                }
+                if (!symbols.add(symbol)) {
+                    throw new InvalidInput(at + ".symbol", symbol + " appears more than once");
+                }
+                result.add(new Weight(WeightType.ASSET, symbol, percent));
+            } else {
+                throw new InvalidInput(at + ".type", "must be asset or cash, got \"" + type + "\"");
+            }
+            sum = sum.add(percent);
+        }
+        if (sum.compareTo(HUNDRED) != 0) {
+            throw new InvalidInput("weights", "percents must sum to exactly 100.00, got " + sum.toPlainString());
+        }
+        return List.copyOf(result);
+    }
+
+    /** A positive amount of dollars with at most two decimals (invest_cash, partial_liquidation). */
+    public static BigDecimal amount(JsonNode node, String field) {
+        BigDecimal amount = decimal(node, field);
+        if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 2) {
+            throw new InvalidInput(field, "must be a positive amount with at most two decimals, got \""
+                    + node.asText() + "\"");
+        }
+        return amount;
+    }
+
+    private static List<RebalanceCondition> conditions(JsonNode body) {
+        if (body.has(CONDITIONS) && body.has(CONDITIONS_SPEC_SPELLING)) {
+            throw new InvalidInput(CONDITIONS, "give either rebalance_conditions or rebalancing_conditions, not both");
+        }
+        String field = body.has(CONDITIONS_SPEC_SPELLING) ? CONDITIONS_SPEC_SPELLING : CONDITIONS;
+        JsonNode conditions = body.get(field);
+        if (conditions == null || conditions.isNull()) {
+            return List.of();
+        }
+        if (!conditions.isArray()) {
+            throw new InvalidInput(field, "must be an array");
+        }
+        List<RebalanceCondition> result = new ArrayList<>();
+        boolean calendar = false;
+        for (int i = 0; i < conditions.size(); i++) {
+            String at = field + "[" + i + "]";
+            JsonNode condition = conditions.get(i);
+            if (!condition.isObject()) {
+                throw new InvalidInput(at, "must be an object");
+            }
+            ConditionType type = conditionType(text(condition.get("type"), at + ".type"), at + ".type");
+            switch (type) {
+                case DRIFT_BAND -> {
+                    ConditionSubType subType = subType(condition, at, ConditionSubType.ABSOLUTE, ConditionSubType.RELATIVE);
+                    BigDecimal percent = decimal(condition.get("percent"), at + ".percent");
+                    if (percent.signum() <= 0) {
+                        throw new InvalidInput(at + ".percent", "must be positive, got \"" + percent.toPlainString() + "\"");
+                    }
+                    forbid(condition, "day", at, "drift_band");
+                    result.add(new RebalanceCondition(type, subType, percent, null));
+                }
+                case CALENDAR -> {
+                    if (calendar) {
+                        throw new InvalidInput(at + ".type", "at most one calendar condition is allowed");
+                    }
+                    calendar = true;
+                    ConditionSubType subType = subType(condition, at, ConditionSubType.WEEKLY, ConditionSubType.MONTHLY,
+                            ConditionSubType.QUARTERLY, ConditionSubType.ANNUALLY);
+                    forbid(condition, "percent", at, "calendar");
+                    result.add(new RebalanceCondition(type, subType, null, day(condition.get("day"), subType, at + ".day")));
+                }
+                case ON_PORTFOLIO_UPDATE -> {
+                    forbid(condition, "sub_type", at, "on_portfolio_update");
+                    forbid(condition, "percent", at, "on_portfolio_update");
+                    forbid(condition, "day", at, "on_portfolio_update");
+                    result.add(new RebalanceCondition(type, null, null, null));
+                }
+                default -> throw new IllegalStateException(type.name());
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    private static String day(JsonNode node, ConditionSubType period, String field) {
+        if (node == null || node.isNull()) {
+            throw new InvalidInput(field, "is required for a calendar condition");
+        }
+        String day = node.asText().trim();
+        switch (period) {
+            case WEEKLY -> {
+                for (String weekday : WEEKDAYS) {
+                    if (weekday.equalsIgnoreCase(day)) {
+                        return weekday;
+                    }
+                }
+                throw new InvalidInput(field, "must be Monday to Friday for a weekly calendar, got \"" + day + "\"");
+            }
+            case MONTHLY, QUARTERLY -> {
+                try {
+                    int dayOfMonth = Integer.parseInt(day);
+                    if (dayOfMonth >= 1 && dayOfMonth <= 31) {
+                        return Integer.toString(dayOfMonth);
+                    }
+                } catch (NumberFormatException e) {
+                    // refused below
+                }
+                throw new InvalidInput(field, "must be a day of the month from 1 to 31, got \"" + day + "\"");
+            }
+            case ANNUALLY -> {
+                var matcher = MONTH_DAY.matcher(day);
+                try {
+                    if (matcher.matches()) {
+                        MonthDay.of(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)));
+                        return day;
+                    }
+                } catch (DateTimeException e) {
+                    // refused below
+                }
+                throw new InvalidInput(field, "must be a date MM-DD for an annual calendar, got \"" + day + "\"");
+            }
+            default -> throw new IllegalStateException(period.name());
+        }
+    }
+
+    private static ConditionSubType subType(JsonNode condition, String at, ConditionSubType... allowed) {
+        String text = text(condition.get("sub_type"), at + ".sub_type");
+        for (ConditionSubType subType : allowed) {
+            if (subType.name().equalsIgnoreCase(text)) {
+                return subType;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (ConditionSubType subType : allowed) {
+            names.add(subType.name().toLowerCase(Locale.ROOT));
+        }
+        throw new InvalidInput(at + ".sub_type", "must be " + String.join(" or ", names) + ", got \"" + text + "\"");
+    }
+
+    private static ConditionType conditionType(String text, String field) {
+        for (ConditionType type : ConditionType.values()) {
+            if (type.name().equalsIgnoreCase(text)) {
+                return type;
+            }
+        }
+        throw new InvalidInput(field, "must be drift_band, calendar or on_portfolio_update, got \"" + text + "\"");
+    }
+
+    private static void forbid(JsonNode condition, String name, String at, String type) {
+        if (condition.hasNonNull(name)) {
+            throw new InvalidInput(at + "." + name, "is not allowed for a " + type + " condition");
+        }
+    }
+
+    private static BigDecimal percent(JsonNode node, String field) {
+        BigDecimal percent = decimal(node, field);
+        if (percent.signum() <= 0 || percent.stripTrailingZeros().scale() > 2) {
+            throw new InvalidInput(field, "must be positive with at most two decimals, got \"" + node.asText() + "\"");
+        }
+        return percent;
+    }
+
+    private static BigDecimal decimal(JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            throw new InvalidInput(field, "is required");
+        }
+        if (!node.isTextual() && !node.isNumber()) {
+            throw new InvalidInput(field, "must be a decimal string");
+        }
+        try {
+            return new BigDecimal(node.asText().trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInput(field, "is not a decimal: \"" + node.asText() + "\"");
+        }
+    }
+
+    private static String name(JsonNode node) {
+        String name = text(node, "name");
+        if (name.length() > 200) {
+            throw new InvalidInput("name", "must be at most 200 characters");
+        }
+        return name;
+    }
+
+    private static int cooldown(JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw new InvalidInput("cooldown_days", "is required");
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0) {
+            throw new InvalidInput("cooldown_days", "must be a whole number of days, 0 or more, got " + node);
+        }
+        return node.asInt();
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            throw new InvalidInput(field, "is required");
+        }
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw new InvalidInput(field, "must be a non-empty string");
+        }
+        return node.asText().trim();
+    }
+
+    private static String optionalText(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidInput(field, "must be a string");
+        }
+        return node.asText();
+    }
+
+    private static void requireObject(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidInput("", "the body must be a JSON object");
+        }
+    }
+}

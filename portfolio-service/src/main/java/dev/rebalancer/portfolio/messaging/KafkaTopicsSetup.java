@@ -1,0 +1,61 @@
+package dev.rebalancer.portfolio.messaging;
+
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.portfolio.config.PortfolioConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates the system's topics at start-up when they are missing: one partition count for all (co-partitioning), the
+ * state topics compacted, and a dead-letter topic beside each.
+ */
+@ApplicationScoped
+public class KafkaTopicsSetup {
+
+    private static final Logger LOG = Logger.getLogger(KafkaTopicsSetup.class);
+
+    void create(@Observes StartupEvent event, PortfolioConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String topic : Topics.ALL) {
+            NewTopic newTopic = new NewTopic(topic, config.topics().partitions(), config.topics().replicationFactor());
+            if (Topics.COMPACTED.contains(topic)) {
+                newTopic.configs(Map.of("cleanup.policy", "compact"));
+            }
+            topics.add(newTopic);
+            topics.add(new NewTopic(Topics.deadLetterOf(topic), config.topics().partitions(),
+                    config.topics().replicationFactor()));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+            admin.createTopics(topics).values().forEach((name, result) -> {
+                try {
+                    result.get(20, TimeUnit.SECONDS);
+                    LOG.infof("created topic %s", name);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        LOG.warnf("could not create topic %s: %s", name, e.getCause().getMessage());
+                    }
+                } catch (Exception e) {
+                    LOG.warnf("could not create topic %s: %s", name, e.getMessage());
+                }
+            });
+        } catch (RuntimeException e) {
+            // Kafka being away at start-up is reported by the health check; the topics are created by the next start.
+            LOG.warnf("could not create the topics: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.rebalancer.portfolio.messaging;
+
+import dev.rebalancer.contracts.AccountEvent;
+import dev.rebalancer.contracts.Alert;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.Severity;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.portfolio.persistence.OutboxEntry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Writes an event into the outbox inside the caller's transaction, so the change and its announcement commit together
+ * or not at all. {@link OutboxRelay} publishes it afterwards.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    static final String SOURCE = "portfolio-service";
+
+    private final TransactionSynchronizationRegistry transactions;
+    private final OutboxRelay relay;
+
+    Outbox(TransactionSynchronizationRegistry transactions, OutboxRelay relay) {
+        this.transactions = transactions;
+        this.relay = relay;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publish(String topic, AccountEvent event) {
+        add(topic, event.accountId(), EventJson.write(event));
+    }
+
+    /** An event on a topic whose key is not an account (the control topic). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publish(String topic, String key, Object event) {
+        add(topic, key, EventJson.write(event));
+    }
+
+    /** A null value for the key of a compacted topic: the state it held is gone. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void tombstone(String topic, String key) {
+        add(topic, key, null);
+    }
+
+    /** A message as it arrived, for a dead-letter topic. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void raw(String topic, String key, String payload) {
+        add(topic, key == null ? "" : key, payload);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void alert(Severity severity, String accountId, String title, String detail) {
+        Alert alert = new Alert(UUID.randomUUID().toString(), accountId, Instant.now(), severity, title, detail, null,
+                SOURCE);
+        add(Topics.ALERTS, accountId == null ? "" : accountId, EventJson.write(alert));
+    }
+
+    private void add(String topic, String key, String payload) {
+        OutboxEntry entry = new OutboxEntry();
+        entry.topic = topic;
+        entry.messageKey = key;
+        entry.payload = payload;
+        entry.createdAt = Instant.now();
+        entry.persist();
+        // Publish as soon as the change is committed rather than at the relay's next round.
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    relay.wake();
+                }
+            }
+        });
+    }
+}

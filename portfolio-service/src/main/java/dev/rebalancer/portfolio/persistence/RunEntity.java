@@ -1,0 +1,51 @@
+package dev.rebalancer.portfolio.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A run as the executor last reported it (or as created here, for a manual run not yet picked up). */
+@Entity
+@Table(name = "run")
+public class RunEntity extends PanacheEntityBase {
+
+    @Id
+    public String id;
+    @Column(name = "account_id")
+    public String accountId;
+    @Column(name = "portfolio_id")
+    public UUID portfolioId;
+    @Column(name = "request_id")
+    public String requestId;
+    public String type;
+    public BigDecimal amount;
+    @Column(name = "initiated_from")
+    public String initiatedFrom;
+    public String status;
+    public String reason;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String weights;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String orders;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "failed_orders")
+    public String failedOrders;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "skipped_orders")
+    public String skippedOrders;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    @Column(name = "completed_at")
+    public Instant completedAt;
+    @Column(name = "canceled_at")
+    public Instant canceledAt;
+}

@@ -1,0 +1,39 @@
+package dev.rebalancer.portfolio.rest;
+
+import dev.rebalancer.portfolio.book.Views;
+import dev.rebalancer.portfolio.persistence.AccountEntity;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** {@code /v1/accounts}: the managed accounts, their mode, dry-run flag and latest snapshot; never a secret. */
+@Path("/v1/accounts")
+@Produces(MediaType.APPLICATION_JSON)
+public class AccountResource {
+
+    @GET
+    @Transactional
+    public List<Views.Account> list() {
+        return AccountEntity.<AccountEntity>listAll().stream().map(AccountResource::view).toList();
+    }
+
+    @GET
+    @Path("/{account_id}")
+    @Transactional
+    public Views.Account get(@PathParam("account_id") String id) {
+        AccountEntity account = AccountEntity.findById(id);
+        if (account == null) {
+            throw ApiException.notFound("account not found: " + id);
+        }
+        return view(account);
+    }
+
+    private static Views.Account view(AccountEntity a) {
+        return new Views.Account(a.accountId, a.name, a.accountNumber, a.mode, a.dryRun, a.baseUrl, a.snapshot,
+                a.snapshotAt);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.rebalancer.portfolio.rest;
+
+import dev.rebalancer.portfolio.domain.InvalidInput;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every failure becomes Alpaca's error shape; only a bug becomes a 500, and it is logged. */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return error(e.status, e.code, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidInput e) {
+        return error(422, 42210000, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return error(status, status * 100000, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response bug(Exception e) {
+        LOG.error("request failed", e);
+        return error(500, 50010000, "internal error; the service log has the details");
+    }
+
+    static Response error(int status, int code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("code", code, "message", message)).build();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.rebalancer.portfolio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.rebalancer.contracts.Alert;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.PositionSnapshot;
+import dev.rebalancer.contracts.Severity;
+import dev.rebalancer.contracts.TargetAllocation;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.portfolio.alpaca.AlpacaHealth;
+import dev.rebalancer.alpaca.AlpacaClient;
+import dev.rebalancer.alpaca.AlpacaClientOptions;
+import dev.rebalancer.alpaca.AlpacaEndpoint;
+import dev.rebalancer.alpaca.AlpacaException;
+import java.net.URI;
+import dev.rebalancer.testing.infra.AlpacaSimResource;
+import dev.rebalancer.testing.infra.KafkaResource;
+import dev.rebalancer.testing.infra.PostgresResource;
+import dev.rebalancer.testing.infra.TopicProbe;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** The events the book announces: targets, position snapshots, the halt switch, Alpaca health alerts. */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "portfolio"))
+@WithTestResource(AlpacaSimResource.class)
+class AccountEventsTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @Inject
+    AlpacaHealth health;
+
+    @Test
+    void subscribing_announces_targets_and_positions_a_change_announces_new_targets_and_unsubscribing_a_tombstone() {
+        String account = Accounts.simAccountId();
+        String portfolio = Api.authorized().body(Api.balancedPortfolio("Announced")).when()
+                .post("/v1/rebalancing/portfolios").then().statusCode(200).extract().path("id");
+        String subscription = Api.authorized().body(Map.of("account_id", account, "portfolio_id", portfolio))
+                .when().post("/v1/rebalancing/subscriptions").then().statusCode(200).extract().path("id");
+
+        try (TopicProbe targets = new TopicProbe(bootstrap, Topics.TARGETS);
+                TopicProbe positions = new TopicProbe(bootstrap, Topics.POSITIONS)) {
+            TargetAllocation announced = targetsOf(targets, account, subscription, 1).get(0);
+            assertThat(announced.portfolioId()).isEqualTo(portfolio);
+            assertThat(announced.weights()).containsExactly(Weight.cash("5"), Weight.asset("SPY", "60"),
+                    Weight.asset("TLT", "35"));
+            assertThat(announced.cooldownDays()).isEqualTo(7);
+            assertThat(announced.rebalanceConditions()).hasSize(2);
+
+            PositionSnapshot snapshot = EventJson.read(positions.await(r -> account.equals(r.key()), 1).get(0).value(),
+                    PositionSnapshot.class);
+            assertThat(snapshot.equity()).isGreaterThan(BigDecimal.ZERO);
+            assertThat(snapshot.cash()).isGreaterThan(BigDecimal.ZERO);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    Api.authorized().when().get("/v1/accounts/" + account).then().statusCode(200)
+                            .body("snapshot.account_id", equalTo(account)).body("mode", equalTo("paper"))
+                            .body("dry_run", equalTo(false)));
+
+            Api.authorized().body("{\"weights\":[{\"type\":\"asset\",\"symbol\":\"SPY\",\"percent\":\"100\"}]}")
+                    .when().patch("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(200);
+            TargetAllocation changed = targetsOf(targets, account, subscription, 2).get(1);
+            assertThat(changed.weights()).containsExactly(Weight.asset("SPY", "100"));
+
+            Api.authorized().when().delete("/v1/rebalancing/subscriptions/" + subscription).then().statusCode(204);
+            List<ConsumerRecord<String, String>> forAccount = targets.await(
+                    r -> account.equals(r.key()) && r.value() == null, 1);
+            assertThat(forAccount).isNotEmpty();
+        } finally {
+            Api.authorized().when().delete("/v1/rebalancing/subscriptions/" + subscription);
+        }
+    }
+
+    private static List<TargetAllocation> targetsOf(TopicProbe probe, String account, String subscription, int count) {
+        return probe.await(r -> account.equals(r.key()) && r.value() != null
+                        && subscription.equals(EventJson.read(r.value(), TargetAllocation.class).subscriptionId()), count)
+                .stream().map(r -> EventJson.read(r.value(), TargetAllocation.class)).toList();
+    }
+
+    @Test
+    void the_halt_switch_is_announced_on_the_control_topic() {
+        String reason = "investigating " + UUID.randomUUID();
+
+        Api.authorized().body(Map.of("reason", reason)).when().post("/v1/trading/halt")
+                .then().statusCode(200).body("halted", equalTo(true)).body("reason", equalTo(reason));
+        Api.authorized().when().get("/v1/trading/halt").then().body("halted", equalTo(true));
+        Api.authorized().body("{}").when().post("/v1/trading/halt")
+                .then().statusCode(422).body("message", org.hamcrest.Matchers.containsString("reason: is required"));
+        Api.authorized().queryParam("reason", "resolved").when().delete("/v1/trading/halt")
+                .then().statusCode(200).body("halted", equalTo(false));
+
+        try (TopicProbe control = new TopicProbe(bootstrap, Topics.CONTROL)) {
+            List<TradingControl> events = control.await(r -> TradingControl.KEY.equals(r.key()), 2).stream()
+                    .map(r -> EventJson.read(r.value(), TradingControl.class)).toList();
+            int halt = events.stream().map(TradingControl::reason).toList().indexOf(reason);
+            assertThat(halt).isNotNegative();
+            assertThat(events.get(halt).halted()).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> control
+                    .records(r -> TradingControl.KEY.equals(r.key())).size() >= halt + 2);
+            assertThat(EventJson.read(control.records(r -> TradingControl.KEY.equals(r.key())).get(halt + 1).value(),
+                    TradingControl.class).halted()).isFalse();
+        }
+    }
+
+    /** What the client throws when nothing answers. */
+    private static AlpacaException unreachable() {
+        AlpacaClient nowhere = new AlpacaClient(new AlpacaEndpoint(URI.create("http://127.0.0.1:9"), "k", "s"),
+                new AlpacaClientOptions(Duration.ofSeconds(1), Duration.ofSeconds(1), 200, 1, Duration.ofMillis(1),
+                        Duration.ofMillis(1)));
+        try {
+            nowhere.clock();
+        } catch (AlpacaException e) {
+            return e;
+        }
+        throw new AssertionError("port 9 answered");
+    }
+
+    @Test
+    void alpaca_failing_poll_after_poll_raises_one_alert_and_one_when_it_recovers() {
+        String name = "flaky-" + UUID.randomUUID();
+        AlpacaException down = unreachable();
+
+        for (int i = 0; i < 6; i++) {
+            health.failed(name, null, down);
+        }
+        health.succeeded(name);
+        health.succeeded(name);
+        health.failed(name, null, down);
+
+        try (TopicProbe alerts = new TopicProbe(bootstrap, Topics.ALERTS)) {
+            List<Alert> mine = alerts.await(r -> r.value().contains(name), 2).stream()
+                    .map(r -> EventJson.read(r.value(), Alert.class)).toList();
+            Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> alerts.records(r -> r.value().contains(name)).size() == 2);
+            assertThat(mine).extracting(Alert::severity).containsExactly(Severity.CRITICAL, Severity.INFO);
+            assertThat(mine.get(0).title()).isEqualTo("Alpaca is unreachable for account " + name);
+            assertThat(mine.get(1).title()).isEqualTo("Alpaca reachable again for account " + name);
+        }
+    }
+}

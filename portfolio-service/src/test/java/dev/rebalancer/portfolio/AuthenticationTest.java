@@ -1,0 +1,66 @@
+package dev.rebalancer.portfolio;
+
+import static io.restassured.RestAssured.given;
+
+import dev.rebalancer.testing.infra.AlpacaSimResource;
+import dev.rebalancer.testing.infra.KafkaResource;
+import dev.rebalancer.testing.infra.PostgresResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.Method;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "portfolio"))
+@WithTestResource(AlpacaSimResource.class)
+class AuthenticationTest {
+
+    static Stream<Arguments> everyNonHealthEndpoint() {
+        String id = UUID.randomUUID().toString();
+        return Stream.of(
+                Arguments.of(Method.GET, "/v1/rebalancing/portfolios"),
+                Arguments.of(Method.POST, "/v1/rebalancing/portfolios"),
+                Arguments.of(Method.GET, "/v1/rebalancing/portfolios/" + id),
+                Arguments.of(Method.PATCH, "/v1/rebalancing/portfolios/" + id),
+                Arguments.of(Method.DELETE, "/v1/rebalancing/portfolios/" + id),
+                Arguments.of(Method.GET, "/v1/rebalancing/subscriptions"),
+                Arguments.of(Method.POST, "/v1/rebalancing/subscriptions"),
+                Arguments.of(Method.GET, "/v1/rebalancing/subscriptions/" + id),
+                Arguments.of(Method.DELETE, "/v1/rebalancing/subscriptions/" + id),
+                Arguments.of(Method.GET, "/v1/rebalancing/runs"),
+                Arguments.of(Method.POST, "/v1/rebalancing/runs"),
+                Arguments.of(Method.GET, "/v1/rebalancing/runs/" + id),
+                Arguments.of(Method.DELETE, "/v1/rebalancing/runs/" + id),
+                Arguments.of(Method.GET, "/v1/accounts"),
+                Arguments.of(Method.GET, "/v1/accounts/" + id),
+                Arguments.of(Method.GET, "/v1/trading/halt"),
+                Arguments.of(Method.POST, "/v1/trading/halt"),
+                Arguments.of(Method.DELETE, "/v1/trading/halt"),
+                Arguments.of(Method.GET, "/q/metrics"),
+                Arguments.of(Method.GET, "/q/openapi"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyNonHealthEndpoint")
+    void without_credentials_every_endpoint_but_health_is_401(Method method, String path) {
+        given().contentType("application/json").body("{}").when().request(method, path).then().statusCode(401);
+        given().auth().preemptive().basic(Api.KEY, "wrong-secret").contentType("application/json").body("{}")
+                .when().request(method, path).then().statusCode(401);
+        given().auth().preemptive().basic("wrong-key", Api.SECRET).contentType("application/json").body("{}")
+                .when().request(method, path).then().statusCode(401);
+    }
+
+    @Test
+    void health_needs_no_credentials() {
+        given().when().get("/q/health").then().statusCode(200);
+        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.rebalancer.portfolio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.rebalancer.contracts.Alert;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.InitiatedFrom;
+import dev.rebalancer.contracts.OrderSide;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunOrder;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.TargetAllocation;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.Trigger;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.testing.infra.AlpacaSimResource;
+import dev.rebalancer.testing.infra.KafkaResource;
+import dev.rebalancer.testing.infra.PostgresResource;
+import dev.rebalancer.testing.infra.TopicProbe;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "portfolio"))
+@WithTestResource(AlpacaSimResource.class)
+class RunsConsumerTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    private KafkaProducer<String, String> producer;
+
+    @BeforeEach
+    void producer() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterEach
+    void close() {
+        producer.close();
+    }
+
+    private void send(String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.RUNS, key, value)).get();
+    }
+
+    private static RunEvent run(String eventId, String accountId, String runId, RunStatus status, Instant updatedAt,
+            List<RunOrder> failed) {
+        return new RunEvent(eventId, accountId, updatedAt, runId, "deposit:" + runId, null, RunType.INVEST_CASH,
+                new BigDecimal("500.00"), InitiatedFrom.SYSTEM, Trigger.CASH_DEPOSIT, status, null,
+                status == RunStatus.COMPLETED_ADJUSTED ? "1 order failed" : null, false, List.of(Weight.asset("SPY", "100")),
+                List.of(), failed, List.of(), Instant.parse("2026-11-23T14:30:00Z"), updatedAt,
+                status.isFinal() ? updatedAt : null, null);
+    }
+
+    @Test
+    void run_updates_are_recorded_in_alpacas_shape_once_and_in_order() throws Exception {
+        String account = "acct-" + UUID.randomUUID();
+        String runId = UUID.randomUUID().toString();
+        RunOrder rejected = new RunOrder(null, "rb-" + runId + "-buy-SPY", "SPY", OrderSide.BUY, null,
+                new BigDecimal("500.00"), null, null, "rejected", Instant.parse("2026-11-23T14:30:02Z"), null,
+                "insufficient buying power");
+        RunEvent started = run(UUID.randomUUID().toString(), account, runId, RunStatus.IN_PROGRESS,
+                Instant.parse("2026-11-23T14:30:01Z"), List.of());
+        RunEvent finished = run(UUID.randomUUID().toString(), account, runId, RunStatus.COMPLETED_ADJUSTED,
+                Instant.parse("2026-11-23T14:30:05Z"), List.of(rejected));
+
+        send(account, EventJson.write(started));
+        send(account, EventJson.write(finished));
+        send(account, EventJson.write(started));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                Api.authorized().when().get("/v1/rebalancing/runs/" + runId).then().statusCode(200)
+                        .body("status", equalTo("COMPLETED_ADJUSTED")));
+        RunEvent late = run(UUID.randomUUID().toString(), account, runId, RunStatus.IN_PROGRESS,
+                Instant.parse("2026-11-23T14:30:03Z"), List.of());
+        send(account, EventJson.write(late));
+        String marker = UUID.randomUUID().toString();
+        send(account, EventJson.write(run(UUID.randomUUID().toString(), account, marker, RunStatus.QUEUED,
+                Instant.parse("2026-11-23T14:31:00Z"), List.of())));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                Api.authorized().when().get("/v1/rebalancing/runs/" + marker).then().statusCode(200));
+
+        var json = Api.authorized().when().get("/v1/rebalancing/runs/" + runId).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(json.getString("status")).as("a late, older update changes nothing").isEqualTo("COMPLETED_ADJUSTED");
+        assertThat(json.getString("type")).isEqualTo("invest_cash");
+        assertThat(json.getString("amount")).isEqualTo("500.00");
+        assertThat(json.getString("initiated_from")).isEqualTo("system");
+        assertThat(json.getString("reason")).isEqualTo("1 order failed");
+        assertThat(json.getString("failed_orders[0].reason")).isEqualTo("insufficient buying power");
+        assertThat(json.getString("weights[0].symbol")).isEqualTo("SPY");
+        assertThat(json.getString("completed_at")).isEqualTo("2026-11-23T14:30:05Z");
+        Api.authorized().queryParam("account_id", account).when().get("/v1/rebalancing/runs")
+                .then().statusCode(200).body("runs.size()", equalTo(2));
+    }
+
+    @Test
+    void an_unreadable_run_event_is_dead_lettered_with_an_alert_and_the_next_one_is_recorded() throws Exception {
+        String account = "acct-" + UUID.randomUUID();
+        String runId = UUID.randomUUID().toString();
+
+        send(account, "{\"event_id\": \"x\", \"run_id\": ");
+        send(account, EventJson.write(run(UUID.randomUUID().toString(), account, runId, RunStatus.QUEUED,
+                Instant.now(), List.of())));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                Api.authorized().when().get("/v1/rebalancing/runs/" + runId).then().statusCode(200));
+        try (TopicProbe dlq = new TopicProbe(bootstrap, Topics.deadLetterOf(Topics.RUNS));
+                TopicProbe alerts = new TopicProbe(bootstrap, Topics.ALERTS)) {
+            assertThat(dlq.await(r -> account.equals(r.key()), 1).get(0).value()).isEqualTo("{\"event_id\": \"x\", \"run_id\": ");
+            Alert alert = EventJson.read(alerts.await(r -> account.equals(r.key()), 1).get(0).value(), Alert.class);
+            assertThat(alert.title()).contains("dead-lettered");
+            assertThat(alert.source()).isEqualTo("portfolio-service");
+        }
+    }
+
+    @Test
+    void a_completed_rebalance_is_recorded_on_the_subscription_and_announced_for_the_cooldown() throws Exception {
+        String account = Accounts.simAccountId();
+        String portfolio = Api.authorized().body(Api.balancedPortfolio("Cooldown")).when()
+                .post("/v1/rebalancing/portfolios").then().statusCode(200).extract().path("id");
+        String subscription = Api.authorized().body(Map.of("account_id", account, "portfolio_id", portfolio))
+                .when().post("/v1/rebalancing/subscriptions").then().statusCode(200).extract().path("id");
+        try {
+            Instant done = Instant.now().minusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            send(account, EventJson.write(run(UUID.randomUUID().toString(), account, UUID.randomUUID().toString(),
+                    RunStatus.COMPLETED_SUCCESS, done, List.of())));
+
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    Api.authorized().when().get("/v1/rebalancing/subscriptions/" + subscription).then()
+                            .body("last_rebalanced_at", equalTo(done.toString())));
+            try (TopicProbe targets = new TopicProbe(bootstrap, Topics.TARGETS)) {
+                targets.await(r -> account.equals(r.key()) && r.value() != null
+                        && done.equals(EventJson.read(r.value(), TargetAllocation.class).lastRebalancedAt()), 1);
+            }
+        } finally {
+            Api.authorized().when().delete("/v1/rebalancing/subscriptions/" + subscription).then().statusCode(204);
+        }
+    }
+}
