@@ -12,6 +12,6 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
 
     @Override
     protected List<String> requiredHealthChecks() {
-        return List.of(KAFKA_CHECK);
+        return List.of(KAFKA_CHECK, "Drift topology");
     }
 }

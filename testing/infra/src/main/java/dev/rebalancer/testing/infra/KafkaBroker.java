@@ -1,6 +1,15 @@
 package dev.rebalancer.testing.infra;
 
+import dev.rebalancer.contracts.Topics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -47,6 +56,38 @@ public final class KafkaBroker {
             Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::stop, "kafka-broker-stop"));
             System.setProperty(ADDRESS_PROPERTY, cluster.bootstrapServers());
             return cluster.bootstrapServers();
+        }
+    }
+
+    /** Partitions of every system topic in tests: more than one, so that keys really are spread. */
+    public static final int PARTITIONS = 3;
+
+    /** Creates the system's topics (and their dead-letter topics) if they do not exist yet. */
+    public static void createSystemTopics() {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String topic : Topics.ALL) {
+            NewTopic newTopic = new NewTopic(topic, PARTITIONS, (short) 1);
+            if (Topics.COMPACTED.contains(topic)) {
+                newTopic.configs(Map.of("cleanup.policy", "compact"));
+            }
+            topics.add(newTopic);
+            topics.add(new NewTopic(Topics.deadLetterOf(topic), PARTITIONS, (short) 1));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            for (var result : admin.createTopics(topics).values().values()) {
+                try {
+                    result.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create a topic", e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the broker did not create the topics in time", e);
         }
     }
 

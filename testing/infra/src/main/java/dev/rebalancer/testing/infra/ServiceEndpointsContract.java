@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,9 @@ public abstract class ServiceEndpointsContract {
 
     @Test
     void health_is_up_with_every_required_check_up() {
+        // Some checks come up asynchronously after start (a Kafka Streams topology joining its group).
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> given().when().get("/q/health").then().extract().statusCode() == 200);
         JsonPath health = given().when().get("/q/health").then().statusCode(200).extract().jsonPath();
 
         assertThat(health.getString("status")).isEqualTo("UP");

@@ -1,0 +1,41 @@
+package dev.rebalancer.drift.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.Set;
+
+/** The drift monitor's settings. */
+@ConfigMapping(prefix = "drift")
+public interface DriftConfig {
+
+    /** The smallest deposit that is invested at once ({@code invest_cash}); smaller ones wait for a rebalance. */
+    @WithDefault("10")
+    BigDecimal minimumDeposit();
+
+    /** Market holidays (New York), on which no calendar condition falls; it falls on the trading day before. */
+    Optional<Set<LocalDate>> holidays();
+
+    /** How often the wall clock is consulted for calendar conditions and ended waits. */
+    @WithDefault("60s")
+    Duration tickInterval();
+
+    /** How long a requested run may go unreported before it no longer holds automatic rebalances back. */
+    @WithDefault("24h")
+    Duration unfinishedRunExpiry();
+
+    /** Kafka Streams application id: the consumer group and the prefix of the changelog topic. */
+    @WithDefault("drift-monitor")
+    String applicationId();
+
+    /** Where the state stores live on disk; the changelog restores them when they are lost. */
+    @WithDefault("${java.io.tmpdir}/rebalancer/drift-monitor")
+    String stateDir();
+
+    /** Stream threads of this instance; partitions are spread over all threads of all instances. */
+    @WithDefault("1")
+    int streamThreads();
+}

@@ -1,0 +1,84 @@
+package dev.rebalancer.drift.domain;
+
+import dev.rebalancer.contracts.PositionSnapshot;
+import dev.rebalancer.contracts.TargetAllocation;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the drift monitor knows of one account, kept in a state store backed by a changelog topic.
+ *
+ * @param target                the subscribed portfolio; null when unsubscribed
+ * @param snapshot              the latest positions
+ * @param unfinishedRuns        runs requested or reported and not yet final, with when they were first seen
+ * @param lastFullRebalanceAt   when the last full rebalance completed, for the cooldown
+ * @param lastAutomaticDay      the trading day (New York) of the last automatic request: at most one a day
+ * @param lastCalendarDay       the day the calendar condition last fired
+ * @param subscriptionPending   a new subscription waits for its first rebalance
+ * @param portfolioUpdatePending the portfolio's weights changed and wait for a rebalance once the cooldown allows
+ * @param recentDeposits        the latest deposit ids handled, so a replayed deposit is invested once
+ */
+public record AccountState(
+        TargetAllocation target,
+        PositionSnapshot snapshot,
+        Map<String, Instant> unfinishedRuns,
+        Instant lastFullRebalanceAt,
+        LocalDate lastAutomaticDay,
+        LocalDate lastCalendarDay,
+        boolean subscriptionPending,
+        boolean portfolioUpdatePending,
+        List<String> recentDeposits) {
+
+    static final int DEPOSITS_REMEMBERED = 200;
+
+    public AccountState {
+        unfinishedRuns = unfinishedRuns == null ? Map.of() : Map.copyOf(unfinishedRuns);
+        recentDeposits = recentDeposits == null ? List.of() : List.copyOf(recentDeposits);
+    }
+
+    public static AccountState empty() {
+        return new AccountState(null, null, Map.of(), null, null, null, false, false, List.of());
+    }
+
+    AccountState withTarget(TargetAllocation newTarget, boolean subscription, boolean portfolioUpdate) {
+        return new AccountState(newTarget, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
+                lastCalendarDay, subscription, portfolioUpdate, recentDeposits);
+    }
+
+    AccountState withSnapshot(PositionSnapshot newSnapshot) {
+        return new AccountState(target, newSnapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits);
+    }
+
+    AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt) {
+        return new AccountState(target, snapshot, runs, fullRebalanceAt, lastAutomaticDay, lastCalendarDay,
+                subscriptionPending, portfolioUpdatePending, recentDeposits);
+    }
+
+    AccountState withDeposit(String depositId) {
+        List<String> deposits = new java.util.ArrayList<>(recentDeposits);
+        deposits.add(depositId);
+        if (deposits.size() > DEPOSITS_REMEMBERED) {
+            deposits = deposits.subList(deposits.size() - DEPOSITS_REMEMBERED, deposits.size());
+        }
+        return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, deposits);
+    }
+
+    /** A full rebalance was requested: the run is unfinished from now, and today's automatic request is spent. */
+    AccountState withAutomaticRequest(String runId, Instant now, LocalDate day, boolean calendar) {
+        Map<String, Instant> runs = new LinkedHashMap<>(unfinishedRuns);
+        runs.putIfAbsent(runId, now);
+        return new AccountState(target, snapshot, runs, lastFullRebalanceAt, day, calendar ? day : lastCalendarDay,
+                false, false, recentDeposits);
+    }
+
+    AccountState withRunRequested(String runId, Instant now) {
+        Map<String, Instant> runs = new LinkedHashMap<>(unfinishedRuns);
+        runs.putIfAbsent(runId, now);
+        return withRuns(runs, lastFullRebalanceAt);
+    }
+}

@@ -1,0 +1,228 @@
+package dev.rebalancer.drift.domain;
+
+import dev.rebalancer.contracts.CashDeposit;
+import dev.rebalancer.contracts.ConditionType;
+import dev.rebalancer.contracts.Evidence;
+import dev.rebalancer.contracts.InitiatedFrom;
+import dev.rebalancer.contracts.PortfolioStatus;
+import dev.rebalancer.contracts.PositionSnapshot;
+import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.TargetAllocation;
+import dev.rebalancer.contracts.Trigger;
+import dev.rebalancer.contracts.WeightDrift;
+import dev.rebalancer.contracts.WeightType;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * When an account is rebalanced, as Alpaca's rebalancer decides it. Every input — targets, positions, deposits, run
+ * updates, the clock — gives a new state and the requests it causes; nothing here does I/O.
+ *
+ * <ul>
+ * <li>{@code invest_cash} for every deposit of at least the minimum, for its amount, regardless of cooldown, each
+ * deposit once.</li>
+ * <li>{@code full_rebalance} when a subscription is new, the portfolio's weights changed, a drift band is breached,
+ * or a calendar condition falls — and only while the subscription and portfolio are active, no run is unfinished,
+ * {@code cooldown_days} calendar days have passed since the last completed full rebalance, no automatic request was
+ * made this trading day (New York), and equity is at least $1 per asset weight.</li>
+ * </ul>
+ * Every request id is deterministic, so a replay requests the same run.
+ */
+public final class DriftRules {
+
+    /**
+     * @param minimumDeposit   the smallest deposit that is invested at once
+     * @param zone             whose calendar days count (America/New_York, as the market's)
+     * @param calendar         trading days and holidays
+     * @param unfinishedExpiry how long a run may stay unreported before it no longer holds the account back
+     */
+    public record Settings(BigDecimal minimumDeposit, ZoneId zone, CalendarSchedule calendar, Duration unfinishedExpiry) {
+    }
+
+    /** The state after an input, and the requests to publish. */
+    public record Outcome(AccountState state, List<RebalanceRequest> requests) {
+        static Outcome of(AccountState state, RebalanceRequest... requests) {
+            return new Outcome(state, List.of(requests));
+        }
+    }
+
+    private static final BigDecimal ONE_DOLLAR = BigDecimal.ONE;
+
+    private final Settings settings;
+
+    public DriftRules(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** A new subscription, a changed portfolio, or (null) an unsubscription. */
+    public Outcome onTarget(AccountState state, TargetAllocation target, Instant now) {
+        if (target == null) {
+            return Outcome.of(state.withTarget(null, false, false));
+        }
+        TargetAllocation previous = state.target();
+        boolean newSubscription = previous == null || !previous.subscriptionId().equals(target.subscriptionId());
+        boolean weightsChanged = !newSubscription && !previous.weights().equals(target.weights());
+        AccountState updated = state.withTarget(target, state.subscriptionPending() || newSubscription,
+                state.portfolioUpdatePending() || weightsChanged);
+        return evaluate(updated, now);
+    }
+
+    public Outcome onSnapshot(AccountState state, PositionSnapshot snapshot, Instant now) {
+        if (state.snapshot() != null && snapshot.occurredAt().isBefore(state.snapshot().occurredAt())) {
+            return Outcome.of(state);
+        }
+        return evaluate(state.withSnapshot(snapshot), now);
+    }
+
+    /** New cash: invested at once by its amount, most underweight first (the executor's part), whatever the cooldown. */
+    public Outcome onDeposit(AccountState state, CashDeposit deposit, Instant now) {
+        if (state.recentDeposits().contains(deposit.eventId())) {
+            return Outcome.of(state);
+        }
+        AccountState seen = state.withDeposit(deposit.eventId());
+        TargetAllocation target = seen.target();
+        if (deposit.amount().compareTo(settings.minimumDeposit()) < 0 || !isActive(target)
+                || target.weights().isEmpty()) {
+            return Outcome.of(seen);
+        }
+        String requestId = "deposit:" + deposit.eventId();
+        List<WeightDrift> drifts = seen.snapshot() == null ? List.of()
+                : Drift.of(target.weights(), target.rebalanceConditions(), seen.snapshot()).drifts();
+        RebalanceRequest request = request(deposit.accountId(), requestId, RunType.INVEST_CASH, deposit.amount(),
+                Trigger.CASH_DEPOSIT, new Evidence(deposit.activityType() + " deposit of $"
+                        + deposit.amount().toPlainString() + " (activity " + deposit.eventId() + ")", drifts),
+                target, now);
+        return Outcome.of(seen.withRunRequested(request.runId(), now), request);
+    }
+
+    /** A run's progress: while it is unfinished no automatic rebalance starts; a completed full one starts the cooldown. */
+    public Outcome onRun(AccountState state, RunEvent run, Instant now) {
+        Map<String, Instant> runs = new LinkedHashMap<>(state.unfinishedRuns());
+        Instant lastFull = state.lastFullRebalanceAt();
+        if (run.status().isFinal()) {
+            runs.remove(run.runId());
+            boolean completed = run.status() == RunStatus.COMPLETED_SUCCESS || run.status() == RunStatus.COMPLETED_ADJUSTED;
+            if (completed && run.type() == RunType.FULL_REBALANCE) {
+                Instant at = run.completedAt() != null ? run.completedAt() : run.updatedAt();
+                lastFull = lastFull == null || at.isAfter(lastFull) ? at : lastFull;
+            }
+        } else {
+            runs.putIfAbsent(run.runId(), now);
+        }
+        return evaluate(state.withRuns(runs, lastFull), now);
+    }
+
+    /** The wall clock moved on: calendar conditions, and waits that may have ended (cooldown, a new trading day). */
+    public Outcome onTick(AccountState state, Instant now) {
+        return evaluate(state, now);
+    }
+
+    /** The drift of every weight, as {@code GET /v1/accounts/{id}/drift} shows it. */
+    public static Optional<Drift.Report> driftOf(AccountState state) {
+        if (state.target() == null || state.snapshot() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Drift.of(state.target().weights(), state.target().rebalanceConditions(), state.snapshot()));
+    }
+
+    private Outcome evaluate(AccountState state, Instant now) {
+        TargetAllocation target = state.target();
+        PositionSnapshot snapshot = state.snapshot();
+        LocalDate today = now.atZone(settings.zone()).toLocalDate();
+        if (!isActive(target) || target.weights().isEmpty() || snapshot == null
+                || !settings.calendar().isTradingDay(today) || hasUnfinishedRun(state, now)
+                || today.equals(state.lastAutomaticDay()) || !cooledDown(state, today)
+                || !enoughEquity(target, snapshot)) {
+            return Outcome.of(state);
+        }
+        String account = target.accountId();
+        if (state.subscriptionPending()) {
+            return full(state, "subscription:" + target.subscriptionId(), Trigger.SUBSCRIPTION_CREATED,
+                    "new subscription to portfolio " + target.portfolioId(), List.of(), now, today, false);
+        }
+        if (state.portfolioUpdatePending()) {
+            return full(state, "portfolio-update:" + target.subscriptionId() + ":" + target.portfolioUpdatedAt(),
+                    Trigger.PORTFOLIO_UPDATE, "portfolio " + target.portfolioId() + " changed its weights",
+                    List.of(), now, today, false);
+        }
+        Optional<RebalanceCondition> calendar = target.rebalanceConditions().stream()
+                .filter(c -> c.type() == ConditionType.CALENDAR).findFirst();
+        if (calendar.isPresent() && !today.equals(state.lastCalendarDay())
+                && settings.calendar().fallsOn(calendar.get(), today)) {
+            return full(state, "calendar:" + account + ":" + today, Trigger.CALENDAR,
+                    calendar.get().subType().name().toLowerCase(java.util.Locale.ROOT) + " calendar condition (day "
+                            + calendar.get().day() + ") falls on " + today, List.of(), now, today, true);
+        }
+        Drift.Report drift = Drift.of(target.weights(), target.rebalanceConditions(), snapshot);
+        if (drift.breached()) {
+            List<WeightDrift> breaches = drift.breaches();
+            return full(state, "drift:" + account + ":" + today, Trigger.DRIFT_BAND, "drift band breached by "
+                    + breaches.stream().map(DriftRules::label).collect(Collectors.joining(", ")), breaches, now, today,
+                    false);
+        }
+        return Outcome.of(state);
+    }
+
+    private Outcome full(AccountState state, String requestId, Trigger trigger, String description,
+            List<WeightDrift> evidence, Instant now, LocalDate today, boolean calendar) {
+        RebalanceRequest request = request(state.target().accountId(), requestId, RunType.FULL_REBALANCE, null, trigger,
+                new Evidence(description, evidence), state.target(), now);
+        return Outcome.of(state.withAutomaticRequest(request.runId(), now, today, calendar), request);
+    }
+
+    private static RebalanceRequest request(String accountId, String requestId, RunType type, BigDecimal amount,
+            Trigger trigger, Evidence evidence, TargetAllocation target, Instant now) {
+        return new RebalanceRequest("request:" + requestId, accountId, now, requestId,
+                RebalanceRequest.runIdFor(requestId), type, amount, trigger, evidence, target.portfolioId(),
+                target.weights(), InitiatedFrom.SYSTEM);
+    }
+
+    private boolean hasUnfinishedRun(AccountState state, Instant now) {
+        return state.unfinishedRuns().values().stream()
+                .anyMatch(since -> since.plus(settings.unfinishedExpiry()).isAfter(now));
+    }
+
+    private boolean cooledDown(AccountState state, LocalDate today) {
+        Instant last = latest(state.lastFullRebalanceAt(), state.target().lastRebalancedAt());
+        if (last == null) {
+            return true;
+        }
+        LocalDate lastDay = last.atZone(settings.zone()).toLocalDate();
+        return !today.isBefore(lastDay.plusDays(state.target().cooldownDays()));
+    }
+
+    private static boolean enoughEquity(TargetAllocation target, PositionSnapshot snapshot) {
+        long assets = target.weights().stream().filter(w -> w.type() == WeightType.ASSET).count();
+        return snapshot.equity().compareTo(ONE_DOLLAR.multiply(BigDecimal.valueOf(assets))) >= 0;
+    }
+
+    private static boolean isActive(TargetAllocation target) {
+        return target != null && target.portfolioStatus() == PortfolioStatus.ACTIVE;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    private static String label(WeightDrift drift) {
+        String name = drift.type() == WeightType.CASH ? "cash" : drift.symbol();
+        return name + " at " + drift.currentPercent().stripTrailingZeros().toPlainString() + "% (target "
+                + drift.targetPercent().stripTrailingZeros().toPlainString() + "%, band ±"
+                + drift.bandPercent().stripTrailingZeros().toPlainString() + ")";
+    }
+}

@@ -1,0 +1,171 @@
+package dev.rebalancer.drift.messaging;
+
+import dev.rebalancer.drift.config.DriftConfig;
+import dev.rebalancer.drift.domain.AccountState;
+import dev.rebalancer.drift.domain.CalendarSchedule;
+import dev.rebalancer.drift.domain.DriftRules;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the drift topology (the Kafka Streams library, started and closed with the application) with exactly-once
+ * processing, so a restart or a moved partition neither loses state nor requests a run twice. It starts once the
+ * input topics exist (the portfolio service creates them).
+ */
+@ApplicationScoped
+public class DriftStreams {
+
+    private static final Logger LOG = Logger.getLogger(DriftStreams.class);
+    static final ZoneId MARKET_ZONE = ZoneId.of("America/New_York");
+
+    private final DriftConfig config;
+    private final String bootstrapServers;
+    private volatile KafkaStreams streams;
+    private volatile boolean stopping;
+    private Thread starter;
+
+    DriftStreams(DriftConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public static DriftRules rules(DriftConfig config) {
+        return new DriftRules(new DriftRules.Settings(config.minimumDeposit(), MARKET_ZONE,
+                new CalendarSchedule(config.holidays().orElse(Set.of())), config.unfinishedRunExpiry()));
+    }
+
+    public static Properties properties(DriftConfig config, String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return props;
+    }
+
+    void start(@Observes StartupEvent event) {
+        starter = new Thread(this::startWhenTopicsExist, "drift-streams-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void startWhenTopicsExist() {
+        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            long waited = 0;
+            while (!stopping) {
+                try {
+                    Set<String> existing = admin.listTopics().names().get();
+                    if (existing.containsAll(DriftTopology.INPUTS)) {
+                        break;
+                    }
+                    if (waited % 30_000 == 0) {
+                        LOG.infof("waiting for the input topics %s (created by the portfolio service)", DriftTopology.INPUTS);
+                    }
+                } catch (Exception e) {
+                    LOG.debugf("Kafka not answering yet: %s", e.getMessage());
+                }
+                Thread.sleep(1000);
+                waited += 1000;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        synchronized (this) {
+            if (!stopping) {
+                streams = startStreams(false);
+            }
+        }
+    }
+
+    private KafkaStreams startStreams(boolean wipeLocalState) {
+        KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval()),
+                properties(config, bootstrapServers));
+        if (wipeLocalState) {
+            created.cleanUp();
+        }
+        created.setUncaughtExceptionHandler(e -> {
+            LOG.error("drift topology failed; replacing the stream thread", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        created.start();
+        LOG.infof("drift monitor streaming (%s, exactly once)", config.applicationId());
+        return created;
+    }
+
+    /**
+     * Closes the topology, deletes this instance's local state, and starts again: the state is restored from the
+     * changelog, as on a new machine or after a lost disk.
+     */
+    public synchronized void restartFromChangelog() {
+        if (streams != null) {
+            close(streams);
+            streams = startStreams(true);
+        }
+    }
+
+    /** Whether the topology is processing. */
+    public boolean running() {
+        KafkaStreams current = streams;
+        return current != null && (current.state() == KafkaStreams.State.RUNNING
+                || current.state() == KafkaStreams.State.REBALANCING);
+    }
+
+    public String state() {
+        KafkaStreams current = streams;
+        return current == null ? "WAITING_FOR_TOPICS" : current.state().name();
+    }
+
+    /** The account's state, if this instance holds it. */
+    public Optional<AccountState> account(String accountId) {
+        KafkaStreams current = streams;
+        if (current == null) {
+            return Optional.empty();
+        }
+        try {
+            ReadOnlyKeyValueStore<String, String> store = current.store(StoreQueryParameters.fromNameAndType(
+                    DriftTopology.STORE, QueryableStoreTypes.keyValueStore()));
+            return Optional.ofNullable(store.get(accountId)).map(DriftTopology::state);
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    synchronized void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        if (starter != null) {
+            starter.interrupt();
+        }
+        if (streams != null) {
+            close(streams);
+        }
+    }
+
+    /** Leaves the group on the way out, so that the partitions move on at once instead of after a session timeout. */
+    private static void close(KafkaStreams streams) {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+    }
+}

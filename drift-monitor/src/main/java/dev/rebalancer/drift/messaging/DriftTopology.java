@@ -1,0 +1,156 @@
+package dev.rebalancer.drift.messaging;
+
+import dev.rebalancer.contracts.Alert;
+import dev.rebalancer.contracts.CashDeposit;
+import dev.rebalancer.contracts.EventFormatException;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.PositionSnapshot;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.Severity;
+import dev.rebalancer.contracts.TargetAllocation;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.drift.domain.AccountState;
+import dev.rebalancer.drift.domain.DriftRules;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The drift monitor as a Kafka Streams topology: targets, positions, deposits and runs — co-partitioned by account —
+ * meet in one processor that keeps each account's {@link AccountState} in a persistent store backed by a changelog,
+ * applies {@link DriftRules}, and publishes rebalance requests. A wall-clock punctuator gives calendar conditions and
+ * ended waits their turn. An unreadable message goes to its topic's dead-letter topic with an alert.
+ */
+public final class DriftTopology {
+
+    public static final String STORE = "drift-state";
+    static final String PROCESSOR = "drift-rules";
+    static final String REQUESTS_SINK = "rebalance-requests";
+    static final String ALERTS_SINK = "alerts";
+    static final List<String> INPUTS = List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CASH_DEPOSITS, Topics.RUNS);
+
+    private DriftTopology() {
+    }
+
+    public static Topology build(DriftRules rules, Duration tickEvery) {
+        Topology topology = new Topology();
+        for (String topic : INPUTS) {
+            topology.addSource(topic, new StringDeserializer(), new StringDeserializer(), topic);
+        }
+        topology.addProcessor(PROCESSOR, () -> new RulesProcessor(rules, tickEvery), INPUTS.toArray(String[]::new));
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                Serdes.String()), PROCESSOR);
+        topology.addSink(REQUESTS_SINK, Topics.REBALANCE_REQUESTS, new StringSerializer(), new StringSerializer(),
+                PROCESSOR);
+        topology.addSink(ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new StringSerializer(), PROCESSOR);
+        for (String topic : INPUTS) {
+            topology.addSink(deadLetterSink(topic), Topics.deadLetterOf(topic), new StringSerializer(),
+                    new StringSerializer(), PROCESSOR);
+        }
+        return topology;
+    }
+
+    /** Reads an account's state as the store keeps it. */
+    public static AccountState state(String json) {
+        return json == null ? AccountState.empty() : EventJson.read(json, AccountState.class);
+    }
+
+    private static String deadLetterSink(String topic) {
+        return "dead-letter-" + topic;
+    }
+
+    private static final class RulesProcessor implements Processor<String, String, String, String> {
+
+        private final DriftRules rules;
+        private final Duration tickEvery;
+        private ProcessorContext<String, String> context;
+        private KeyValueStore<String, String> store;
+
+        RulesProcessor(DriftRules rules, Duration tickEvery) {
+            this.rules = rules;
+            this.tickEvery = tickEvery;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, String> context) {
+            this.context = context;
+            this.store = context.getStateStore(STORE);
+            context.schedule(tickEvery, PunctuationType.WALL_CLOCK_TIME, this::tick);
+        }
+
+        @Override
+        public void process(Record<String, String> record) {
+            String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+            String account = record.key();
+            if (account == null || account.isEmpty()) {
+                deadLetter(topic, record, "a message without an account key");
+                return;
+            }
+            if (record.value() == null && !Topics.TARGETS.equals(topic)) {
+                return;
+            }
+            AccountState state = state(store.get(account));
+            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            DriftRules.Outcome outcome;
+            try {
+                outcome = switch (topic) {
+                    case Topics.TARGETS -> rules.onTarget(state,
+                            record.value() == null ? null : EventJson.read(record.value(), TargetAllocation.class), now);
+                    case Topics.POSITIONS -> rules.onSnapshot(state, EventJson.read(record.value(), PositionSnapshot.class), now);
+                    case Topics.CASH_DEPOSITS -> rules.onDeposit(state, EventJson.read(record.value(), CashDeposit.class), now);
+                    case Topics.RUNS -> rules.onRun(state, EventJson.read(record.value(), RunEvent.class), now);
+                    default -> throw new IllegalStateException("not an input topic: " + topic);
+                };
+            } catch (EventFormatException e) {
+                deadLetter(topic, record, e.getMessage());
+                return;
+            }
+            apply(account, state, outcome, record.timestamp());
+        }
+
+        private void tick(long wallClockMs) {
+            Instant now = Instant.ofEpochMilli(wallClockMs);
+            List<KeyValue<String, String>> accounts = new java.util.ArrayList<>();
+            try (KeyValueIterator<String, String> all = store.all()) {
+                all.forEachRemaining(accounts::add);
+            }
+            for (KeyValue<String, String> entry : accounts) {
+                AccountState state = state(entry.value);
+                apply(entry.key, state, rules.onTick(state, now), wallClockMs);
+            }
+        }
+
+        private void apply(String account, AccountState before, DriftRules.Outcome outcome, long timestamp) {
+            if (!outcome.state().equals(before)) {
+                store.put(account, EventJson.write(outcome.state()));
+            }
+            for (RebalanceRequest request : outcome.requests()) {
+                context.forward(new Record<>(account, EventJson.write(request), timestamp), REQUESTS_SINK);
+            }
+        }
+
+        private void deadLetter(String topic, Record<String, String> record, String why) {
+            context.forward(record, deadLetterSink(topic));
+            Alert alert = new Alert(UUID.randomUUID().toString(), record.key(),
+                    Instant.ofEpochMilli(context.currentSystemTimeMs()), Severity.WARNING,
+                    "Unreadable " + topic + " message dead-lettered", why, null, "drift-monitor");
+            context.forward(new Record<>(record.key() == null ? "" : record.key(), EventJson.write(alert),
+                    record.timestamp()), ALERTS_SINK);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.rebalancer.drift.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rebalancer.contracts.ConditionSubType;
+import dev.rebalancer.contracts.ConditionType;
+import dev.rebalancer.contracts.Position;
+import dev.rebalancer.contracts.PositionSnapshot;
+import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.contracts.WeightDrift;
+import dev.rebalancer.contracts.WeightType;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DriftTest {
+
+    static final RebalanceCondition ABSOLUTE_5 = new RebalanceCondition(ConditionType.DRIFT_BAND, ConditionSubType.ABSOLUTE,
+            new BigDecimal("5"), null);
+    static final RebalanceCondition RELATIVE_20 = new RebalanceCondition(ConditionType.DRIFT_BAND, ConditionSubType.RELATIVE,
+            new BigDecimal("20"), null);
+
+    static PositionSnapshot snapshot(String equity, String cash, Position... positions) {
+        return new PositionSnapshot("s", "acct", Instant.parse("2026-11-23T15:00:00Z"), new BigDecimal(equity),
+                new BigDecimal(cash), new BigDecimal(cash), List.of(positions));
+    }
+
+    static Position position(String symbol, String marketValue) {
+        return new Position(symbol, BigDecimal.ONE, new BigDecimal(marketValue), new BigDecimal(marketValue));
+    }
+
+    @Test
+    void weights_are_market_value_over_equity_with_cash_as_a_weight() {
+        Drift.Report report = Drift.of(List.of(Weight.cash("5"), Weight.asset("SPY", "60"), Weight.asset("TLT", "35")),
+                List.of(ABSOLUTE_5), snapshot("10000", "500", position("SPY", "6000"), position("TLT", "3500")));
+
+        assertThat(report.breached()).isFalse();
+        assertThat(report.drifts()).extracting(WeightDrift::currentPercent).usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(new BigDecimal("5"), new BigDecimal("60"), new BigDecimal("35"));
+    }
+
+    @Test
+    void an_absolute_band_allows_its_points_and_exactly_on_the_edge_is_inside() {
+        List<Weight> targets = List.of(Weight.asset("SPY", "60"), Weight.asset("TLT", "40"));
+
+        assertThat(Drift.of(targets, List.of(ABSOLUTE_5), snapshot("10000", "0", position("SPY", "6500"),
+                position("TLT", "3500"))).breached()).isFalse();
+        assertThat(Drift.of(targets, List.of(ABSOLUTE_5), snapshot("10000", "0", position("SPY", "6501"),
+                position("TLT", "3499"))).breaches()).extracting(WeightDrift::symbol).containsExactly("SPY", "TLT");
+    }
+
+    @Test
+    void a_relative_band_allows_its_percent_of_the_target_weight() {
+        List<Weight> targets = List.of(Weight.asset("SPY", "50"), Weight.asset("TLT", "50"));
+
+        Drift.Report edge = Drift.of(targets, List.of(RELATIVE_20), snapshot("10000", "0", position("SPY", "6000"),
+                position("TLT", "4000")));
+        assertThat(edge.breached()).isFalse();
+        assertThat(edge.lines().get(0).drift().bandPercent()).isEqualByComparingTo("10");
+        assertThat(Drift.of(targets, List.of(RELATIVE_20), snapshot("10000", "0", position("SPY", "6001"),
+                position("TLT", "3999"))).breached()).isTrue();
+    }
+
+    @Test
+    void a_position_outside_the_targets_counts_with_target_zero() {
+        Drift.Report report = Drift.of(List.of(Weight.asset("SPY", "100")), List.of(ABSOLUTE_5),
+                snapshot("10000", "0", position("SPY", "9400"), position("GLD", "600")));
+
+        assertThat(report.breaches()).extracting(WeightDrift::symbol).containsExactly("SPY", "GLD");
+        assertThat(report.lines().get(2).drift().targetPercent()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void any_band_of_several_counts() {
+        List<Weight> targets = List.of(Weight.asset("SPY", "10"), Weight.asset("TLT", "90"));
+
+        assertThat(Drift.of(targets, List.of(ABSOLUTE_5, RELATIVE_20), snapshot("10000", "0", position("SPY", "1300"),
+                position("TLT", "8700"))).breaches()).extracting(WeightDrift::symbol).containsExactly("SPY");
+    }
+
+    @Test
+    void a_deviation_worth_less_than_a_dollar_is_no_breach_for_no_order_could_mend_it() {
+        RebalanceCondition relative = new RebalanceCondition(ConditionType.DRIFT_BAND, ConditionSubType.RELATIVE,
+                new BigDecimal("5"), null);
+        List<Weight> noCash = List.of(Weight.asset("SPY", "50"), Weight.asset("TLT", "50"));
+
+        assertThat(Drift.of(noCash, List.of(relative), snapshot("10000.99", "0.99", position("SPY", "5000"),
+                position("TLT", "5000"))).breached()).isFalse();
+        assertThat(Drift.of(noCash, List.of(relative), snapshot("10001.00", "1.00", position("SPY", "5000"),
+                position("TLT", "5000"))).breaches()).extracting(WeightDrift::type).containsExactly(WeightType.CASH);
+    }
+
+    @Test
+    void no_equity_means_nothing_to_weigh() {
+        assertThat(Drift.of(List.of(Weight.asset("SPY", "100")), List.of(ABSOLUTE_5), snapshot("0", "0")).lines()).isEmpty();
+    }
+}

@@ -1,0 +1,397 @@
+package dev.rebalancer.drift.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rebalancer.contracts.Alert;
+import dev.rebalancer.contracts.CashDeposit;
+import dev.rebalancer.contracts.ConditionSubType;
+import dev.rebalancer.contracts.ConditionType;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.InitiatedFrom;
+import dev.rebalancer.contracts.PortfolioStatus;
+import dev.rebalancer.contracts.Position;
+import dev.rebalancer.contracts.PositionSnapshot;
+import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.TargetAllocation;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.Trigger;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.contracts.WeightDrift;
+import dev.rebalancer.drift.domain.CalendarSchedule;
+import dev.rebalancer.drift.domain.DriftRules;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Every rule of the drift monitor and its edges, through the real topology on Kafka's test driver. */
+class DriftTopologyTest {
+
+    static final String ACCOUNT = "b8d6e4f2-1a3c-4e5f-8a7b-9c0d1e2f3a4b";
+    /** Monday 23 November 2026, 10:00 in New York. */
+    static final Instant MONDAY_10AM = Instant.parse("2026-11-23T15:00:00Z");
+    static final RebalanceCondition ABSOLUTE_5 = new RebalanceCondition(ConditionType.DRIFT_BAND,
+            ConditionSubType.ABSOLUTE, new BigDecimal("5"), null);
+    static final List<Weight> SIXTY_FORTY = List.of(Weight.asset("SPY", "60"), Weight.asset("TLT", "40"));
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, String> targets;
+    private TestInputTopic<String, String> positions;
+    private TestInputTopic<String, String> deposits;
+    private TestInputTopic<String, String> runs;
+    private TestOutputTopic<String, String> requests;
+    private Instant now;
+
+    private void start(Instant wallClock, Set<java.time.LocalDate> holidays) {
+        now = wallClock;
+        DriftRules rules = new DriftRules(new DriftRules.Settings(new BigDecimal("10"), ZoneId.of("America/New_York"),
+                new CalendarSchedule(holidays), Duration.ofHours(24)));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "drift-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(DriftTopology.build(rules, Duration.ofMinutes(1)), props, wallClock);
+        targets = driver.createInputTopic(Topics.TARGETS, new StringSerializer(), new StringSerializer());
+        positions = driver.createInputTopic(Topics.POSITIONS, new StringSerializer(), new StringSerializer());
+        deposits = driver.createInputTopic(Topics.CASH_DEPOSITS, new StringSerializer(), new StringSerializer());
+        runs = driver.createInputTopic(Topics.RUNS, new StringSerializer(), new StringSerializer());
+        requests = driver.createOutputTopic(Topics.REBALANCE_REQUESTS, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private void start() {
+        start(MONDAY_10AM, Set.of());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    private void advance(Duration duration) {
+        now = now.plus(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    private List<RebalanceRequest> requested() {
+        List<RebalanceRequest> out = new ArrayList<>();
+        requests.readValuesToList().forEach(v -> out.add(EventJson.read(v, RebalanceRequest.class)));
+        return out;
+    }
+
+    static TargetAllocation target(String subscription, List<Weight> weights, List<RebalanceCondition> conditions,
+            int cooldownDays, PortfolioStatus status, Instant updatedAt) {
+        return new TargetAllocation(UUID.randomUUID().toString(), ACCOUNT, updatedAt, subscription, "portfolio-1", status,
+                weights, conditions, cooldownDays, null, updatedAt);
+    }
+
+    private void subscribe(List<Weight> weights, List<RebalanceCondition> conditions, int cooldownDays) {
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", weights, conditions, cooldownDays,
+                PortfolioStatus.ACTIVE, MONDAY_10AM)));
+    }
+
+    private void positions(String equity, String cash, String... symbolValues) {
+        List<Position> held = new ArrayList<>();
+        for (int i = 0; i < symbolValues.length; i += 2) {
+            BigDecimal value = new BigDecimal(symbolValues[i + 1]);
+            held.add(new Position(symbolValues[i], BigDecimal.ONE, value, value));
+        }
+        positions.pipeInput(ACCOUNT, EventJson.write(new PositionSnapshot(UUID.randomUUID().toString(), ACCOUNT, now,
+                new BigDecimal(equity), new BigDecimal(cash), new BigDecimal(cash), held)));
+    }
+
+    private void run(String runId, RunType type, RunStatus status) {
+        runs.pipeInput(ACCOUNT, EventJson.write(new RunEvent(UUID.randomUUID().toString(), ACCOUNT, now, runId,
+                "r:" + runId, "portfolio-1", type, null, InitiatedFrom.SYSTEM, Trigger.DRIFT_BAND, status, null, null,
+                false, SIXTY_FORTY, List.of(), List.of(), List.of(), now, now, status.isFinal() ? now : null, null)));
+    }
+
+    private void deposit(String activityId, String amount) {
+        deposits.pipeInput(ACCOUNT, EventJson.write(new CashDeposit(activityId, ACCOUNT, now, "CSD",
+                new BigDecimal(amount), "USD")));
+    }
+
+    /** A subscribed account whose first rebalance is done, on the next trading day: ready for drift to count. */
+    private void settled(List<Weight> weights, int cooldownDays, String equity, String cash, String... holdings) {
+        subscribe(weights, List.of(ABSOLUTE_5), cooldownDays);
+        positions(equity, cash, holdings);
+        RebalanceRequest first = requested().get(0);
+        run(first.runId(), RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+        advance(Duration.ofDays(Math.max(1, cooldownDays)));
+        requested();
+    }
+
+    @Test
+    void a_new_subscription_is_rebalanced_once_its_positions_are_known() {
+        start();
+        subscribe(SIXTY_FORTY, List.of(ABSOLUTE_5), 0);
+        assertThat(requested()).as("no positions yet").isEmpty();
+
+        positions("10000", "10000");
+
+        assertThat(requested()).singleElement().satisfies(r -> {
+            assertThat(r.type()).isEqualTo(RunType.FULL_REBALANCE);
+            assertThat(r.trigger()).isEqualTo(Trigger.SUBSCRIPTION_CREATED);
+            assertThat(r.requestId()).isEqualTo("subscription:sub-1");
+            assertThat(r.runId()).isEqualTo(RebalanceRequest.runIdFor("subscription:sub-1"));
+            assertThat(r.weights()).isEqualTo(SIXTY_FORTY);
+            assertThat(r.initiatedFrom()).isEqualTo(InitiatedFrom.SYSTEM);
+        });
+    }
+
+    @Test
+    void a_breach_requests_a_full_rebalance_with_its_evidence() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+
+        positions("10000", "0", "SPY", "6600", "TLT", "3400");
+
+        RebalanceRequest request = requested().get(0);
+        assertThat(request.trigger()).isEqualTo(Trigger.DRIFT_BAND);
+        assertThat(request.requestId()).isEqualTo("drift:" + ACCOUNT + ":2026-11-24");
+        assertThat(request.evidence().drifts()).extracting(WeightDrift::symbol).containsExactly("SPY", "TLT");
+        assertThat(request.evidence().drifts().get(0).currentPercent()).isEqualByComparingTo("66");
+        assertThat(request.evidence().drifts().get(0).targetPercent()).isEqualByComparingTo("60");
+        assertThat(request.evidence().drifts().get(0).bandPercent()).isEqualByComparingTo("5");
+        assertThat(request.evidence().description()).contains("SPY at 66%");
+    }
+
+    @Test
+    void exactly_on_the_band_edge_is_no_breach() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+
+        positions("10000", "0", "SPY", "6500", "TLT", "3500");
+        assertThat(requested()).isEmpty();
+
+        positions("10000", "0", "SPY", "6500.01", "TLT", "3499.99");
+        assertThat(requested()).hasSize(1);
+    }
+
+    @Test
+    void a_position_outside_the_targets_breaches_with_target_zero() {
+        start();
+        settled(List.of(Weight.asset("SPY", "100")), 0, "10000", "0", "SPY", "10000");
+
+        positions("10000", "0", "SPY", "9400", "GLD", "600");
+
+        assertThat(requested()).singleElement().satisfies(r -> assertThat(r.evidence().drifts())
+                .extracting(WeightDrift::symbol).contains("GLD"));
+    }
+
+    @Test
+    void an_empty_portfolio_requests_nothing() {
+        start();
+        subscribe(List.of(), List.of(ABSOLUTE_5), 0);
+        positions("10000", "0", "SPY", "10000");
+        deposit("20261123093000000::a", "500");
+
+        assertThat(requested()).isEmpty();
+    }
+
+    @Test
+    void a_cash_only_portfolio_sells_what_the_account_holds() {
+        start();
+        settled(List.of(Weight.cash("100")), 0, "10000", "10000");
+
+        positions("10000", "9000", "SPY", "1000");
+
+        assertThat(requested()).singleElement().satisfies(r -> {
+            assertThat(r.trigger()).isEqualTo(Trigger.DRIFT_BAND);
+            assertThat(r.evidence().drifts()).extracting(WeightDrift::symbol).contains("SPY");
+        });
+    }
+
+    @Test
+    void a_deposit_is_invested_at_once_for_its_amount_and_a_replay_is_not() {
+        start();
+        settled(SIXTY_FORTY, 30, "10000", "0", "SPY", "6000", "TLT", "4000");
+
+        deposit("20261124093000123::dep-1", "1000.00");
+        deposit("20261124093000123::dep-1", "1000.00");
+        deposit("20261124093000456::small", "9.99");
+
+        assertThat(requested()).singleElement().satisfies(r -> {
+            assertThat(r.type()).isEqualTo(RunType.INVEST_CASH);
+            assertThat(r.amount()).isEqualByComparingTo("1000.00");
+            assertThat(r.trigger()).isEqualTo(Trigger.CASH_DEPOSIT);
+            assertThat(r.requestId()).isEqualTo("deposit:20261124093000123::dep-1");
+            assertThat(r.eventId()).isEqualTo("request:deposit:20261124093000123::dep-1");
+        });
+    }
+
+    @Test
+    void a_deposit_during_an_unfinished_run_is_still_requested_for_the_executor_to_queue() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+        run("run-in-flight", RunType.FULL_REBALANCE, RunStatus.IN_PROGRESS);
+
+        deposit("20261124093000123::dep-2", "250");
+
+        assertThat(requested()).singleElement().extracting(RebalanceRequest::type).isEqualTo(RunType.INVEST_CASH);
+    }
+
+    @Test
+    void no_full_rebalance_while_a_run_is_unfinished_and_one_once_it_ends() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+        run("run-in-flight", RunType.INVEST_CASH, RunStatus.IN_PROGRESS);
+
+        positions("10000", "0", "SPY", "7000", "TLT", "3000");
+        assertThat(requested()).isEmpty();
+
+        run("run-in-flight", RunType.INVEST_CASH, RunStatus.COMPLETED_SUCCESS);
+        assertThat(requested()).singleElement().extracting(RebalanceRequest::trigger).isEqualTo(Trigger.DRIFT_BAND);
+    }
+
+    @Test
+    void at_most_one_automatic_request_per_trading_day() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+        positions("10000", "0", "SPY", "7000", "TLT", "3000");
+        RebalanceRequest first = requested().get(0);
+        run(first.runId(), RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+
+        positions("10000", "0", "SPY", "7000", "TLT", "3000");
+        assertThat(requested()).as("same day").isEmpty();
+
+        advance(Duration.ofDays(1));
+        positions("10000", "0", "SPY", "7000", "TLT", "3000");
+        assertThat(requested()).as("next trading day").hasSize(1);
+    }
+
+    @Test
+    void the_cooldown_counts_calendar_days_from_the_last_completed_full_rebalance() {
+        start(Instant.parse("2026-11-03T15:00:00Z"), Set.of());
+        subscribe(SIXTY_FORTY, List.of(ABSOLUTE_5), 7);
+        positions("10000", "10000");
+        run(requested().get(0).runId(), RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+
+        advance(Duration.ofDays(6));
+        positions("10000", "0", "SPY", "7000", "TLT", "3000");
+        assertThat(requested()).as("Monday 9 November: six days on").isEmpty();
+
+        advance(Duration.ofDays(1));
+        positions("10000", "0", "SPY", "7000", "TLT", "3000");
+        assertThat(requested()).as("Tuesday 10 November: seven days on").hasSize(1);
+    }
+
+    @Test
+    void nothing_automatic_on_a_weekend() {
+        start(Instant.parse("2026-11-28T15:00:00Z"), Set.of());
+        subscribe(SIXTY_FORTY, List.of(ABSOLUTE_5), 0);
+        positions("10000", "10000");
+        assertThat(requested()).isEmpty();
+
+        advance(Duration.ofDays(2));
+        assertThat(requested()).as("the punctuator on Monday").singleElement()
+                .extracting(RebalanceRequest::trigger).isEqualTo(Trigger.SUBSCRIPTION_CREATED);
+    }
+
+    @Test
+    void a_calendar_condition_falls_on_the_trading_day_before_a_first_that_is_a_sunday() {
+        start(Instant.parse("2026-10-27T15:00:00Z"), Set.of());
+        RebalanceCondition monthlyOnFirst = new RebalanceCondition(ConditionType.CALENDAR, ConditionSubType.MONTHLY,
+                null, "1");
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", SIXTY_FORTY, List.of(monthlyOnFirst), 0,
+                PortfolioStatus.ACTIVE, now)));
+        positions("10000", "0", "SPY", "6000", "TLT", "4000");
+        run(requested().get(0).runId(), RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+
+        advance(Duration.ofDays(2));
+        assertThat(requested()).as("Thursday 29 October").isEmpty();
+
+        advance(Duration.ofDays(1));
+        assertThat(requested()).as("Friday 30 October").singleElement().satisfies(r -> {
+            assertThat(r.trigger()).isEqualTo(Trigger.CALENDAR);
+            assertThat(r.requestId()).isEqualTo("calendar:" + ACCOUNT + ":2026-10-30");
+        });
+        advance(Duration.ofMinutes(5));
+        assertThat(requested()).as("once that day").isEmpty();
+    }
+
+    @Test
+    void changed_weights_request_a_rebalance_once_the_cooldown_allows() {
+        start();
+        settled(SIXTY_FORTY, 3, "10000", "0", "SPY", "6000", "TLT", "4000");
+        // Three days on the cooldown has just ended; start a new one with a completed full rebalance today.
+        run("today", RunType.FULL_REBALANCE, RunStatus.IN_PROGRESS);
+        run("today", RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+        requested();
+
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", List.of(Weight.asset("SPY", "100")),
+                List.of(ABSOLUTE_5), 3, PortfolioStatus.ACTIVE, now)));
+        assertThat(requested()).as("in the cooldown").isEmpty();
+
+        advance(Duration.ofDays(3));
+        assertThat(requested()).as("Sunday: the cooldown is over, but it is no trading day").isEmpty();
+        advance(Duration.ofDays(1));
+        assertThat(requested()).as("the punctuator on Monday").singleElement().satisfies(r -> {
+            assertThat(r.trigger()).isEqualTo(Trigger.PORTFOLIO_UPDATE);
+            assertThat(r.weights()).containsExactly(Weight.asset("SPY", "100"));
+        });
+    }
+
+    @Test
+    void an_inactive_portfolio_or_too_little_equity_requests_nothing() {
+        start();
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", SIXTY_FORTY, List.of(ABSOLUTE_5), 0,
+                PortfolioStatus.NEEDS_ADJUSTMENT, now)));
+        positions("10000", "10000");
+        deposit("20261123093000000::x", "500");
+        assertThat(requested()).isEmpty();
+
+        positions("1.99", "1.99");
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-2", SIXTY_FORTY, List.of(ABSOLUTE_5), 0,
+                PortfolioStatus.ACTIVE, now)));
+        assertThat(requested()).as("$1.99 for two asset weights").isEmpty();
+        positions("2.00", "2.00");
+        assertThat(requested()).hasSize(1);
+    }
+
+    @Test
+    void an_unsubscribed_account_requests_nothing() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+        targets.pipeInput(ACCOUNT, (String) null);
+
+        positions("10000", "0", "SPY", "9000", "TLT", "1000");
+        deposit("20261124093000000::after", "500");
+
+        assertThat(requested()).isEmpty();
+    }
+
+    @Test
+    void an_unreadable_message_is_dead_lettered_with_an_alert_and_the_next_one_is_handled() {
+        start();
+        TestOutputTopic<String, String> deadLetters = driver.createOutputTopic(
+                Topics.deadLetterOf(Topics.CASH_DEPOSITS), new StringDeserializer(), new StringDeserializer());
+        TestOutputTopic<String, String> alerts = driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+                new StringDeserializer());
+        subscribe(SIXTY_FORTY, List.of(ABSOLUTE_5), 0);
+
+        deposits.pipeInput(ACCOUNT, "{\"event_id\":\"x\",\"amount\":\"lots\"}");
+        deposit("20261123093000000::good", "100");
+
+        assertThat(deadLetters.readValuesToList()).containsExactly("{\"event_id\":\"x\",\"amount\":\"lots\"}");
+        Alert alert = EventJson.read(alerts.readValue(), Alert.class);
+        assertThat(alert.title()).contains(Topics.CASH_DEPOSITS);
+        assertThat(alert.source()).isEqualTo("drift-monitor");
+        assertThat(requested()).extracting(RebalanceRequest::type).containsExactly(RunType.INVEST_CASH);
+    }
+}
