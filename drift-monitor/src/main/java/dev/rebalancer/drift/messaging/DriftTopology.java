@@ -14,7 +14,9 @@ import dev.rebalancer.drift.domain.AccountState;
 import dev.rebalancer.drift.domain.DriftRules;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,8 +55,9 @@ public final class DriftTopology {
             topology.addSource(topic, new StringDeserializer(), new StringDeserializer(), topic);
         }
         topology.addProcessor(PROCESSOR, () -> new RulesProcessor(rules, tickEvery), INPUTS.toArray(String[]::new));
+        // The record cache batches writes to RocksDB and the changelog per commit instead of per record.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                Serdes.String()), PROCESSOR);
+                Serdes.String()).withCachingEnabled(), PROCESSOR);
         topology.addSink(REQUESTS_SINK, Topics.REBALANCE_REQUESTS, new StringSerializer(), new StringSerializer(),
                 PROCESSOR);
         topology.addSink(ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new StringSerializer(), PROCESSOR);
@@ -76,7 +79,16 @@ public final class DriftTopology {
 
     private static final class RulesProcessor implements Processor<String, String, String, String> {
 
+        /** Accounts whose parsed state is kept beside the store; this processor alone writes their keys. */
+        private static final int PARSED_STATES = 50_000;
+
         private final DriftRules rules;
+        private final Map<String, AccountState> parsed = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, AccountState> eldest) {
+                return size() > PARSED_STATES;
+            }
+        };
         private final Duration tickEvery;
         private ProcessorContext<String, String> context;
         private KeyValueStore<String, String> store;
@@ -104,7 +116,7 @@ public final class DriftTopology {
             if (record.value() == null && !Topics.TARGETS.equals(topic)) {
                 return;
             }
-            AccountState state = state(store.get(account));
+            AccountState state = load(account);
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             DriftRules.Outcome outcome;
             try {
@@ -130,14 +142,24 @@ public final class DriftTopology {
                 all.forEachRemaining(accounts::add);
             }
             for (KeyValue<String, String> entry : accounts) {
-                AccountState state = state(entry.value);
+                AccountState state = parsed.computeIfAbsent(entry.key, key -> state(entry.value));
                 apply(entry.key, state, rules.onTick(state, now), wallClockMs);
             }
+        }
+
+        private AccountState load(String account) {
+            AccountState state = parsed.get(account);
+            if (state == null) {
+                state = state(store.get(account));
+                parsed.put(account, state);
+            }
+            return state;
         }
 
         private void apply(String account, AccountState before, DriftRules.Outcome outcome, long timestamp) {
             if (!outcome.state().equals(before)) {
                 store.put(account, EventJson.write(outcome.state()));
+                parsed.put(account, outcome.state());
             }
             for (RebalanceRequest request : outcome.requests()) {
                 context.forward(new Record<>(account, EventJson.write(request), timestamp), REQUESTS_SINK);

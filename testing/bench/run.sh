@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the benchmarks (all, or those named): bash testing/bench/run.sh [drift-throughput] [deposit-to-request]
+# Builds what it needs, starts a real Kafka broker inside the benchmark JVM, and stops it on exit.
+# Each benchmark writes target/bench/<name>.json and prints one "BENCH ..." line at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+./mvnw -B -q -ntp -pl testing/bench -am install -DskipTests
+./mvnw -B -q -ntp -pl testing/bench dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+mkdir -p target/bench
+# Log as the services do (JBoss LogManager, INFO): without it Kafka formats every TRACE line it then drops.
+exec java -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "testing/bench/target/classes:$(cat testing/bench/target/bench-classpath.txt)" \
+    dev.rebalancer.bench.Bench "$@"
