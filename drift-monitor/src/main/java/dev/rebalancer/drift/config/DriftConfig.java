@@ -35,6 +35,13 @@ public interface DriftConfig {
     @WithDefault("${java.io.tmpdir}/rebalancer/drift-monitor")
     String stateDir();
 
+    /**
+     * How often processing is committed. With exactly-once, requests become visible to their consumers only at a
+     * commit, so this bounds the deposit-to-request latency; shorter costs throughput.
+     */
+    @WithDefault("100ms")
+    Duration commitInterval();
+
     /** Stream threads of this instance; partitions are spread over all threads of all instances. */
     @WithDefault("1")
     int streamThreads();

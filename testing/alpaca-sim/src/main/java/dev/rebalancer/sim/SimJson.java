@@ -89,12 +89,13 @@ final class SimJson {
         json.put("side", "long");
         json.put("market_value", money(marketValue));
         json.put("cost_basis", money(holding.costBasis));
+        String unrealizedShare = holding.costBasis.signum() == 0 ? "0"
+                : unrealized.divide(holding.costBasis, 8, RoundingMode.HALF_UP).toPlainString();
         json.put("unrealized_pl", money(unrealized));
-        json.put("unrealized_plpc", holding.costBasis.signum() == 0 ? "0"
-                : unrealized.divide(holding.costBasis, 8, RoundingMode.HALF_UP).toPlainString());
+        json.put("unrealized_plpc", unrealizedShare);
+        // Prices do not move within a simulated day: intraday is the whole of it.
         json.put("unrealized_intraday_pl", money(unrealized));
-        json.put("unrealized_intraday_plpc", holding.costBasis.signum() == 0 ? "0"
-                : unrealized.divide(holding.costBasis, 8, RoundingMode.HALF_UP).toPlainString());
+        json.put("unrealized_intraday_plpc", unrealizedShare);
         json.put("current_price", asset.price.toPlainString());
         json.put("lastday_price", asset.price.toPlainString());
         json.put("change_today", "0");

@@ -64,6 +64,7 @@ public final class Bench {
     static final int RUNS = 3;
     static final int LATENCY_SAMPLES = 200;
     static final int LATENCY_WARMUP = 30;
+    static final long COMMIT_INTERVAL_MS = Long.getLong("bench.commit-interval-ms", 100);
 
     private final String servers;
     private final KafkaProducer<String, String> producer;
@@ -112,6 +113,8 @@ public final class Bench {
                 params.put("snapshots_per_run", ACCOUNTS);
                 params.put("partitions", KafkaBroker.PARTITIONS);
                 params.put("processing_guarantee", "exactly_once_v2");
+                params.put("commit_interval_ms", COMMIT_INTERVAL_MS);
+                params.put("stream_threads", Integer.getInteger("bench.stream-threads", 1));
                 params.put("raw_runs", rawRates);
                 results.add(new BenchResult("drift-throughput", "snapshots/s (higher is better)", median(driftRates),
                         "raw-consume-positions", median(rawRates), 0.5, true, params, driftRates));
@@ -124,7 +127,7 @@ public final class Bench {
                 params.put("warmup", LATENCY_WARMUP);
                 params.put("drift_p50_ms", percentile(drift, 50));
                 params.put("raw_p50_ms", percentile(raw, 50));
-                params.put("commit_interval_ms", 100);
+                params.put("commit_interval_ms", COMMIT_INTERVAL_MS);
                 params.put("isolation", "read_committed");
                 results.add(new BenchResult("deposit-to-request", "p99 ms (lower is better)", percentile(drift, 99),
                         "raw-produce-consume-round-trip-p99", percentile(raw, 99), 3.0, false, params, drift));
@@ -163,6 +166,10 @@ public final class Bench {
 
             public String stateDir() {
                 return stateDir.toString();
+            }
+
+            public Duration commitInterval() {
+                return Duration.ofMillis(COMMIT_INTERVAL_MS);
             }
 
             public int streamThreads() {
@@ -242,31 +249,12 @@ public final class Bench {
     }
 
     private List<Double> depositToRequest() throws Exception {
-        List<Double> samples = new ArrayList<>();
-        try (KafkaConsumer<String, String> requests = consumer("read_committed")) {
-            List<TopicPartition> partitions = partitions(requests, Topics.REBALANCE_REQUESTS);
-            requests.assign(partitions);
-            requests.seekToEnd(partitions);
-            partitions.forEach(requests::position);
-            for (int i = 0; i < LATENCY_WARMUP + LATENCY_SAMPLES; i++) {
-                String account = account(i);
-                String activity = "20261123093000000::" + UUID.randomUUID();
-                long started = System.nanoTime();
-                producer.send(new ProducerRecord<>(Topics.CASH_DEPOSITS, account, EventJson.write(new CashDeposit(activity,
-                        account, Instant.now(), "CSD", new BigDecimal("100"), "USD")))).get();
-                String wanted = "deposit:" + activity;
-                boolean seen = false;
-                while (!seen) {
-                    for (ConsumerRecord<String, String> record : requests.poll(Duration.ofMillis(1))) {
-                        seen |= record.value().contains(wanted);
-                    }
-                }
-                if (i >= LATENCY_WARMUP) {
-                    samples.add(seconds(started) * 1000);
-                }
-            }
-        }
-        return samples;
+        return roundTrips(Topics.REBALANCE_REQUESTS, "read_committed", i -> {
+            String activity = "20261123093000000::" + UUID.randomUUID();
+            producer.send(new ProducerRecord<>(Topics.CASH_DEPOSITS, account(i), EventJson.write(new CashDeposit(activity,
+                    account(i), Instant.now(), "CSD", new BigDecimal("100"), "USD")))).get();
+            return "deposit:" + activity;
+        });
     }
 
     private List<Double> rawRoundTrips() throws Exception {
@@ -274,20 +262,33 @@ public final class Bench {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, KafkaBroker.PARTITIONS, (short) 1))).all().get();
         }
+        return roundTrips(topic, "read_uncommitted", i -> {
+            String value = UUID.randomUUID().toString();
+            producer.send(new ProducerRecord<>(topic, account(i), value)).get();
+            return value;
+        });
+    }
+
+    /** Sends something and returns the text whose arrival on the topic ends the round trip. */
+    private interface Send {
+        String send(int i) throws Exception;
+    }
+
+    /** Milliseconds from each send until a record containing its answer is read from {@code topic}, after a warm-up. */
+    private List<Double> roundTrips(String topic, String isolation, Send send) throws Exception {
         List<Double> samples = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumer("read_uncommitted")) {
+        try (KafkaConsumer<String, String> consumer = consumer(isolation)) {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
             for (int i = 0; i < LATENCY_WARMUP + LATENCY_SAMPLES; i++) {
-                String value = UUID.randomUUID().toString();
                 long started = System.nanoTime();
-                producer.send(new ProducerRecord<>(topic, account(i), value)).get();
+                String answer = send.send(i);
                 boolean seen = false;
                 while (!seen) {
                     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(1))) {
-                        seen |= record.value().equals(value);
+                        seen |= record.value().contains(answer);
                     }
                 }
                 if (i >= LATENCY_WARMUP) {
