@@ -90,6 +90,7 @@ public final class Bench {
         bench.produceTargets();
         List<Double> rawRates = new ArrayList<>();
         if (wanted.contains("drift-throughput")) {
+            bench.rawConsumeRate(); // warm-up, not counted
             for (int run = 0; run < RUNS; run++) {
                 rawRates.add(bench.rawConsumeRate());
             }
