@@ -1,0 +1,23 @@
+package dev.rebalancer.executor.domain;
+
+import dev.rebalancer.contracts.SkippedOrder;
+import java.math.BigDecimal;
+import java.util.List;
+
+/** What a run sends: sells first, then buys, and the orders it wanted but may not send (under $1). */
+public record Plan(List<PlannedOrder> sells, List<PlannedOrder> buys, List<SkippedOrder> skipped) {
+
+    public Plan {
+        sells = List.copyOf(sells);
+        buys = List.copyOf(buys);
+        skipped = List.copyOf(skipped);
+    }
+
+    public BigDecimal buyValue() {
+        return buys.stream().map(PlannedOrder::value).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    public BigDecimal sellValue() {
+        return sells.stream().map(PlannedOrder::value).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+}

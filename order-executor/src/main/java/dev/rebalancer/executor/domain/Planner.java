@@ -1,0 +1,279 @@
+package dev.rebalancer.executor.domain;
+
+import dev.rebalancer.contracts.OrderSide;
+import dev.rebalancer.contracts.SkippedOrder;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.contracts.WeightType;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run trades, at the prices it is planned with. Plain arithmetic, no I/O.
+ *
+ * <ul>
+ * <li>{@code full_rebalance}: target value = weight × equity; sell what is over its target (everything of positions
+ * outside the targets), buy what is under, largest shortfall first.</li>
+ * <li>{@code invest_cash}: buy-only, the amount to the most relatively underweight weights first.</li>
+ * <li>{@code partial_liquidation}: sell-only, the amount from the most overweight first.</li>
+ * </ul>
+ * A cash reserve (basis points of equity) is never spent. No trade overshoots its target, and cash is kept within the
+ * largest deviation the account had — so a plan never leaves the drift larger than it found it: proceeds that cannot
+ * be put to work (whole-share assets, the reserve, Alpaca's $1 minimum) are not raised in the first place. Buys by
+ * notional to the cent, sells by quantity to nine decimals, whole shares where Alpaca trades no fractions, everything
+ * rounded toward trading less; an order under $1 is skipped with Alpaca's reason.
+ */
+public final class Planner {
+
+    public static final BigDecimal MIN_ORDER = new BigDecimal("1.00");
+    private static final BigDecimal HUNDRED = new BigDecimal("100");
+    private static final BigDecimal BASIS_POINTS = new BigDecimal("10000");
+    private static final int MONEY = 2;
+    private static final int QTY = 9;
+    private static final int ROUNDS = 20;
+
+    /** The account at planning time. */
+    public record Book(BigDecimal cash, List<Holding> holdings) {
+        public Book {
+            holdings = List.copyOf(holdings);
+        }
+    }
+
+    private final BigDecimal reserveBasisPoints;
+
+    public Planner(int reserveBasisPoints) {
+        if (reserveBasisPoints < 0) {
+            throw new IllegalArgumentException("the reserve cannot be negative");
+        }
+        this.reserveBasisPoints = BigDecimal.valueOf(reserveBasisPoints);
+    }
+
+    public Plan fullRebalance(Book book, List<Weight> weights, Map<String, Asset> assets) {
+        Targets targets = new Targets(book, weights, assets);
+        List<SkippedOrder> skipped = new ArrayList<>();
+        List<Draft> sells = new ArrayList<>();
+        for (String symbol : targets.held.keySet()) {
+            BigDecimal excess = targets.value(symbol).subtract(targets.target(symbol));
+            if (excess.signum() > 0) {
+                sells.add(new Draft(symbol, OrderSide.SELL, excess));
+            }
+        }
+        List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) -> d.wanted).reversed());
+        BigDecimal reserve = reserve(targets.equity);
+        BigDecimal low = targets.cashTarget.subtract(targets.maxDeviation).max(reserve);
+        BigDecimal high = targets.cashTarget.add(targets.maxDeviation);
+        if (low.compareTo(high) > 0) {
+            // The reserve sits above what cash may hold without growing the drift: no buys, and only the sells
+            // whose proceeds cash can take.
+            buys.clear();
+            low = book.cash();
+        }
+        List<PlannedOrder> sold = List.of();
+        List<PlannedOrder> bought = List.of();
+        BigDecimal sellLimit = null;
+        BigDecimal buyLimit = null;
+        for (int round = 0; round < ROUNDS; round++) {
+            sold = realize(sells, sellLimit, targets, assets, skipped, round == 0);
+            BigDecimal budget = book.cash().add(sum(sold)).subtract(low);
+            buyLimit = buyLimit == null ? budget : buyLimit.min(budget);
+            bought = realize(buys, buyLimit, targets, assets, skipped, round == 0);
+            BigDecimal cashAfter = book.cash().add(sum(sold)).subtract(sum(bought));
+            if (cashAfter.compareTo(high) > 0) {
+                BigDecimal trimmed = sum(sold).subtract(cashAfter.subtract(high));
+                sellLimit = sellLimit == null ? trimmed : sellLimit.min(trimmed);
+            } else if (cashAfter.compareTo(low) < 0) {
+                buyLimit = buyLimit.subtract(low.subtract(cashAfter));
+            } else {
+                return new Plan(sold, bought, skipped);
+            }
+        }
+        return new Plan(List.of(), List.of(), skipped);
+    }
+
+    public Plan investCash(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal amount) {
+        Targets targets = new Targets(book, weights, assets);
+        BigDecimal floor = targets.cashTarget.subtract(targets.maxDeviation).max(reserve(targets.equity));
+        BigDecimal budget = amount.min(book.cash().subtract(floor));
+        List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) ->
+                d.wanted.divide(targets.target(d.symbol), 12, RoundingMode.HALF_EVEN)).reversed());
+        List<SkippedOrder> skipped = new ArrayList<>();
+        List<PlannedOrder> bought = realize(buys, budget.max(BigDecimal.ZERO), targets, assets, skipped, true);
+        return new Plan(List.of(), bought, skipped);
+    }
+
+    public Plan partialLiquidation(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal amount) {
+        Targets after = new Targets(book, weights, assets, amount);
+        List<Draft> sells = new ArrayList<>();
+        for (String symbol : after.held.keySet()) {
+            BigDecimal excess = after.value(symbol).subtract(after.target(symbol));
+            if (excess.signum() > 0) {
+                sells.add(new Draft(symbol, OrderSide.SELL, excess));
+            }
+        }
+        sells.sort(Comparator.comparing((Draft d) -> d.wanted).reversed());
+        // Beyond what the overweights give, the rest of the amount comes from the largest holdings.
+        for (String symbol : after.held.keySet()) {
+            sells.add(new Draft(symbol, OrderSide.SELL, after.value(symbol)));
+        }
+        List<Draft> merged = new ArrayList<>();
+        Map<String, BigDecimal> taken = new LinkedHashMap<>();
+        BigDecimal remaining = amount;
+        for (Draft draft : sells) {
+            BigDecimal available = after.value(draft.symbol).subtract(taken.getOrDefault(draft.symbol, BigDecimal.ZERO));
+            BigDecimal take = draft.wanted.min(available).min(remaining);
+            if (take.signum() > 0) {
+                taken.merge(draft.symbol, take, BigDecimal::add);
+                remaining = remaining.subtract(take);
+            }
+        }
+        taken.forEach((symbol, value) -> merged.add(new Draft(symbol, OrderSide.SELL, value)));
+        List<SkippedOrder> skipped = new ArrayList<>();
+        return new Plan(realize(merged, amount, after, assets, skipped, true), List.of(), skipped);
+    }
+
+    /** The reserve in dollars, rounded up to the cent so that rounding never spends into it. */
+    BigDecimal reserve(BigDecimal equity) {
+        return equity.multiply(reserveBasisPoints).divide(BASIS_POINTS, MONEY, RoundingMode.CEILING);
+    }
+
+    private static List<Draft> shortfalls(Targets targets, Comparator<Draft> order) {
+        List<Draft> buys = new ArrayList<>();
+        targets.targets.forEach((symbol, target) -> {
+            BigDecimal shortfall = target.subtract(targets.value(symbol));
+            if (shortfall.signum() > 0) {
+                buys.add(new Draft(symbol, OrderSide.BUY, shortfall));
+            }
+        });
+        buys.sort(order.thenComparing(d -> d.symbol));
+        return buys;
+    }
+
+    /**
+     * Turns wanted values into orders Alpaca takes, in order, within a total limit (null: none): each rounded toward
+     * trading less; what comes to under $1 is skipped (recorded once).
+     */
+    private static List<PlannedOrder> realize(List<Draft> drafts, BigDecimal limit, Targets targets,
+            Map<String, Asset> assets, List<SkippedOrder> skipped, boolean recordSkips) {
+        List<PlannedOrder> orders = new ArrayList<>();
+        BigDecimal left = limit;
+        for (Draft draft : drafts) {
+            BigDecimal wanted = left == null ? draft.wanted : draft.wanted.min(left);
+            if (wanted.signum() <= 0) {
+                continue;
+            }
+            Asset asset = assets.get(draft.symbol);
+            BigDecimal price = asset != null ? asset.price() : targets.prices.get(draft.symbol);
+            boolean fractional = asset == null || asset.fractionable();
+            PlannedOrder order = draft.side == OrderSide.BUY ? buy(draft.symbol, wanted, price, fractional)
+                    : sell(draft.symbol, wanted, price, fractional, targets.held.get(draft.symbol),
+                            wanted.compareTo(targets.value(draft.symbol)) >= 0);
+            if (order.value().compareTo(MIN_ORDER) < 0) {
+                if (recordSkips && wanted.compareTo(MIN_ORDER) < 0) {
+                    skipped.add(new SkippedOrder(draft.symbol, draft.side, wanted.setScale(MONEY, RoundingMode.DOWN), "USD",
+                            SkippedOrder.LESS_THAN_MIN_NOTIONAL, "order notional value $"
+                                    + wanted.setScale(MONEY, RoundingMode.DOWN).stripTrailingZeros().toPlainString()
+                                    + " is less than min-notional set for correspondent ($1.0)"));
+                }
+                if (left != null && left.compareTo(MIN_ORDER) < 0) {
+                    break; // what is left cannot make a $1 order for anyone after this one either
+                }
+                continue;
+            }
+            orders.add(order);
+            if (left != null) {
+                left = left.subtract(order.value());
+            }
+        }
+        return orders;
+    }
+
+    private static PlannedOrder buy(String symbol, BigDecimal wanted, BigDecimal price, boolean fractional) {
+        if (fractional) {
+            BigDecimal notional = wanted.setScale(MONEY, RoundingMode.DOWN);
+            return new PlannedOrder(symbol, OrderSide.BUY, null, notional, notional);
+        }
+        BigDecimal shares = wanted.divide(price, 0, RoundingMode.DOWN);
+        return new PlannedOrder(symbol, OrderSide.BUY, shares, null, shares.multiply(price));
+    }
+
+    private static PlannedOrder sell(String symbol, BigDecimal wanted, BigDecimal price, boolean fractional,
+            BigDecimal held, boolean everything) {
+        BigDecimal qty = everything ? held
+                : wanted.divide(price, fractional ? QTY : 0, RoundingMode.DOWN).min(held);
+        return new PlannedOrder(symbol, OrderSide.SELL, qty, null, qty.multiply(price));
+    }
+
+    private static BigDecimal sum(List<PlannedOrder> orders) {
+        return orders.stream().map(PlannedOrder::value).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private record Draft(String symbol, OrderSide side, BigDecimal wanted) {
+    }
+
+    /** Values and target values of every weight and holding, in dollars at the planning prices. */
+    static final class Targets {
+        final BigDecimal equity;
+        final BigDecimal cashTarget;
+        final BigDecimal maxDeviation;
+        final Map<String, BigDecimal> held = new LinkedHashMap<>();
+        final Map<String, BigDecimal> prices = new LinkedHashMap<>();
+        final Map<String, BigDecimal> targets = new LinkedHashMap<>();
+
+        Targets(Book book, List<Weight> weights, Map<String, Asset> assets) {
+            this(book, weights, assets, BigDecimal.ZERO);
+        }
+
+        /** Targets of the account after {@code leaving} dollars have left it. */
+        Targets(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal leaving) {
+            BigDecimal total = book.cash();
+            for (Holding holding : book.holdings()) {
+                Asset asset = assets.get(holding.symbol());
+                if (asset == null) {
+                    throw new IllegalArgumentException("no price for held " + holding.symbol());
+                }
+                held.merge(holding.symbol(), holding.qty(), BigDecimal::add);
+                prices.put(holding.symbol(), asset.price());
+                total = total.add(holding.qty().multiply(asset.price()));
+            }
+            equity = total;
+            BigDecimal base = total.subtract(leaving).max(BigDecimal.ZERO);
+            BigDecimal cash = BigDecimal.ZERO;
+            for (Weight weight : weights) {
+                BigDecimal target = weight.percent().multiply(base).divide(HUNDRED, 12, RoundingMode.HALF_EVEN);
+                if (weight.type() == WeightType.CASH) {
+                    cash = cash.add(target);
+                } else {
+                    if (!assets.containsKey(weight.symbol())) {
+                        throw new IllegalArgumentException("no price for " + weight.symbol());
+                    }
+                    targets.merge(weight.symbol(), target, BigDecimal::add);
+                }
+            }
+            cashTarget = cash;
+            BigDecimal deviation = book.cash().subtract(cashTarget).abs();
+            for (String symbol : union()) {
+                deviation = deviation.max(value(symbol).subtract(target(symbol)).abs());
+            }
+            maxDeviation = deviation;
+        }
+
+        BigDecimal value(String symbol) {
+            BigDecimal qty = held.get(symbol);
+            return qty == null ? BigDecimal.ZERO : qty.multiply(prices.get(symbol));
+        }
+
+        BigDecimal target(String symbol) {
+            return targets.getOrDefault(symbol, BigDecimal.ZERO);
+        }
+
+        private List<String> union() {
+            List<String> symbols = new ArrayList<>(held.keySet());
+            targets.keySet().stream().filter(s -> !held.containsKey(s)).forEach(symbols::add);
+            return symbols;
+        }
+    }
+}

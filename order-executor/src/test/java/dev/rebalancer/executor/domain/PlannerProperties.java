@@ -1,0 +1,225 @@
+package dev.rebalancer.executor.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rebalancer.contracts.OrderSide;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.contracts.WeightType;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** The planning math's promises, over accounts, portfolios and prices of every shape. */
+class PlannerProperties {
+
+    private static final BigDecimal HUNDRED = new BigDecimal("100");
+
+    /** An account, its portfolio, the assets' prices, a reserve and an amount (for invest_cash, partial_liquidation). */
+    record Case(Planner.Book book, List<Weight> weights, Map<String, Asset> assets, int reserveBps, BigDecimal amount) {
+    }
+
+    @Property(tries = 1000)
+    void a_full_rebalance_never_spends_beyond_the_cash_left_after_the_reserve(@ForAll("accounts") Case c) {
+        Planner planner = new Planner(c.reserveBps());
+        Plan plan = planner.fullRebalance(c.book(), c.weights(), c.assets());
+
+        BigDecimal spendable = c.book().cash().add(plan.sellValue()).subtract(planner.reserve(equity(c)));
+        assertThat(plan.buyValue()).isLessThanOrEqualTo(spendable.max(BigDecimal.ZERO));
+    }
+
+    @Property(tries = 1000)
+    void invest_cash_never_spends_beyond_the_amount_or_the_cash_after_the_reserve(@ForAll("accounts") Case c) {
+        Planner planner = new Planner(c.reserveBps());
+        Plan plan = planner.investCash(c.book(), c.weights(), c.assets(), c.amount());
+
+        assertThat(plan.buyValue()).isLessThanOrEqualTo(c.amount());
+        assertThat(plan.buyValue()).isLessThanOrEqualTo(
+                c.book().cash().subtract(planner.reserve(equity(c))).max(BigDecimal.ZERO));
+    }
+
+    @Property(tries = 1000)
+    void no_plan_sells_more_than_is_held(@ForAll("accounts") Case c) {
+        Planner planner = new Planner(c.reserveBps());
+        for (Plan plan : List.of(planner.fullRebalance(c.book(), c.weights(), c.assets()),
+                planner.partialLiquidation(c.book(), c.weights(), c.assets(), c.amount()))) {
+            Set<String> sold = new HashSet<>();
+            for (PlannedOrder sell : plan.sells()) {
+                assertThat(sold.add(sell.symbol())).as("one sell per symbol").isTrue();
+                assertThat(sell.qty()).isPositive().isLessThanOrEqualTo(held(c, sell.symbol()));
+            }
+        }
+    }
+
+    @Property(tries = 1000)
+    void a_full_rebalance_never_leaves_more_drift_than_it_found(@ForAll("accounts") Case c) {
+        Plan plan = new Planner(c.reserveBps()).fullRebalance(c.book(), c.weights(), c.assets());
+
+        assertThat(maxDeviation(c, plan)).isLessThanOrEqualTo(maxDeviation(c, new Plan(List.of(), List.of(), List.of())));
+    }
+
+    @Property(tries = 1000)
+    void invest_cash_never_leaves_more_drift_than_it_found(@ForAll("accounts") Case c) {
+        Plan plan = new Planner(c.reserveBps()).investCash(c.book(), c.weights(), c.assets(), c.amount());
+
+        assertThat(maxDeviation(c, plan)).isLessThanOrEqualTo(maxDeviation(c, new Plan(List.of(), List.of(), List.of())));
+    }
+
+    @Property(tries = 1000)
+    void invest_cash_only_buys_and_partial_liquidation_only_sells_up_to_its_amount(@ForAll("accounts") Case c) {
+        Planner planner = new Planner(c.reserveBps());
+        Plan invest = planner.investCash(c.book(), c.weights(), c.assets(), c.amount());
+        Plan liquidate = planner.partialLiquidation(c.book(), c.weights(), c.assets(), c.amount());
+
+        assertThat(invest.sells()).isEmpty();
+        assertThat(invest.buys()).allSatisfy(o -> assertThat(o.side()).isEqualTo(OrderSide.BUY));
+        assertThat(liquidate.buys()).isEmpty();
+        assertThat(liquidate.sells()).allSatisfy(o -> assertThat(o.side()).isEqualTo(OrderSide.SELL));
+        assertThat(liquidate.sellValue()).isLessThanOrEqualTo(c.amount());
+    }
+
+    @Property(tries = 1000)
+    void every_order_is_at_least_a_dollar_with_alpacas_precision(@ForAll("accounts") Case c) {
+        Planner planner = new Planner(c.reserveBps());
+        for (Plan plan : List.of(planner.fullRebalance(c.book(), c.weights(), c.assets()),
+                planner.investCash(c.book(), c.weights(), c.assets(), c.amount()),
+                planner.partialLiquidation(c.book(), c.weights(), c.assets(), c.amount()))) {
+            for (PlannedOrder order : concat(plan.sells(), plan.buys())) {
+                assertThat(order.value()).isGreaterThanOrEqualTo(Planner.MIN_ORDER);
+                if (order.notional() != null) {
+                    assertThat(order.notional().stripTrailingZeros().scale()).isLessThanOrEqualTo(2);
+                }
+                if (order.qty() != null) {
+                    int scale = c.assets().get(order.symbol()).fractionable() ? 9 : 0;
+                    assertThat(order.qty().stripTrailingZeros().scale()).isLessThanOrEqualTo(scale);
+                }
+            }
+        }
+    }
+
+    // ---- the world after a plan, at the planning prices ----------------------------------------------------------
+
+    private static BigDecimal maxDeviation(Case c, Plan plan) {
+        BigDecimal equity = equity(c);
+        Map<String, BigDecimal> values = new LinkedHashMap<>();
+        for (Holding holding : c.book().holdings()) {
+            values.merge(holding.symbol(), holding.qty().multiply(c.assets().get(holding.symbol()).price()), BigDecimal::add);
+        }
+        BigDecimal cash = c.book().cash();
+        for (PlannedOrder sell : plan.sells()) {
+            values.merge(sell.symbol(), sell.value().negate(), BigDecimal::add);
+            cash = cash.add(sell.value());
+        }
+        for (PlannedOrder buy : plan.buys()) {
+            values.merge(buy.symbol(), buy.value(), BigDecimal::add);
+            cash = cash.subtract(buy.value());
+        }
+        Map<String, BigDecimal> targets = new LinkedHashMap<>();
+        BigDecimal cashTarget = BigDecimal.ZERO;
+        for (Weight weight : c.weights()) {
+            BigDecimal target = weight.percent().multiply(equity).divide(HUNDRED, 12, RoundingMode.HALF_EVEN);
+            if (weight.type() == WeightType.CASH) {
+                cashTarget = cashTarget.add(target);
+            } else {
+                targets.put(weight.symbol(), target);
+                values.putIfAbsent(weight.symbol(), BigDecimal.ZERO);
+            }
+        }
+        BigDecimal max = cash.subtract(cashTarget).abs();
+        for (Map.Entry<String, BigDecimal> value : values.entrySet()) {
+            max = max.max(value.getValue().subtract(targets.getOrDefault(value.getKey(), BigDecimal.ZERO)).abs());
+        }
+        return max;
+    }
+
+    private static BigDecimal equity(Case c) {
+        BigDecimal equity = c.book().cash();
+        for (Holding holding : c.book().holdings()) {
+            equity = equity.add(holding.qty().multiply(c.assets().get(holding.symbol()).price()));
+        }
+        return equity;
+    }
+
+    private static BigDecimal held(Case c, String symbol) {
+        return c.book().holdings().stream().filter(h -> h.symbol().equals(symbol)).map(Holding::qty)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private static List<PlannedOrder> concat(List<PlannedOrder> a, List<PlannedOrder> b) {
+        List<PlannedOrder> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    // ---- generators ------------------------------------------------------------------------------------------
+
+    /** One asset of the universe: price, fractionable, held quantity (0 for none), and its share of the targets. */
+    record Line(BigDecimal price, boolean fractionable, BigDecimal qty, int share) {
+    }
+
+    @Provide
+    Arbitrary<Case> accounts() {
+        Arbitrary<BigDecimal> price = Arbitraries.bigDecimals().between(new BigDecimal("0.50"), new BigDecimal("900"))
+                .ofScale(2);
+        Arbitrary<Boolean> fractionable = Arbitraries.integers().between(1, 5).map(n -> n != 5);
+        Arbitrary<BigDecimal> qty = Arbitraries.oneOf(Arbitraries.just(BigDecimal.ZERO),
+                Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("300")).ofScale(3),
+                Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("300")).ofScale(3),
+                Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("300")).ofScale(3));
+        Arbitrary<Integer> share = Arbitraries.integers().between(0, 30);
+        Arbitrary<Line> line = Combinators.combine(price, fractionable, qty, share).as(Line::new);
+        Arbitrary<List<Line>> universe = line.list().ofMinSize(1).ofMaxSize(7);
+        Arbitrary<Integer> cashShare = Arbitraries.integers().between(0, 20);
+        Arbitrary<BigDecimal> cash = Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("30000")).ofScale(2);
+        Arbitrary<Integer> reserve = Arbitraries.integers().between(0, 100);
+        Arbitrary<BigDecimal> amount = Arbitraries.bigDecimals().between(new BigDecimal("1"), new BigDecimal("20000")).ofScale(2);
+        return Combinators.combine(universe, cashShare, cash, reserve, amount).as(PlannerProperties::build);
+    }
+
+    private static Case build(List<Line> universe, int cashShare, BigDecimal cash, int reserve, BigDecimal amount) {
+        Map<String, Asset> assets = new LinkedHashMap<>();
+        List<Holding> holdings = new ArrayList<>();
+        int total = cashShare;
+        for (Line line : universe) {
+            total += line.share();
+        }
+        if (total == 0) {
+            total = 1;
+            cashShare = 1;
+        }
+        List<Weight> weights = new ArrayList<>();
+        BigDecimal assigned = BigDecimal.ZERO;
+        for (int i = 0; i < universe.size(); i++) {
+            Line line = universe.get(i);
+            String symbol = "S" + i;
+            assets.put(symbol, new Asset(symbol, line.price(), line.fractionable()));
+            BigDecimal qty = line.fractionable() ? line.qty() : line.qty().setScale(0, RoundingMode.DOWN);
+            if (qty.signum() > 0) {
+                holdings.add(new Holding(symbol, qty));
+            }
+            if (line.share() > 0) {
+                BigDecimal percent = HUNDRED.multiply(BigDecimal.valueOf(line.share()))
+                        .divide(BigDecimal.valueOf(total), 2, RoundingMode.DOWN);
+                if (percent.signum() > 0) {
+                    weights.add(new Weight(WeightType.ASSET, symbol, percent));
+                    assigned = assigned.add(percent);
+                }
+            }
+        }
+        BigDecimal cashPercent = HUNDRED.subtract(assigned);
+        if (cashPercent.signum() > 0) {
+            weights.add(new Weight(WeightType.CASH, null, cashPercent));
+        }
+        return new Case(new Planner.Book(cash, holdings), weights, assets, reserve, amount);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.rebalancer.executor.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rebalancer.contracts.OrderSide;
+import dev.rebalancer.contracts.SkippedOrder;
+import dev.rebalancer.contracts.Weight;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+
+    private final Planner planner = new Planner(25);
+    private final Map<String, Asset> assets = Map.of(
+            "SPY", new Asset("SPY", new BigDecimal("600.00"), true),
+            "TLT", new Asset("TLT", new BigDecimal("88.00"), true),
+            "GLD", new Asset("GLD", new BigDecimal("250.00"), true),
+            "BRK", new Asset("BRK", new BigDecimal("700.00"), false));
+    private final List<Weight> balanced = List.of(Weight.cash("5"), Weight.asset("SPY", "60"), Weight.asset("TLT", "35"));
+
+    private static BigDecimal d(String value) {
+        return new BigDecimal(value);
+    }
+
+    @Test
+    void cash_is_invested_by_notional_largest_shortfall_first_keeping_the_cash_weight() {
+        Plan plan = planner.fullRebalance(new Planner.Book(d("10000.00"), List.of()), balanced, assets);
+
+        assertThat(plan.sells()).isEmpty();
+        assertThat(plan.buys()).extracting(PlannedOrder::symbol).containsExactly("SPY", "TLT");
+        assertThat(plan.buys()).extracting(PlannedOrder::notional).usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(d("6000.00"), d("3500.00"));
+    }
+
+    @Test
+    void overweight_assets_and_positions_outside_the_targets_are_sold_by_quantity() {
+        Plan plan = planner.fullRebalance(new Planner.Book(d("0"), List.of(new Holding("SPY", d("12")),
+                new Holding("TLT", d("20")), new Holding("GLD", d("4.5")))), balanced, assets);
+
+        // Equity 7200 + 1760 + 1125 = 10085: SPY's target is 6051, so 1149 (1.915 shares) over; GLD goes entirely.
+        assertThat(plan.sells()).extracting(PlannedOrder::symbol).containsExactly("SPY", "GLD");
+        assertThat(plan.sells().get(0).qty()).isEqualByComparingTo("1.915");
+        assertThat(plan.sells().get(1).qty()).isEqualByComparingTo("4.5");
+        assertThat(plan.buys()).singleElement().satisfies(buy -> {
+            assertThat(buy.symbol()).isEqualTo("TLT");
+            assertThat(buy.notional()).isEqualByComparingTo("1769.75");
+        });
+    }
+
+    @Test
+    void a_whole_share_asset_is_bought_in_whole_shares() {
+        Plan plan = planner.fullRebalance(new Planner.Book(d("2000.00"), List.of()),
+                List.of(Weight.asset("BRK", "100")), assets);
+
+        assertThat(plan.buys()).singleElement().satisfies(buy -> {
+            assertThat(buy.qty()).isEqualByComparingTo("2");
+            assertThat(buy.notional()).isNull();
+            assertThat(buy.value()).isEqualByComparingTo("1400.00");
+        });
+    }
+
+    @Test
+    void an_order_under_a_dollar_is_skipped_with_alpacas_reason() {
+        Plan plan = planner.investCash(new Planner.Book(d("1000.40"), List.of(new Holding("SPY", d("1.666")))),
+                List.of(Weight.asset("SPY", "50"), Weight.asset("TLT", "50")), assets, d("0.40"));
+
+        assertThat(plan.buys()).isEmpty();
+        assertThat(plan.skipped()).singleElement().satisfies(skip -> {
+            assertThat(skip.symbol()).as("the most underweight").isEqualTo("TLT");
+            assertThat(skip.reason()).isEqualTo(SkippedOrder.LESS_THAN_MIN_NOTIONAL);
+            assertThat(skip.reasonDetails()).isEqualTo(
+                    "order notional value $0.4 is less than min-notional set for correspondent ($1.0)");
+            assertThat(skip.side()).isEqualTo(OrderSide.BUY);
+        });
+    }
+
+    @Test
+    void invest_cash_goes_to_the_most_relatively_underweight_first_and_stops_at_the_amount() {
+        // Equity 10000: SPY at 4800 of a 5000 target (4% under), TLT at 0 of 2000 (100% under), GLD at 2500 of 3000.
+        Plan plan = planner.investCash(new Planner.Book(d("2700.00"), List.of(new Holding("SPY", d("8")),
+                        new Holding("GLD", d("10")))),
+                List.of(Weight.asset("SPY", "50"), Weight.asset("TLT", "20"), Weight.asset("GLD", "30")), assets,
+                d("2500.00"));
+
+        assertThat(plan.buys()).extracting(PlannedOrder::symbol).containsExactly("TLT", "GLD");
+        assertThat(plan.buys()).extracting(PlannedOrder::notional).usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(d("2000.00"), d("500.00"));
+    }
+
+    @Test
+    void partial_liquidation_sells_the_most_overweight_first() {
+        // Equity 10000, 1000 leaving: targets on 9000 are SPY 4500 and TLT 4500; SPY holds 6000, TLT 3520.
+        Plan plan = planner.partialLiquidation(new Planner.Book(d("480.00"), List.of(new Holding("SPY", d("10")),
+                        new Holding("TLT", d("40")))),
+                List.of(Weight.asset("SPY", "50"), Weight.asset("TLT", "50")), assets, d("1000.00"));
+
+        assertThat(plan.buys()).isEmpty();
+        assertThat(plan.sells()).singleElement().satisfies(sell -> {
+            assertThat(sell.symbol()).isEqualTo("SPY");
+            assertThat(sell.value()).as("quantities round down to 9 decimals").isBetween(d("999.99"), d("1000.00"));
+        });
+    }
+}
