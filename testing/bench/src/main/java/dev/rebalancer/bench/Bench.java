@@ -76,7 +76,18 @@ public final class Bench {
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new StringSerializer());
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Exception | AssertionError e) {
+            // The broker's threads would keep the JVM alive after a failure.
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         java.util.logging.Logger.getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
         java.util.logging.Logger.getLogger("kafka").setLevel(java.util.logging.Level.WARNING);
@@ -140,7 +151,6 @@ public final class Bench {
             result.write(out);
         }
         results.forEach(r -> System.out.println(r.line()));
-        System.exit(0);
     }
 
     private static DriftConfig config(Path stateDir, String applicationId) {
