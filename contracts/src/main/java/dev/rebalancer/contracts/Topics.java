@@ -1,6 +1,8 @@
 package dev.rebalancer.contracts;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Kafka topic names. Every topic is keyed by {@code account_id} (control by {@link TradingControl#KEY}) and all share
@@ -30,8 +32,22 @@ public final class Topics {
     public static final List<String> ALL = List.of(TARGETS, POSITIONS, CASH_DEPOSITS, REBALANCE_REQUESTS, RUNS, ALERTS, CONTROL);
 
     private static final String DEAD_LETTER_SUFFIX = ".dlq";
+    private static final Map<String, String> COMPACT = Map.of("cleanup.policy", "compact");
 
     private Topics() {
+    }
+
+    /**
+     * Every topic the system needs with its configuration: the topics above (the state topics compacted) and a
+     * dead-letter topic beside each. All share one partition count, which the creator chooses.
+     */
+    public static Map<String, Map<String, String>> layout() {
+        Map<String, Map<String, String>> layout = new LinkedHashMap<>();
+        for (String topic : ALL) {
+            layout.put(topic, COMPACTED.contains(topic) ? COMPACT : Map.of());
+            layout.put(deadLetterOf(topic), Map.of());
+        }
+        return layout;
     }
 
     /** Where a consumer of {@code topic} puts a message it cannot process, so that it can keep going. */

@@ -233,6 +233,19 @@ class EventJsonTest {
         assertThat(Topics.deadLetterOf(Topics.CASH_DEPOSITS)).isEqualTo("rebalancer.cash-deposits.v1.dlq");
     }
 
+    @Test
+    void the_topic_layout_compacts_the_state_topics_and_puts_a_dead_letter_topic_beside_each() {
+        var layout = Topics.layout();
+
+        assertThat(layout).hasSize(14);
+        assertThat(layout.get("rebalancer.targets.v1")).containsExactly(java.util.Map.entry("cleanup.policy", "compact"));
+        assertThat(layout.get("rebalancer.positions.v1")).containsEntry("cleanup.policy", "compact");
+        assertThat(layout.get("rebalancer.control.v1")).containsEntry("cleanup.policy", "compact");
+        assertThat(layout.get("rebalancer.cash-deposits.v1")).isEmpty();
+        assertThat(layout.get("rebalancer.runs.v1.dlq")).isEmpty();
+        assertThat(layout.keySet()).contains("rebalancer.targets.v1.dlq", "rebalancer.alerts.v1.dlq");
+    }
+
     private static byte[] example(String name) throws IOException {
         try (InputStream in = EventJsonTest.class.getResourceAsStream("/examples/" + name + ".json")) {
             assertThat(in).as("example %s", name).isNotNull();

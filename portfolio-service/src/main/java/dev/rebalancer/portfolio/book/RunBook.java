@@ -15,6 +15,7 @@ import dev.rebalancer.portfolio.alpaca.AssetCatalog;
 import dev.rebalancer.portfolio.alpaca.SnapshotRequests;
 import dev.rebalancer.portfolio.domain.InvalidInput;
 import dev.rebalancer.portfolio.domain.PortfolioRules;
+import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.RunEntity;
@@ -64,11 +65,9 @@ public class RunBook {
      */
     @Transactional
     public Views.Run createManual(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidInput("", "the body must be a JSON object");
-        }
-        String accountId = SubscriptionBook.text(body, "account_id");
-        RunType type = runType(SubscriptionBook.text(body, "type"));
+        RequestFields.requireObject(body);
+        String accountId = RequestFields.requiredText(body, "account_id");
+        RunType type = runType(RequestFields.requiredText(body, "type"));
         List<Weight> weights = PortfolioRules.weights(body.get("weights"));
         BigDecimal amount = null;
         if (type != RunType.FULL_REBALANCE) {

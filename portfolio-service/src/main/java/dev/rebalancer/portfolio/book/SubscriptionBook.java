@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.alpaca.SnapshotRequests;
 import dev.rebalancer.portfolio.domain.InvalidInput;
+import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
@@ -37,11 +38,9 @@ public class SubscriptionBook {
 
     @Transactional
     public Views.Subscription create(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidInput("", "the body must be a JSON object");
-        }
-        String accountId = text(body, "account_id");
-        UUID portfolioId = uuid(text(body, "portfolio_id"), "portfolio_id");
+        RequestFields.requireObject(body);
+        String accountId = RequestFields.requiredText(body, "account_id");
+        UUID portfolioId = uuid(RequestFields.requiredText(body, "portfolio_id"), "portfolio_id");
         AccountEntity account = AccountEntity.findById(accountId, LockModeType.PESSIMISTIC_WRITE);
         if (account == null) {
             throw new InvalidInput("account_id", "no managed account " + accountId);
@@ -122,17 +121,6 @@ public class SubscriptionBook {
     static Views.Subscription view(SubscriptionEntity s) {
         return new Views.Subscription(s.id.toString(), s.accountId, s.portfolioId.toString(), s.createdAt,
                 s.lastRebalancedAt);
-    }
-
-    static String text(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            throw new InvalidInput(field, "is required");
-        }
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw new InvalidInput(field, "must be a non-empty string");
-        }
-        return node.asText();
     }
 
     static UUID uuid(String text, String field) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.contracts.TradingControl;
 import dev.rebalancer.portfolio.domain.InvalidInput;
+import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.TradingHaltEntity;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,7 @@ public class TradingHalt {
         if (body == null || !body.isObject()) {
             throw new InvalidInput("", "the body must be a JSON object with a reason");
         }
-        return set(true, SubscriptionBook.text(body, "reason"));
+        return set(true, RequestFields.requiredText(body, "reason"));
     }
 
     @Transactional
@@ -38,19 +39,15 @@ public class TradingHalt {
     @Transactional
     public Views.Halt current() {
         TradingHaltEntity halt = TradingHaltEntity.findById(TradingHaltEntity.ID);
-        return halt == null ? new Views.Halt(false, null, null) : new Views.Halt(halt.halted, halt.reason, halt.updatedAt);
+        return new Views.Halt(halt.halted, halt.reason, halt.updatedAt);
     }
 
     private Views.Halt set(boolean halted, String reason) {
+        // The one row is inserted by the schema migration.
         TradingHaltEntity halt = TradingHaltEntity.findById(TradingHaltEntity.ID, LockModeType.PESSIMISTIC_WRITE);
-        if (halt == null) {
-            halt = new TradingHaltEntity();
-            halt.id = TradingHaltEntity.ID;
-        }
         halt.halted = halted;
         halt.reason = reason;
         halt.updatedAt = Clock.now();
-        halt.persist();
         outbox.publish(Topics.CONTROL, TradingControl.KEY,
                 new TradingControl(UUID.randomUUID().toString(), halt.updatedAt, halted, reason));
         return new Views.Halt(halted, reason, halt.updatedAt);

@@ -37,7 +37,7 @@ public final class PortfolioRules {
 
     /** A whole new portfolio: name, weights and cooldown_days are required. */
     public static PortfolioDraft forCreate(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         return new PortfolioDraft(
                 name(body.get("name")),
                 optionalText(body, "description"),
@@ -48,7 +48,7 @@ public final class PortfolioRules {
 
     /** A change to an existing portfolio: what the body has replaces what the portfolio had, then every rule holds. */
     public static PortfolioDraft forPatch(JsonNode body, PortfolioDraft current) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         return new PortfolioDraft(
                 body.has("name") ? name(body.get("name")) : current.name(),
                 body.has("description") ? optionalText(body, "description") : current.description(),
@@ -280,13 +280,7 @@ public final class PortfolioRules {
     }
 
     private static String text(JsonNode node, String field) {
-        if (node == null || node.isNull()) {
-            throw new InvalidInput(field, "is required");
-        }
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw new InvalidInput(field, "must be a non-empty string");
-        }
-        return node.asText().trim();
+        return RequestFields.text(node, field).trim();
     }
 
     private static String optionalText(JsonNode body, String field) {
@@ -298,11 +292,5 @@ public final class PortfolioRules {
             throw new InvalidInput(field, "must be a string");
         }
         return node.asText();
-    }
-
-    private static void requireObject(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidInput("", "the body must be a JSON object");
-        }
     }
 }

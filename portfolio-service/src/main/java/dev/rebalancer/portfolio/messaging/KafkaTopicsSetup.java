@@ -29,15 +29,8 @@ public class KafkaTopicsSetup {
     void create(@Observes StartupEvent event, PortfolioConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
         List<NewTopic> topics = new ArrayList<>();
-        for (String topic : Topics.ALL) {
-            NewTopic newTopic = new NewTopic(topic, config.topics().partitions(), config.topics().replicationFactor());
-            if (Topics.COMPACTED.contains(topic)) {
-                newTopic.configs(Map.of("cleanup.policy", "compact"));
-            }
-            topics.add(newTopic);
-            topics.add(new NewTopic(Topics.deadLetterOf(topic), config.topics().partitions(),
-                    config.topics().replicationFactor()));
-        }
+        Topics.layout().forEach((topic, configs) -> topics.add(new NewTopic(topic, config.topics().partitions(),
+                config.topics().replicationFactor()).configs(configs)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {

@@ -6,6 +6,7 @@ import java.util.Map;
 /** An answer Alpaca gives instead of a result: an HTTP status and the body {@code {"code": ..., "message": ...}}. */
 final class SimError extends RuntimeException {
 
+    static final int MALFORMED = 40010000;
     static final int VALIDATION = 40010001;
     static final int UNAUTHORIZED = 40110000;
     static final int FORBIDDEN = 40310000;

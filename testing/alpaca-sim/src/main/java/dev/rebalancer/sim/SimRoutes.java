@@ -161,11 +161,11 @@ public final class SimRoutes {
         try {
             JsonNode json = SimJson.MAPPER.readTree(text);
             if (!json.isObject()) {
-                throw new SimError(400, SimError.VALIDATION - 1, "request body must be a JSON object");
+                throw new SimError(400, SimError.MALFORMED, "request body must be a JSON object");
             }
             return json;
         } catch (IOException e) {
-            throw new SimError(400, SimError.VALIDATION - 1, "request body format is invalid");
+            throw new SimError(400, SimError.MALFORMED, "request body format is invalid");
         }
     }
 

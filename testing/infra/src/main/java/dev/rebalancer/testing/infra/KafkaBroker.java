@@ -65,14 +65,7 @@ public final class KafkaBroker {
     /** Creates the system's topics (and their dead-letter topics) if they do not exist yet. */
     public static void createSystemTopics() {
         List<NewTopic> topics = new ArrayList<>();
-        for (String topic : Topics.ALL) {
-            NewTopic newTopic = new NewTopic(topic, PARTITIONS, (short) 1);
-            if (Topics.COMPACTED.contains(topic)) {
-                newTopic.configs(Map.of("cleanup.policy", "compact"));
-            }
-            topics.add(newTopic);
-            topics.add(new NewTopic(Topics.deadLetterOf(topic), PARTITIONS, (short) 1));
-        }
+        Topics.layout().forEach((topic, configs) -> topics.add(new NewTopic(topic, PARTITIONS, (short) 1).configs(configs)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             for (var result : admin.createTopics(topics).values().values()) {
                 try {
