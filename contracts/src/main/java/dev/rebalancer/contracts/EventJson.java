@@ -3,14 +3,18 @@ package dev.rebalancer.contracts;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +45,38 @@ public final class EventJson {
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.configOverride(BigDecimal.class).setFormat(JsonFormat.Value.forShape(JsonFormat.Shape.STRING));
         mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        mapper.registerModule(new SimpleModule("event-decimals").addDeserializer(BigDecimal.class, new Decimals()));
         return mapper;
+    }
+
+    /**
+     * Reads decimals straight with {@link BigDecimal#BigDecimal(String)}: Jackson's own deserializer runs a regular
+     * expression over every decimal string first, which was a tenth of the drift monitor's time per snapshot.
+     */
+    private static final class Decimals extends StdScalarDeserializer<BigDecimal> {
+
+        Decimals() {
+            super(BigDecimal.class);
+        }
+
+        @Override
+        public BigDecimal deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            return switch (parser.currentToken()) {
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
+                case VALUE_STRING -> {
+                    String text = parser.getText().trim();
+                    if (text.isEmpty()) {
+                        yield null;
+                    }
+                    try {
+                        yield new BigDecimal(text);
+                    } catch (NumberFormatException e) {
+                        yield (BigDecimal) context.handleWeirdStringValue(BigDecimal.class, text, "not a decimal number");
+                    }
+                }
+                default -> (BigDecimal) context.handleUnexpectedToken(BigDecimal.class, parser);
+            };
+        }
     }
 
     /** The shared, configured mapper; do not reconfigure it. */

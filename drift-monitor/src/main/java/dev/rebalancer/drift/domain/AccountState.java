@@ -1,5 +1,6 @@
 package dev.rebalancer.drift.domain;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.TargetAllocation;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.util.Map;
  * What the drift monitor knows of one account, kept in a state store backed by a changelog topic.
  *
  * @param target                the subscribed portfolio; null when unsubscribed
- * @param snapshot              the latest positions
+ * @param snapshot              the latest positions; stored apart from the rest, as the event came (see DriftTopology)
  * @param unfinishedRuns        runs requested or reported and not yet final, with when they were first seen
  * @param lastFullRebalanceAt   when the last full rebalance completed, for the cooldown
  * @param lastAutomaticDay      the trading day (New York) of the last automatic request: at most one a day
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 public record AccountState(
         TargetAllocation target,
-        PositionSnapshot snapshot,
+        @JsonIgnore PositionSnapshot snapshot,
         Map<String, Instant> unfinishedRuns,
         Instant lastFullRebalanceAt,
         LocalDate lastAutomaticDay,
@@ -48,7 +49,7 @@ public record AccountState(
                 lastCalendarDay, subscription, portfolioUpdate, recentDeposits);
     }
 
-    AccountState withSnapshot(PositionSnapshot newSnapshot) {
+    public AccountState withSnapshot(PositionSnapshot newSnapshot) {
         return new AccountState(target, newSnapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
                 lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits);
     }

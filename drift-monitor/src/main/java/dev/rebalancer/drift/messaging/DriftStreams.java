@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -60,6 +61,10 @@ public class DriftStreams {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // A transaction stays open until the next commit; Kafka Streams refuses to start when the commit interval is longer
+        // than the transaction timeout (10 s by default), so the timeout grows with the interval.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                (int) Math.max(10_000, 2 * config.commitInterval().toMillis()));
         // A commit is considered only between polls: an idle poll of 100 ms (the default) would hold every request
         // back that long, since with exactly-once its consumers see it only once committed.
         props.put(StreamsConfig.POLL_MS_CONFIG, 10);
@@ -153,12 +158,17 @@ public class DriftStreams {
             return Optional.empty();
         }
         try {
-            ReadOnlyKeyValueStore<String, String> store = current.store(StoreQueryParameters.fromNameAndType(
-                    DriftTopology.STORE, QueryableStoreTypes.keyValueStore()));
-            return Optional.ofNullable(store.get(accountId)).map(DriftTopology::state);
+            String state = store(current, DriftTopology.STORE).get(accountId);
+            String snapshot = store(current, DriftTopology.POSITIONS_STORE).get(accountId);
+            return state == null && snapshot == null ? Optional.empty()
+                    : Optional.of(DriftTopology.state(state, snapshot));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }
+    }
+
+    private static ReadOnlyKeyValueStore<String, String> store(KafkaStreams streams, String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
     }
 
     synchronized void stop(@Observes ShutdownEvent event) {

@@ -41,6 +41,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class DriftTopology {
 
     public static final String STORE = "drift-state";
+    /** Each account's latest position snapshot, kept as the event came: writing it back costs nothing. */
+    public static final String POSITIONS_STORE = "drift-positions";
     static final String PROCESSOR = "drift-rules";
     static final String REQUESTS_SINK = "rebalance-requests";
     static final String ALERTS_SINK = "alerts";
@@ -58,6 +60,8 @@ public final class DriftTopology {
         // The record cache batches writes to RocksDB and the changelog per commit instead of per record.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Serdes.String()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITIONS_STORE),
+                Serdes.String(), Serdes.String()).withCachingDisabled(), PROCESSOR);
         topology.addSink(REQUESTS_SINK, Topics.REBALANCE_REQUESTS, new StringSerializer(), new StringSerializer(),
                 PROCESSOR);
         topology.addSink(ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new StringSerializer(), PROCESSOR);
@@ -68,9 +72,10 @@ public final class DriftTopology {
         return topology;
     }
 
-    /** Reads an account's state as the store keeps it. */
-    public static AccountState state(String json) {
-        return json == null ? AccountState.empty() : EventJson.read(json, AccountState.class);
+    /** Reads an account's state as the two stores keep it. */
+    public static AccountState state(String stateJson, String snapshotJson) {
+        AccountState state = stateJson == null ? AccountState.empty() : EventJson.read(stateJson, AccountState.class);
+        return snapshotJson == null ? state : state.withSnapshot(EventJson.read(snapshotJson, PositionSnapshot.class));
     }
 
     private static String deadLetterSink(String topic) {
@@ -92,6 +97,7 @@ public final class DriftTopology {
         private final Duration tickEvery;
         private ProcessorContext<String, String> context;
         private KeyValueStore<String, String> store;
+        private KeyValueStore<String, String> positions;
 
         RulesProcessor(DriftRules rules, Duration tickEvery) {
             this.rules = rules;
@@ -102,6 +108,7 @@ public final class DriftTopology {
         public void init(ProcessorContext<String, String> context) {
             this.context = context;
             this.store = context.getStateStore(STORE);
+            this.positions = context.getStateStore(POSITIONS_STORE);
             context.schedule(tickEvery, PunctuationType.WALL_CLOCK_TIME, this::tick);
         }
 
@@ -119,11 +126,15 @@ public final class DriftTopology {
             AccountState state = load(account);
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             DriftRules.Outcome outcome;
+            String snapshotJson = null;
             try {
                 outcome = switch (topic) {
                     case Topics.TARGETS -> rules.onTarget(state,
                             record.value() == null ? null : EventJson.read(record.value(), TargetAllocation.class), now);
-                    case Topics.POSITIONS -> rules.onSnapshot(state, EventJson.read(record.value(), PositionSnapshot.class), now);
+                    case Topics.POSITIONS -> {
+                        snapshotJson = record.value();
+                        yield rules.onSnapshot(state, EventJson.read(snapshotJson, PositionSnapshot.class), now);
+                    }
                     case Topics.CASH_DEPOSITS -> rules.onDeposit(state, EventJson.read(record.value(), CashDeposit.class), now);
                     case Topics.RUNS -> rules.onRun(state, EventJson.read(record.value(), RunEvent.class), now);
                     default -> throw new IllegalStateException("not an input topic: " + topic);
@@ -132,7 +143,7 @@ public final class DriftTopology {
                 deadLetter(topic, record, e.getMessage());
                 return;
             }
-            apply(account, state, outcome, record.timestamp());
+            apply(account, state, outcome, record.timestamp(), snapshotJson);
         }
 
         private void tick(long wallClockMs) {
@@ -142,27 +153,37 @@ public final class DriftTopology {
                 all.forEachRemaining(accounts::add);
             }
             for (KeyValue<String, String> entry : accounts) {
-                AccountState state = parsed.computeIfAbsent(entry.key, key -> state(entry.value));
-                apply(entry.key, state, rules.onTick(state, now), wallClockMs);
+                AccountState state = parsed.computeIfAbsent(entry.key, key -> state(entry.value, positions.get(key)));
+                apply(entry.key, state, rules.onTick(state, now), wallClockMs, null);
             }
         }
 
         private AccountState load(String account) {
             AccountState state = parsed.get(account);
             if (state == null) {
-                state = state(store.get(account));
+                state = state(store.get(account), positions.get(account));
                 parsed.put(account, state);
             }
             return state;
         }
 
-        private void apply(String account, AccountState before, DriftRules.Outcome outcome, long timestamp) {
-            if (!outcome.state().equals(before)) {
-                store.put(account, EventJson.write(outcome.state()));
-                parsed.put(account, outcome.state());
+        /** Writes what changed: the snapshot (as it came, when it came from a record) and the rest of the state. */
+        private void apply(String account, AccountState before, DriftRules.Outcome outcome, long timestamp,
+                String snapshotJson) {
+            AccountState after = outcome.state();
+            if (after.snapshot() != before.snapshot()) {
+                positions.put(account, snapshotJson != null ? snapshotJson : EventJson.write(after.snapshot()));
             }
+            if (!after.withSnapshot(before.snapshot()).equals(before)) {
+                store.put(account, EventJson.write(after));
+            }
+            parsed.put(account, after);
             for (RebalanceRequest request : outcome.requests()) {
                 context.forward(new Record<>(account, EventJson.write(request), timestamp), REQUESTS_SINK);
+            }
+            if (!outcome.requests().isEmpty()) {
+                // A request is read only once its transaction commits: commit now rather than at the interval.
+                context.commit();
             }
         }
 

@@ -62,6 +62,9 @@ public final class Bench {
     static final int ACCOUNTS = 10_000;
     static final int ASSETS = 7;
     static final int RUNS = 3;
+    /** Snapshots per measured run, in rounds over all accounts: long enough that the last commit is a small part. */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    static final int SNAPSHOTS = ACCOUNTS * ROUNDS;
     static final int LATENCY_SAMPLES = 200;
     static final int LATENCY_WARMUP = 30;
     static final long COMMIT_INTERVAL_MS = Long.getLong("bench.commit-interval-ms", 100);
@@ -122,7 +125,7 @@ public final class Bench {
                 Map<String, Object> params = new LinkedHashMap<>();
                 params.put("accounts", ACCOUNTS);
                 params.put("weights", ASSETS + 1);
-                params.put("snapshots_per_run", ACCOUNTS);
+                params.put("snapshots_per_run", SNAPSHOTS);
                 params.put("partitions", KafkaBroker.PARTITIONS);
                 params.put("processing_guarantee", "exactly_once_v2");
                 params.put("commit_interval_ms", COMMIT_INTERVAL_MS);
@@ -213,11 +216,12 @@ public final class Bench {
         }
     }
 
-    /** One snapshot per account, every weight a little off its target but inside the band. */
+    /** {@link #ROUNDS} snapshots per account, every weight a little off its target but inside the band. */
     private void produceSnapshots() throws Exception {
-        Instant now = Instant.now();
-        List<Future<RecordMetadata>> sent = new ArrayList<>(ACCOUNTS);
-        for (int i = 0; i < ACCOUNTS; i++) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(SNAPSHOTS);
+        for (int n = 0; n < SNAPSHOTS; n++) {
+            int i = n % ACCOUNTS;
+            Instant now = Instant.now();
             List<Position> positions = new ArrayList<>();
             BigDecimal invested = BigDecimal.ZERO;
             for (int a = 0; a < ASSETS; a++) {
@@ -244,10 +248,10 @@ public final class Bench {
             long started = System.nanoTime();
             produceSnapshots();
             int read = 0;
-            while (read < ACCOUNTS) {
+            while (read < SNAPSHOTS) {
                 read += consumer.poll(Duration.ofMillis(50)).count();
             }
-            return ACCOUNTS / seconds(started);
+            return SNAPSHOTS / seconds(started);
         }
     }
 
@@ -256,7 +260,7 @@ public final class Bench {
         long started = System.nanoTime();
         produceSnapshots();
         awaitCaughtUp(applicationId, List.of(Topics.POSITIONS), Duration.ofMinutes(5));
-        return ACCOUNTS / seconds(started);
+        return SNAPSHOTS / seconds(started);
     }
 
     private List<Double> depositToRequest() throws Exception {

@@ -24,6 +24,8 @@ public final class TopicProbe implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // What a consumer of these topics sees: records of exactly-once producers once committed, never aborted.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(30))
