@@ -47,6 +47,7 @@ public final class AlpacaClient {
     private final RequestBudget budget;
     private final Clock clock;
     private final RequestBudget.Sleeper sleeper;
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
 
     public AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options) {
         this(endpoint, options, Clock.systemUTC(), duration -> Thread.sleep(Math.max(1, duration.toMillis())));
@@ -63,6 +64,11 @@ public final class AlpacaClient {
 
     public AlpacaEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** HTTP requests this client has sent to Alpaca (answered or not), retries included. */
+    public long requestsSent() {
+        return sent.get();
     }
 
     /** {@code GET /v2/account}. */
@@ -208,6 +214,7 @@ public final class AlpacaClient {
                     .method(method, HttpRequest.BodyPublishers.ofByteArray(write(body)));
         }
         HttpResponse<byte[]> response;
+        sent.incrementAndGet();
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {

@@ -1,0 +1,107 @@
+package dev.rebalancer.executor.alpaca;
+
+import dev.rebalancer.alpaca.AlpacaClient;
+import dev.rebalancer.alpaca.AlpacaClientOptions;
+import dev.rebalancer.alpaca.AlpacaEndpoint;
+import dev.rebalancer.alpaca.AlpacaException;
+import dev.rebalancer.alpaca.model.Asset;
+import dev.rebalancer.executor.config.ExecutorConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The Alpaca accounts from configuration, each with its client and {@code trade_updates} watch, known by Alpaca's
+ * account id once Alpaca has told it. The keys stay inside the clients.
+ */
+@ApplicationScoped
+public class Brokers {
+
+    /** A traded account. */
+    public record Broker(String name, String accountId, AlpacaClient client, boolean dryRun, OrderWatch watch) {
+    }
+
+    private record Configured(String name, AlpacaClient client, boolean dryRun) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(Brokers.class);
+    private static final Duration ASSET_TTL = Duration.ofHours(1);
+
+    private final List<Configured> configured = new ArrayList<>();
+    private final Map<String, Broker> byId = new ConcurrentHashMap<>();
+    private final Map<String, CachedAsset> assets = new ConcurrentHashMap<>();
+
+    private record CachedAsset(Asset asset, Instant until) {
+    }
+
+    Brokers(ExecutorConfig config) {
+        config.accounts().forEach((name, account) -> {
+            if (account.apiKeyId().isEmpty() || account.apiSecretKey().isEmpty()) {
+                LOG.infof("account %s has no Alpaca keys configured; it is not traded", name);
+                return;
+            }
+            AlpacaEndpoint endpoint = new AlpacaEndpoint(account.baseUrl(), account.apiKeyId().get(),
+                    account.apiSecretKey().get());
+            boolean dryRun = account.dryRun().orElse(endpoint.isLive());
+            configured.add(new Configured(name, new AlpacaClient(endpoint, AlpacaClientOptions.defaults()), dryRun));
+            LOG.infof("account %s: %s, %s%s", name, endpoint.baseUrl(), endpoint.isLive() ? "live" : "paper",
+                    dryRun ? ", dry run" : "");
+        });
+    }
+
+    /** The account's broker; asks Alpaca which configured keys are whose until it is found. */
+    public Optional<Broker> forAccount(String accountId) {
+        Broker known = byId.get(accountId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        for (Configured candidate : configured) {
+            if (byId.values().stream().anyMatch(b -> b.name().equals(candidate.name()))) {
+                continue;
+            }
+            try {
+                String id = candidate.client().account().id();
+                byId.putIfAbsent(id, new Broker(candidate.name(), id, candidate.client(), candidate.dryRun(),
+                        new OrderWatch(candidate.client())));
+            } catch (AlpacaException e) {
+                LOG.warnf("account %s: Alpaca did not tell its id (%s)", candidate.name(), e.getMessage());
+            }
+        }
+        return Optional.ofNullable(byId.get(accountId));
+    }
+
+    /** Whether the account is dry run; unknown accounts count as dry run (nothing is sent for them anyway). */
+    public boolean dryRun(String accountId) {
+        return forAccount(accountId).map(Broker::dryRun).orElse(true);
+    }
+
+    /** The asset (tradable, fractionable), cached for an hour: the same for every account. */
+    public Optional<Asset> asset(AlpacaClient client, String symbol) {
+        CachedAsset cached = assets.get(symbol);
+        if (cached != null && cached.until().isAfter(Instant.now())) {
+            return Optional.of(cached.asset());
+        }
+        Optional<Asset> asset = client.asset(symbol);
+        asset.ifPresent(a -> assets.put(symbol, new CachedAsset(a, Instant.now().plus(ASSET_TTL))));
+        return asset;
+    }
+
+    /** Forgets what was learnt (account ids, assets, streams), as a restart does. */
+    public void forgetAll() {
+        byId.values().forEach(b -> b.watch().close());
+        byId.clear();
+        assets.clear();
+    }
+
+    void close(@Observes ShutdownEvent event) {
+        byId.values().forEach(b -> b.watch().close());
+    }
+}

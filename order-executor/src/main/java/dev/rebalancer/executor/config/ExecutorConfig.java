@@ -1,0 +1,75 @@
+package dev.rebalancer.executor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The order executor's settings; endpoints and secrets come from the environment. */
+@ConfigMapping(prefix = "rebalancer")
+public interface ExecutorConfig {
+
+    /** The Alpaca accounts this installation trades, by a name of your choosing (the same as the portfolio service's). */
+    Map<String, Account> accounts();
+
+    Runs runs();
+
+    /** Whether the outbox relay publishes by itself (off only in tests that look at unpublished events). */
+    @WithDefault("true")
+    boolean outboxRelay();
+
+    interface Account {
+        /** Alpaca API key id; an account without one is not traded. */
+        Optional<String> apiKeyId();
+
+        /** Alpaca API secret key. */
+        Optional<String> apiSecretKey();
+
+        /** Alpaca paper or live, or the simulator. */
+        @WithDefault("https://paper-api.alpaca.markets")
+        URI baseUrl();
+
+        /** Record plans and send no orders; on by default for live accounts. */
+        Optional<Boolean> dryRun();
+    }
+
+    interface Runs {
+        /** Cash kept back from every plan, in basis points of equity. */
+        @WithDefault("25")
+        int reserveBasisPoints();
+
+        /** Accounts whose runs are driven at the same time by this instance. */
+        @WithDefault("8")
+        int parallelAccounts();
+
+        /** How long the orders of one phase may take to reach a final status before the run ends TIMEOUT. */
+        @WithDefault("5m")
+        Duration fillTimeout();
+
+        /** How often open orders are looked up while the trade_updates stream is down. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How often open orders are looked up even while the stream is up (a missed message is not waited on forever). */
+        @WithDefault("15s")
+        Duration streamCheckInterval();
+
+        /** How long a run stays with the instance driving it without a sign of life (another takes it over then). */
+        @WithDefault("30s")
+        Duration lease();
+
+        /** A run starts only with at least this long to the close. */
+        @WithDefault("15m")
+        Duration minimumBeforeClose();
+
+        /** How often a queued run asks the clock again while the market is closed. */
+        @WithDefault("1m")
+        Duration closedRecheck();
+
+        /** How often the workers look for runs to drive (they are also woken by new runs). */
+        @WithDefault("250ms")
+        Duration tick();
+    }
+}

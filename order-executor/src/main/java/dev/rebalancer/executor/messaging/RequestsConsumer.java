@@ -1,0 +1,104 @@
+package dev.rebalancer.executor.messaging;
+
+import dev.rebalancer.contracts.EventFormatException;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunCancellation;
+import dev.rebalancer.contracts.Severity;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.executor.alpaca.Brokers;
+import dev.rebalancer.executor.runs.Db;
+import dev.rebalancer.executor.runs.Outbox;
+import dev.rebalancer.executor.runs.RunStore;
+import dev.rebalancer.executor.runs.RunWorkers;
+import dev.rebalancer.executor.runs.TradingSwitch;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebalance requests become QUEUED runs (once per request_id) and are acknowledged at once; the workers drive them
+ * from the database. Run cancellations share the topic (by {@code event_type}) so they stay in order with the
+ * account's requests. Control events set the halt switch. An unreadable message goes to its dead-letter topic with an
+ * alert, through the outbox, and the consumer moves on.
+ */
+@ApplicationScoped
+public class RequestsConsumer {
+
+    private static final Logger LOG = Logger.getLogger(RequestsConsumer.class);
+
+    private final RunStore store;
+    private final Brokers brokers;
+    private final RunWorkers workers;
+    private final TradingSwitch tradingSwitch;
+    private final OutboxRelay relay;
+
+    RequestsConsumer(RunStore store, Brokers brokers, RunWorkers workers, TradingSwitch tradingSwitch,
+            OutboxRelay relay) {
+        this.store = store;
+        this.brokers = brokers;
+        this.workers = workers;
+        this.tradingSwitch = tradingSwitch;
+        this.relay = relay;
+    }
+
+    @Incoming("rebalance-requests")
+    @Blocking
+    public void request(ConsumerRecord<String, String> record) {
+        try {
+            byte[] bytes = record.value() == null ? new byte[0] : record.value().getBytes(StandardCharsets.UTF_8);
+            String type = EventJson.eventType(bytes);
+            switch (type) {
+                case RunCancellation.TYPE -> {
+                    RunCancellation cancel = EventJson.read(bytes, RunCancellation.class);
+                    if (!store.requestCancel(cancel.runId(), cancel.reason())) {
+                        LOG.infof("cancel of run %s ignored: unknown or already ended", cancel.runId());
+                    }
+                }
+                case RebalanceRequest.TYPE, "" -> {
+                    RebalanceRequest request = EventJson.read(bytes, RebalanceRequest.class);
+                    if (store.accept(request, brokers.dryRun(request.accountId()))) {
+                        LOG.infof("run %s queued for account %s (%s, request %s)", request.runId(),
+                                request.accountId(), request.type(), request.requestId());
+                    }
+                }
+                default -> deadLetter(record, "unknown event_type '" + type + "'");
+            }
+        } catch (EventFormatException e) {
+            deadLetter(record, e.getMessage());
+        }
+        relay.wake();
+        workers.wake();
+    }
+
+    @Incoming("control")
+    @Blocking
+    public void control(ConsumerRecord<String, String> record) {
+        try {
+            TradingControl control = EventJson.read(record.value() == null ? "" : record.value(), TradingControl.class);
+            if (tradingSwitch.apply(control)) {
+                LOG.infof("trading %s%s", control.halted() ? "halted: " : "resumed",
+                        control.halted() ? control.reason() : "");
+            }
+        } catch (EventFormatException e) {
+            deadLetter(record, e.getMessage());
+        }
+        relay.wake();
+        workers.wake();
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, String why) {
+        LOG.warnf("unreadable message on %s (offset %d) dead-lettered: %s", record.topic(), record.offset(), why);
+        store.db().inTransaction(c -> {
+            Outbox.add(c, Topics.deadLetterOf(record.topic()), record.key() == null ? "" : record.key(),
+                    record.value() == null ? "" : record.value());
+            RunStore.alert(c, record.key(), null, Severity.WARNING, "Unreadable " + record.topic()
+                    + " message dead-lettered", why);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,29 @@
+package dev.rebalancer.executor.runs;
+
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunPhase;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.SkippedOrder;
+import java.time.Instant;
+import java.util.List;
+
+/** A run as the database keeps it. */
+public record Run(
+        String runId,
+        RebalanceRequest request,
+        RunStatus status,
+        RunPhase phase,
+        String reason,
+        boolean dryRun,
+        List<SkippedOrder> skipped,
+        boolean cancelRequested,
+        Instant phaseStartedAt,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant completedAt,
+        Instant canceledAt) {
+
+    public String accountId() {
+        return request.accountId();
+    }
+}

@@ -1,0 +1,332 @@
+package dev.rebalancer.executor.runs;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.rebalancer.contracts.Alert;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.OrderSide;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunOrder;
+import dev.rebalancer.contracts.RunPhase;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.Severity;
+import dev.rebalancer.contracts.SkippedOrder;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.executor.domain.PlannedOrder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Runs and their orders in PostgreSQL. Every change of a run's status or phase writes its {@code runs} event to the
+ * outbox in the same transaction; alerts go the same way.
+ */
+@ApplicationScoped
+public class RunStore {
+
+    static final String SOURCE = "order-executor";
+    private static final String UNFINISHED = "('QUEUED', 'IN_PROGRESS')";
+    private static final TypeReference<List<SkippedOrder>> SKIPPED = new TypeReference<>() {
+    };
+
+    private final Db db;
+
+    RunStore(Db db) {
+        this.db = db;
+    }
+
+    public Db db() {
+        return db;
+    }
+
+    // ---- arrival ------------------------------------------------------------------------------------------------
+
+    /** Stores the request as a QUEUED run unless its request_id is known; true when it is new. */
+    public boolean accept(RebalanceRequest request, boolean dryRun) {
+        return db.inTransaction(c -> {
+            Instant now = Instant.now();
+            int inserted = Db.update(c, """
+                    INSERT INTO runs (run_id, request_id, account_id, request, status, dry_run, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, 'QUEUED', ?, ?, ?) ON CONFLICT DO NOTHING""", request.runId(),
+                    request.requestId(), request.accountId(), EventJson.write(request), dryRun, now, now);
+            if (inserted == 1) {
+                announce(c, request.runId());
+            }
+            return inserted == 1;
+        });
+    }
+
+    /**
+     * Asks for a run to be canceled: a queued run nobody drives ends CANCELED at once; one being driven is canceled
+     * by its driver. False when the run is unknown or already final.
+     */
+    public boolean requestCancel(String runId, String reason) {
+        return db.inTransaction(c -> {
+            int marked = Db.update(c, "UPDATE runs SET cancel_requested = TRUE, reason = COALESCE(?::text, reason), updated_at = ? "
+                    + "WHERE run_id = ? AND status IN " + UNFINISHED, reason, Instant.now(), runId);
+            if (marked == 0) {
+                return false;
+            }
+            Instant now = Instant.now();
+            int canceled = Db.update(c, "UPDATE runs SET status = 'CANCELED', completed_at = ?, canceled_at = ?::timestamptz, "
+                    + "updated_at = ? WHERE run_id = ? AND status = 'QUEUED' AND (lease_until IS NULL OR lease_until < ?)",
+                    now, now, now, runId, now);
+            if (canceled == 1) {
+                announce(c, runId);
+            }
+            return true;
+        });
+    }
+
+    // ---- leases -------------------------------------------------------------------------------------------------
+
+    /**
+     * Takes the next run this instance may drive: the oldest unfinished run of an account that has no older one,
+     * not leased by a live instance, not waiting for the market (unless it is to be canceled), of an account not
+     * already driven here.
+     */
+    public record Claim(String runId, String accountId) {
+    }
+
+    public Optional<Claim> claim(String owner, Duration lease, Collection<String> busyAccounts) {
+        return db.inTransaction(c -> {
+            Instant now = Instant.now();
+            return Db.one(c, """
+                    UPDATE runs SET lease_owner = ?, lease_until = ? WHERE run_id = (
+                        SELECT r.run_id FROM runs r
+                        WHERE r.status IN ('QUEUED', 'IN_PROGRESS')
+                          AND (r.lease_until IS NULL OR r.lease_until < ?)
+                          AND (r.not_before IS NULL OR r.not_before <= ? OR r.cancel_requested)
+                          AND NOT (r.account_id = ANY (?))
+                          AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.account_id = r.account_id
+                                          AND o.status IN ('QUEUED', 'IN_PROGRESS') AND o.seq < r.seq)
+                        ORDER BY r.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING run_id, account_id""", row -> new Claim(row.getString(1), row.getString(2)), owner, now.plus(lease), now, now,
+                    c.createArrayOf("text", busyAccounts.toArray()));
+        });
+    }
+
+    /** Extends the lease; false when this instance no longer holds the run. */
+    public boolean renew(String runId, String owner, Duration lease) {
+        return db.inTransaction(c -> Db.update(c, "UPDATE runs SET lease_until = ? WHERE run_id = ? AND lease_owner = ?",
+                Instant.now().plus(lease), runId, owner) == 1);
+    }
+
+    /** Lets the run go, to be taken again when {@code notBefore} (null: at once) has come. */
+    public void release(String runId, String owner, Instant notBefore) {
+        db.inTransaction(c -> Db.update(c, "UPDATE runs SET lease_owner = NULL, lease_until = NULL, not_before = ?::timestamptz "
+                + "WHERE run_id = ? AND lease_owner = ?", notBefore, runId, owner));
+    }
+
+    // ---- reading ------------------------------------------------------------------------------------------------
+
+    public Optional<Run> run(String runId) {
+        return db.inTransaction(c -> run(c, runId));
+    }
+
+    public List<Leg> legs(String runId) {
+        return db.inTransaction(c -> legs(c, runId));
+    }
+
+    public List<Run> runsOf(String accountId) {
+        return db.inTransaction(c -> Db.query(c, "SELECT * FROM runs WHERE account_id = ? ORDER BY seq",
+                RunStore::run, accountId));
+    }
+
+    private static Optional<Run> run(Connection c, String runId) throws SQLException {
+        return Db.one(c, "SELECT * FROM runs WHERE run_id = ?", RunStore::run, runId);
+    }
+
+    private static List<Leg> legs(Connection c, String runId) throws SQLException {
+        return Db.query(c, "SELECT * FROM run_orders WHERE run_id = ? ORDER BY phase DESC, position", RunStore::leg,
+                runId);
+    }
+
+    // ---- changes ------------------------------------------------------------------------------------------------
+
+    /** Starts a phase with its planned orders (and what was skipped), announcing the run. */
+    public void startPhase(String runId, RunPhase phase, List<PlannedOrder> orders, List<SkippedOrder> skipped,
+            boolean dryRun) {
+        db.inTransaction(c -> {
+            Instant now = Instant.now();
+            int position = 0;
+            for (PlannedOrder order : orders) {
+                Db.update(c, """
+                        INSERT INTO run_orders (client_order_id, run_id, phase, position, symbol, side, qty, notional, state)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                        Leg.clientOrderId(runId, phase, order.symbol()), runId, phase.name(), position++, order.symbol(),
+                        order.side().name(), order.qty(), order.notional(),
+                        (dryRun ? Leg.State.DRY_RUN : Leg.State.PLANNED).name());
+            }
+            Run run = run(c, runId).orElseThrow();
+            List<SkippedOrder> allSkipped = new ArrayList<>(run.skipped());
+            allSkipped.addAll(skipped);
+            Db.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, skipped = ?, "
+                    + "not_before = NULL, updated_at = ? WHERE run_id = ?", phase.name(), now,
+                    EventJson.write(allSkipped), now, runId);
+            announce(c, runId);
+            return null;
+        });
+    }
+
+    /** Ends the run with a final status; alerts for the statuses that need a person. */
+    public void finish(String runId, RunStatus status, String reason) {
+        db.inTransaction(c -> {
+            Instant now = Instant.now();
+            boolean canceled = status == RunStatus.CANCELED || status == RunStatus.CANCELED_MID_RUN;
+            Db.update(c, "UPDATE runs SET status = ?, reason = COALESCE(?::text, reason), completed_at = ?, canceled_at = ?::timestamptz, "
+                    + "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ?", status.name(), reason,
+                    now, canceled ? now : null, now, runId);
+            RunEvent event = announce(c, runId);
+            switch (status) {
+                case ERROR, TIMEOUT -> alert(c, event.accountId(), runId, Severity.CRITICAL,
+                        "Run " + status.name() + " (" + event.type().name().toLowerCase() + ")",
+                        reason == null ? "the run ended " + status.name() : reason);
+                case COMPLETED_ADJUSTED -> alert(c, event.accountId(), runId, Severity.WARNING,
+                        "Run completed with adjustments", adjustments(event));
+                default -> {
+                }
+            }
+            return null;
+        });
+    }
+
+    public void sending(String clientOrderId) {
+        db.inTransaction(c -> Db.update(c, "UPDATE run_orders SET state = 'SENDING' WHERE client_order_id = ?",
+                clientOrderId));
+    }
+
+    /** Alpaca has the order; its latest known state. */
+    public void sent(String clientOrderId, dev.rebalancer.alpaca.model.Order order) {
+        db.inTransaction(c -> Db.update(c, """
+                UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
+                       submitted_at = COALESCE(submitted_at, ?), filled_at = ?
+                WHERE client_order_id = ?""", order.id(), order.status(), order.filledQty(), order.filledAvgPrice(),
+                order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(), clientOrderId));
+    }
+
+    /** Alpaca refused the order: recorded with its message, and an alert. */
+    public void rejected(Leg leg, String accountId, String message) {
+        db.inTransaction(c -> {
+            Db.update(c, "UPDATE run_orders SET state = 'REJECTED', reason = ? WHERE client_order_id = ?", message,
+                    leg.clientOrderId());
+            alert(c, accountId, leg.runId(), Severity.WARNING, "Order rejected: " + leg.side().name().toLowerCase()
+                    + " " + leg.symbol(), message);
+            return null;
+        });
+    }
+
+    /** Back to PLANNED: Alpaca has no order under this id, so sending it again cannot duplicate anything. */
+    public void notSent(String clientOrderId) {
+        db.inTransaction(c -> Db.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ?",
+                clientOrderId));
+    }
+
+    public void alert(String accountId, String runId, Severity severity, String title, String detail) {
+        db.inTransaction(c -> {
+            alert(c, accountId, runId, severity, title, detail);
+            return null;
+        });
+    }
+
+    // ---- events -------------------------------------------------------------------------------------------------
+
+    private static RunEvent announce(Connection c, String runId) throws SQLException {
+        Run run = run(c, runId).orElseThrow();
+        RunEvent event = event(run, legs(c, runId));
+        Outbox.add(c, Topics.RUNS, run.accountId(), EventJson.write(event));
+        return event;
+    }
+
+    public static void alert(Connection c, String accountId, String runId, Severity severity, String title, String detail)
+            throws SQLException {
+        Outbox.add(c, Topics.ALERTS, accountId == null ? "" : accountId, EventJson.write(new Alert(
+                UUID.randomUUID().toString(), accountId, Instant.now(), severity, title, detail, runId, SOURCE)));
+    }
+
+    /** The run as Alpaca shapes it: orders sent, failed orders (with Alpaca's message), skipped orders. */
+    public static RunEvent event(Run run, List<Leg> legs) {
+        RebalanceRequest request = run.request();
+        List<RunOrder> orders = new ArrayList<>();
+        List<RunOrder> failed = new ArrayList<>();
+        for (Leg leg : legs) {
+            if (leg.state() == Leg.State.PLANNED || leg.state() == Leg.State.SENDING) {
+                continue;
+            }
+            RunOrder order = new RunOrder(leg.alpacaId(), leg.clientOrderId(), leg.symbol(), leg.side(), leg.qty(),
+                    leg.notional(), leg.filledQty(), leg.filledAvgPrice(), statusOf(leg), leg.submittedAt(),
+                    leg.filledAt(), leg.reason());
+            boolean failedOrder = leg.state() == Leg.State.REJECTED
+                    || (leg.settled() && leg.state() == Leg.State.SENT && !leg.filled());
+            (failedOrder ? failed : orders).add(order);
+        }
+        Instant now = Instant.now();
+        return new RunEvent(UUID.randomUUID().toString(), run.accountId(), now, run.runId(), request.requestId(),
+                request.portfolioId(), request.type(), request.amount(), request.initiatedFrom(), request.trigger(),
+                run.status(), run.status() == RunStatus.IN_PROGRESS ? run.phase() : null, run.reason(), run.dryRun(),
+                request.weights(), orders, failed, run.skipped(), run.createdAt(), run.updatedAt(), run.completedAt(),
+                run.canceledAt());
+    }
+
+    private static String statusOf(Leg leg) {
+        return switch (leg.state()) {
+            case REJECTED -> "rejected";
+            case DRY_RUN -> "dry_run";
+            default -> leg.status() == null ? "pending_new" : leg.status();
+        };
+    }
+
+    private static String adjustments(RunEvent event) {
+        List<String> lines = new ArrayList<>();
+        event.failedOrders().forEach(o -> lines.add(o.side().name().toLowerCase() + " " + o.symbol() + " failed: "
+                + (o.reason() != null ? o.reason() : o.status())));
+        event.skippedOrders().forEach(s -> lines.add(s.side().name().toLowerCase() + " " + s.symbol() + " skipped: "
+                + s.reasonDetails()));
+        return String.join("\n", lines);
+    }
+
+    // ---- rows ---------------------------------------------------------------------------------------------------
+
+    private static Run run(ResultSet row) throws SQLException {
+        String phase = row.getString("phase");
+        return new Run(row.getString("run_id"), EventJson.read(row.getString("request"), RebalanceRequest.class),
+                RunStatus.valueOf(row.getString("status")), phase == null ? null : RunPhase.valueOf(phase),
+                row.getString("reason"), row.getBoolean("dry_run"), readSkipped(row.getString("skipped")),
+                row.getBoolean("cancel_requested"), Db.instant(row, "phase_started_at"), Db.instant(row, "created_at"),
+                Db.instant(row, "updated_at"), Db.instant(row, "completed_at"), Db.instant(row, "canceled_at"));
+    }
+
+    private static List<SkippedOrder> readSkipped(String json) {
+        try {
+            return EventJson.mapper().readValue(json, SKIPPED);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable skipped orders: " + e.getMessage(), e);
+        }
+    }
+
+    private static Leg leg(ResultSet row) throws SQLException {
+        return new Leg(row.getString("client_order_id"), row.getString("run_id"),
+                RunPhase.valueOf(row.getString("phase")), row.getInt("position"), row.getString("symbol"),
+                OrderSide.valueOf(row.getString("side")), scaled(row.getBigDecimal("qty")),
+                money(row.getBigDecimal("notional")), Leg.State.valueOf(row.getString("state")),
+                row.getString("alpaca_id"), row.getString("status"), scaled(row.getBigDecimal("filled_qty")),
+                scaled(row.getBigDecimal("filled_avg_price")), row.getString("reason"),
+                Db.instant(row, "submitted_at"), Db.instant(row, "filled_at"));
+    }
+
+    private static java.math.BigDecimal money(java.math.BigDecimal value) {
+        return value == null ? null : value.setScale(2, java.math.RoundingMode.UNNECESSARY);
+    }
+
+    private static java.math.BigDecimal scaled(java.math.BigDecimal value) {
+        return value == null ? null : value.stripTrailingZeros().scale() < 0 ? value.setScale(0) : value.stripTrailingZeros();
+    }
+}

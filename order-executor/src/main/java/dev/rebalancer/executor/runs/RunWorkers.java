@@ -1,0 +1,168 @@
+package dev.rebalancer.executor.runs;
+
+import dev.rebalancer.alpaca.AlpacaException;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.executor.config.ExecutorConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes runs from the database and drives them, one account at a time per account and up to
+ * {@code rebalancer.runs.parallel-accounts} accounts at once. A run is held by a lease that its driver renews; when an
+ * instance dies its runs are taken over once their leases lapse.
+ */
+@ApplicationScoped
+public class RunWorkers {
+
+    private static final Logger LOG = Logger.getLogger(RunWorkers.class);
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+
+    private final RunStore store;
+    private final RunDriver driver;
+    private final TradingSwitch tradingSwitch;
+    private final ExecutorConfig.Runs settings;
+    private final Set<String> busyAccounts = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private volatile String owner;
+    private volatile ScheduledExecutorService ticker;
+    private volatile ExecutorService drivers;
+
+    RunWorkers(RunStore store, RunDriver driver, TradingSwitch tradingSwitch, ExecutorConfig config) {
+        this.store = store;
+        this.driver = driver;
+        this.tradingSwitch = tradingSwitch;
+        this.settings = config.runs();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    synchronized void start() {
+        owner = "executor-" + UUID.randomUUID();
+        busyAccounts.clear();
+        drivers = Executors.newFixedThreadPool(settings.parallelAccounts(), r -> new Thread(r, "run-driver"));
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "run-claims"));
+        long tick = settings.tick().toMillis();
+        ticker.scheduleWithFixedDelay(this::claimAll, tick, tick, TimeUnit.MILLISECONDS);
+        LOG.infof("run workers started as %s (%d accounts at a time)", owner, settings.parallelAccounts());
+    }
+
+    /** Stops at once, as a crash would: drivers are interrupted mid-step and their leases are left to lapse. */
+    public synchronized void kill() {
+        ticker.shutdownNow();
+        drivers.shutdownNow();
+        try {
+            drivers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A new instance of the workers, under a new identity, after {@link #kill()}. */
+    public synchronized void restart() {
+        start();
+    }
+
+    /** Looks for runs soon (a new run arrived, or one ended). */
+    public void wake() {
+        ScheduledExecutorService current = ticker;
+        if (pending.compareAndSet(false, true) && !current.isShutdown()) {
+            try {
+                current.execute(() -> {
+                    pending.set(false);
+                    claimAll();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pending.set(false);
+            }
+        }
+    }
+
+    private void claimAll() {
+        try {
+            if (tradingSwitch.halted()) {
+                return;
+            }
+            while (busyAccounts.size() < settings.parallelAccounts()) {
+                Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts));
+                if (claim.isEmpty()) {
+                    return;
+                }
+                busyAccounts.add(claim.get().accountId());
+                String me = owner;
+                drivers.execute(() -> drive(claim.get(), me));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("looking for runs failed: %s", e.getMessage());
+        }
+    }
+
+    private void drive(RunStore.Claim claim, String me) {
+        String runId = claim.runId();
+        AtomicBoolean released = new AtomicBoolean();
+        RunDriver.Lease lease = new RunDriver.Lease() {
+            @Override
+            public void renew() {
+                if (!store.renew(runId, me, settings.lease())) {
+                    throw new RunDriver.LostLease(runId);
+                }
+            }
+
+            @Override
+            public void release(Instant notBefore) {
+                store.release(runId, me, notBefore);
+                released.set(true);
+            }
+        };
+        try {
+            driver.drive(runId, lease);
+            if (!released.get()) {
+                store.release(runId, me, null);
+            }
+        } catch (Checkpoints.Killed killed) {
+            LOG.infof("executor killed while driving run %s (%s)", runId, killed.getMessage());
+            return;
+        } catch (RunDriver.LostLease e) {
+            LOG.warn(e.getMessage());
+        } catch (AlpacaException.Unauthorized e) {
+            store.finish(runId, RunStatus.ERROR, "Alpaca refused the account's keys: " + e.alpacaMessage());
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() || drivers.isShutdown()) {
+                return; // killed
+            }
+            LOG.warnf(e, "run %s: %s; trying again in %d s", runId, e.getMessage(), RETRY_AFTER_FAILURE.toSeconds());
+            safely(() -> store.release(runId, me, Instant.now().plus(RETRY_AFTER_FAILURE)));
+        } finally {
+            busyAccounts.remove(claim.accountId());
+        }
+        wake();
+    }
+
+    private static void safely(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("could not release a run: %s", e.getMessage());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        ticker.shutdownNow();
+        drivers.shutdownNow();
+    }
+}

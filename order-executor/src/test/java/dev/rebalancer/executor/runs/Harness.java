@@ -1,0 +1,126 @@
+package dev.rebalancer.executor.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rebalancer.alpaca.AlpacaClient;
+import dev.rebalancer.alpaca.AlpacaClientOptions;
+import dev.rebalancer.alpaca.AlpacaEndpoint;
+import dev.rebalancer.alpaca.model.Order;
+import dev.rebalancer.alpaca.model.OrderRequest;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.Evidence;
+import dev.rebalancer.contracts.InitiatedFrom;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.Trigger;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.sim.SimAdminClient;
+import dev.rebalancer.testing.infra.TopicProbe;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+
+/** The executor's surroundings in tests: simulator accounts (one per test), requests in, run events out. */
+final class Harness implements AutoCloseable {
+
+    static final String SECRET = "exec-secret";
+
+    final URI simulator;
+    final SimAdminClient sim;
+    final TopicProbe runs;
+    final TopicProbe alerts;
+    private final KafkaProducer<String, String> producer;
+
+    Harness(URI simulator, String bootstrap) {
+        this.simulator = simulator;
+        this.sim = new SimAdminClient(simulator);
+        this.runs = new TopicProbe(bootstrap, Topics.RUNS);
+        this.alerts = new TopicProbe(bootstrap, Topics.ALERTS);
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new StringSerializer());
+        sim.asset("SPY", "500", true, true);
+        sim.asset("TLT", "100", true, true);
+        sim.asset("GLD", "200", true, true);
+        sim.asset("BRKX", "400", false, true);
+        sim.clock(true);
+        sim.config(0, "0");
+        sim.faults(0, 0.0, 200, false);
+    }
+
+    /** A new simulator account under one of the executor's configured keys. */
+    String account(String key, String cash) {
+        return sim.createAccount(key, SECRET, cash).get("id").asText();
+    }
+
+    AlpacaClient client(String key) {
+        return new AlpacaClient(new AlpacaEndpoint(simulator, key, SECRET), AlpacaClientOptions.defaults());
+    }
+
+    /** Buys a position directly at the simulator (fills at once with no latency configured). */
+    void hold(String key, String symbol, String qty) {
+        AlpacaClient client = client(key);
+        Order order = client.submitOrder(OrderRequest.marketBuyQty(symbol, new BigDecimal(qty), null));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.order(order.id()).isTerminal());
+    }
+
+    RebalanceRequest request(String account, RunType type, String amount, List<Weight> weights) {
+        String requestId = "test:" + UUID.randomUUID();
+        return new RebalanceRequest(UUID.randomUUID().toString(), account, Instant.now(), requestId,
+                RebalanceRequest.runIdFor(requestId), type, amount == null ? null : new BigDecimal(amount),
+                Trigger.MANUAL, new Evidence("a test", List.of()), "portfolio-1", weights, InitiatedFrom.API);
+    }
+
+    void send(Object event, String account) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.REBALANCE_REQUESTS, account, EventJson.write(event))).get();
+    }
+
+    void sendRaw(String topic, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    /** Every event of the run so far, in order. */
+    List<RunEvent> events(String runId) {
+        return runs.records(r -> r.value().contains(runId)).stream()
+                .map(r -> EventJson.read(r.value(), RunEvent.class)).filter(e -> e.runId().equals(runId)).toList();
+    }
+
+    RunEvent awaitFinal(String runId, Duration atMost) {
+        Awaitility.await().atMost(atMost).until(() -> events(runId).stream().anyMatch(e -> e.status().isFinal()));
+        return events(runId).stream().filter(e -> e.status().isFinal()).findFirst().orElseThrow();
+    }
+
+    RunEvent awaitStatus(String runId, RunStatus status) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> events(runId).stream()
+                .anyMatch(e -> e.status() == status));
+        return events(runId).stream().filter(e -> e.status() == status).findFirst().orElseThrow();
+    }
+
+    /** The account's orders at the simulator, oldest first; asserts no client order id is there twice. */
+    List<Order> orders(String key) {
+        List<Order> orders = client(key).orders("all", 500, "asc");
+        assertThat(orders).extracting(Order::clientOrderId).doesNotHaveDuplicates();
+        return orders;
+    }
+
+    @Override
+    public void close() {
+        sim.clock(true);
+        sim.config(0, "0");
+        sim.faults(0, 0.0, 200, false);
+        runs.close();
+        alerts.close();
+        producer.close();
+    }
+}

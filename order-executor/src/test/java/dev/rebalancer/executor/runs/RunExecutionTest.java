@@ -1,0 +1,348 @@
+package dev.rebalancer.executor.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rebalancer.alpaca.model.Order;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.OrderSide;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunCancellation;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunOrder;
+import dev.rebalancer.contracts.RunPhase;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.Weight;
+import dev.rebalancer.executor.alpaca.Brokers;
+import dev.rebalancer.testing.infra.AlpacaSimResource;
+import dev.rebalancer.testing.infra.KafkaResource;
+import dev.rebalancer.testing.infra.PostgresResource;
+import dev.rebalancer.testing.infra.TopicProbe;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs end to end: requests from Kafka, orders at the Alpaca simulator, run events and alerts on Kafka. */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "executor"))
+@WithTestResource(AlpacaSimResource.class)
+class RunExecutionTest {
+
+    static final List<Weight> SPY_TLT = List.of(Weight.cash("5"), Weight.asset("SPY", "50"), Weight.asset("TLT", "45"));
+    static final List<Weight> SPY_ONLY = List.of(Weight.cash("5"), Weight.asset("SPY", "95"));
+    static final Duration RUN_TIME = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "rebalancer.accounts.main.base-url")
+    URI simulator;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @Inject
+    RunStore store;
+    @Inject
+    RunWorkers workers;
+    @Inject
+    Checkpoints checkpoints;
+    @Inject
+    Brokers brokers;
+
+    Harness harness;
+
+    @BeforeEach
+    void setUp() {
+        harness = new Harness(simulator, bootstrap);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        checkpoints.hook((point, run) -> {
+        });
+        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+                UUID.randomUUID().toString(), Instant.now(), false, null)));
+        harness.close();
+    }
+
+    @Test
+    void a_full_rebalance_sells_awaits_the_fills_then_buys_and_a_repeated_request_is_one_run() throws Exception {
+        String account = harness.account("exec-t1", "10000");
+        harness.hold("exec-t1", "SPY", "14"); // $7,000 of SPY, $3,000 cash
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT);
+        harness.send(request, account);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        // Targets of $10,000: SPY $5,000 (sell 4 of 14 shares at $500), TLT $4,500 (buy), cash $500 kept.
+        assertThat(done.orders()).extracting(RunOrder::side, RunOrder::symbol, RunOrder::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(OrderSide.SELL, "SPY", "filled"),
+                        org.assertj.core.groups.Tuple.tuple(OrderSide.BUY, "TLT", "filled"));
+        assertThat(done.orders().get(0).qty()).isEqualByComparingTo("4");
+        assertThat(done.orders().get(1).notional()).isEqualByComparingTo("4500.00");
+        assertThat(harness.events(request.runId())).extracting(RunEvent::status, RunEvent::phase).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(RunStatus.QUEUED, null),
+                org.assertj.core.groups.Tuple.tuple(RunStatus.IN_PROGRESS, RunPhase.SELLS),
+                org.assertj.core.groups.Tuple.tuple(RunStatus.IN_PROGRESS, RunPhase.BUYS),
+                org.assertj.core.groups.Tuple.tuple(RunStatus.COMPLETED_SUCCESS, null));
+        List<Order> orders = harness.orders("exec-t1");
+        Order sell = orders.get(1);
+        Order buy = orders.get(2);
+        assertThat(sell.side()).isEqualTo("sell");
+        assertThat(buy.createdAt()).isAfterOrEqualTo(sell.filledAt());
+        assertThat(sell.clientOrderId()).isEqualTo(Leg.clientOrderId(request.runId(), RunPhase.SELLS, "SPY"));
+        assertThat(store.runsOf(account)).hasSize(1);
+    }
+
+    @Test
+    void insufficient_buying_power_ends_the_run_adjusted_with_alpacas_message_and_an_alert() throws Exception {
+        String account = harness.account("exec-t2", "10000");
+        harness.sim.config(4000, "0");
+        // An order of the account's own holds $9,000 of its buying power while it waits for its fill.
+        harness.client("exec-t2").submitOrder(dev.rebalancer.alpaca.model.OrderRequest.marketBuyNotional("GLD",
+                new BigDecimal("9000"), null));
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "5000", SPY_ONLY);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_ADJUSTED);
+        assertThat(done.orders()).isEmpty();
+        assertThat(done.failedOrders()).singleElement().satisfies(failed -> {
+            assertThat(failed.symbol()).isEqualTo("SPY");
+            assertThat(failed.reason()).contains("insufficient buying power");
+        });
+        List<String> alerts = harness.alerts.await(r -> r.value().contains(request.runId()), 2).stream()
+                .map(r -> r.value()).toList();
+        assertThat(alerts).anyMatch(a -> a.contains("Order rejected") && a.contains("insufficient buying power"));
+        assertThat(alerts).anyMatch(a -> a.contains("Run completed with adjustments"));
+    }
+
+    @Test
+    void a_whole_share_asset_is_sold_in_whole_shares() throws Exception {
+        String account = harness.account("exec-t3", "10000");
+        harness.hold("exec-t3", "BRKX", "10"); // $4,000 at $400, not fractionable
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null,
+                List.of(Weight.cash("5"), Weight.asset("BRKX", "25"), Weight.asset("SPY", "70")));
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        // $1,500 over its $2,500 target: 3.75 shares, of which 3 can be sold.
+        RunOrder sell = done.orders().stream().filter(o -> o.side() == OrderSide.SELL).findFirst().orElseThrow();
+        assertThat(sell.symbol()).isEqualTo("BRKX");
+        assertThat(sell.qty()).isEqualByComparingTo("3");
+        assertThat(done.orders()).filteredOn(o -> o.side() == OrderSide.BUY).singleElement()
+                .extracting(RunOrder::symbol).isEqualTo("SPY");
+    }
+
+    @Test
+    void partial_fills_are_awaited_until_the_order_is_filled() throws Exception {
+        String account = harness.account("exec-t4", "10000");
+        harness.sim.config(300, "0.5");
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "2000", SPY_ONLY);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(done.orders()).singleElement().satisfies(order -> {
+            assertThat(order.status()).isEqualTo("filled");
+            assertThat(order.filledQty()).isEqualByComparingTo("4"); // $2,000 at $500
+        });
+    }
+
+    @Test
+    void a_run_waits_queued_while_the_market_is_closed_and_starts_when_it_opens() throws Exception {
+        String account = harness.account("exec-t5", "10000");
+        harness.sim.clock(false);
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", SPY_ONLY);
+        harness.send(request, account);
+
+        harness.awaitStatus(request.runId(), RunStatus.QUEUED);
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                harness.orders("exec-t5").isEmpty() && harness.events(request.runId()).size() == 1);
+        harness.sim.clock(true);
+
+        assertThat(harness.awaitFinal(request.runId(), RUN_TIME).status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(harness.orders("exec-t5")).hasSize(1);
+    }
+
+    @Test
+    void a_5xx_on_submission_is_resolved_by_looking_the_order_up_never_by_sending_it_again() throws Exception {
+        String account = harness.account("exec-t6", "10000");
+        // Every other request answers 500: reads before doing anything (the client retries them), an order POST after
+        // taking the order, so the executor must look the order up rather than send it again.
+        harness.sim.faults(0, 0.5, 200, false);
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(done.orders()).hasSize(2).allMatch(o -> o.status().equals("filled"));
+        assertThat(harness.orders("exec-t6")).hasSize(2);
+    }
+
+    @Test
+    void fills_are_polled_while_the_trade_updates_stream_is_down() throws Exception {
+        String account = harness.account("exec-t7", "10000");
+        harness.sim.faults(0, 0.0, 200, true);
+        harness.sim.config(200, "0");
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", SPY_ONLY);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(done.orders()).singleElement().extracting(RunOrder::status).isEqualTo("filled");
+    }
+
+    @Test
+    void the_halt_switch_holds_every_order_back_and_raises_an_alert_until_trading_resumes() throws Exception {
+        String account = harness.account("exec-t8", "10000");
+        String halt = UUID.randomUUID().toString();
+        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(halt, Instant.now(),
+                true, "market turmoil")));
+        harness.alerts.await(r -> r.value().contains("Trading halted") && r.value().contains("market turmoil"), 1);
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", SPY_ONLY);
+        harness.send(request, account);
+
+        harness.awaitStatus(request.runId(), RunStatus.QUEUED);
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                harness.orders("exec-t8").isEmpty());
+        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+                UUID.randomUUID().toString(), Instant.now(), false, null)));
+
+        assertThat(harness.awaitFinal(request.runId(), RUN_TIME).status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+    }
+
+    @Test
+    void a_dry_run_account_gets_its_plan_recorded_and_no_order_sent() throws Exception {
+        String account = harness.account("exec-dry", "10000");
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.dryRun()).isTrue();
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        // All cash: SPY to $5,000 and TLT to $4,500 of the $10,000.
+        assertThat(done.orders()).extracting(RunOrder::symbol, o -> o.notional().toPlainString(), RunOrder::status)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("SPY", "5000.00", "dry_run"),
+                        org.assertj.core.groups.Tuple.tuple("TLT", "4500.00", "dry_run"));
+        assertThat(harness.orders("exec-dry")).isEmpty();
+    }
+
+    @Test
+    void a_queued_run_is_canceled_before_any_order() throws Exception {
+        String account = harness.account("exec-t9", "10000");
+        harness.sim.clock(false);
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", SPY_ONLY);
+        harness.send(request, account);
+        harness.awaitStatus(request.runId(), RunStatus.QUEUED);
+
+        harness.send(new RunCancellation(UUID.randomUUID().toString(), account, Instant.now(), request.runId(),
+                "changed my mind"), account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+        assertThat(done.status()).isEqualTo(RunStatus.CANCELED);
+        assertThat(done.canceledAt()).isNotNull();
+        harness.sim.clock(true);
+        assertThat(harness.orders("exec-t9")).isEmpty();
+    }
+
+    @Test
+    void a_run_canceled_mid_run_cancels_its_open_orders() throws Exception {
+        String account = harness.account("exec-t10", "10000");
+        harness.sim.config(60_000, "0");
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", SPY_ONLY);
+        harness.send(request, account);
+        Awaitility.await().atMost(RUN_TIME).until(() -> !harness.orders("exec-t10").isEmpty());
+
+        harness.send(new RunCancellation(UUID.randomUUID().toString(), account, Instant.now(), request.runId(), null),
+                account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+        assertThat(done.status()).isEqualTo(RunStatus.CANCELED_MID_RUN);
+        assertThat(harness.orders("exec-t10")).singleElement().extracting(Order::status).isEqualTo("canceled");
+    }
+
+    @Test
+    void killed_between_a_buys_submission_and_its_record_the_restarted_executor_finds_it_and_sends_nothing_twice()
+            throws Exception {
+        String account = harness.account("exec-t11", "10000");
+        checkpoints.hook((point, runId) -> {
+            if (point.equals(Checkpoints.ORDER_POSTED)) {
+                throw new Checkpoints.Killed(point);
+            }
+        });
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT); // two buys
+        harness.send(request, account);
+        Awaitility.await().atMost(RUN_TIME).until(() -> harness.orders("exec-t11").size() == 1);
+
+        restart();
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(done.orders()).hasSize(2);
+        assertThat(harness.orders("exec-t11")).hasSize(2);
+    }
+
+    @Test
+    void killed_between_sells_and_buys_the_restarted_executor_completes_the_run_with_no_order_twice() throws Exception {
+        String account = harness.account("exec-t12", "10000");
+        harness.hold("exec-t12", "SPY", "14");
+        harness.sim.config(500, "0");
+        checkpoints.hook((point, runId) -> {
+            if (point.equals(Checkpoints.SELLS_SENT)) {
+                throw new Checkpoints.Killed(point);
+            }
+        });
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT);
+        harness.send(request, account);
+        harness.awaitStatus(request.runId(), RunStatus.IN_PROGRESS);
+        Awaitility.await().atMost(RUN_TIME).until(() -> harness.orders("exec-t12").size() == 2);
+
+        restart();
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(harness.orders("exec-t12")).extracting(Order::side).containsExactly("buy", "sell", "buy");
+    }
+
+    @Test
+    void an_unreadable_request_is_dead_lettered_with_an_alert_and_the_next_one_runs() throws Exception {
+        String account = UUID.randomUUID().toString();
+        try (TopicProbe dlq = new TopicProbe(bootstrap, Topics.deadLetterOf(Topics.REBALANCE_REQUESTS))) {
+            String poison = "{\"event_type\":\"rebalance_request\",\"account_id\":\"" + account + "\"}";
+            harness.sendRaw(Topics.REBALANCE_REQUESTS, account, poison);
+
+            dlq.await(r -> r.value().equals(poison), 1);
+            harness.alerts.await(r -> r.value().contains("dead-lettered") && r.value().contains(account), 1);
+        }
+    }
+
+    /** The executor dies where the hook threw, and a new one starts over from the database. */
+    private void restart() {
+        workers.kill();
+        checkpoints.hook((point, run) -> {
+        });
+        brokers.forgetAll();
+        workers.restart();
+    }
+}
