@@ -1,5 +1,6 @@
 package dev.rebalancer.executor.runs;
 
+import dev.rebalancer.contracts.RunPhase;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.function.BiConsumer;
 
@@ -17,12 +18,17 @@ public class Checkpoints {
         }
     }
 
-    public static final String SELLS_SENT = "sells-sent";
+    public static final String SELLS_SENT = sent(RunPhase.SELLS);
     public static final String BUYS_PLANNED = "buys-planned";
     public static final String ORDER_POSTED = "order-posted";
 
     private volatile BiConsumer<String, String> hook = (point, runId) -> {
     };
+
+    /** Every order of the phase is out: {@code sells-sent}, {@code buys-sent}. */
+    public static String sent(RunPhase phase) {
+        return phase.name().toLowerCase(java.util.Locale.ROOT) + "-sent";
+    }
 
     public void reached(String point, String runId) {
         hook.accept(point, runId);

@@ -21,7 +21,6 @@ import dev.rebalancer.executor.config.ExecutorConfig;
 import dev.rebalancer.executor.domain.Asset;
 import dev.rebalancer.executor.domain.Holding;
 import dev.rebalancer.executor.domain.Plan;
-import dev.rebalancer.executor.domain.PlannedOrder;
 import dev.rebalancer.executor.domain.Planner;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -154,13 +153,12 @@ public class RunDriver {
     private boolean startFirstPhase(Run run, Broker broker) {
         Plan plan = plan(run.request(), read(broker), broker.client());
         if (run.dryRun()) {
-            List<PlannedOrder> all = new ArrayList<>(plan.sells());
             store.startPhase(run.runId(), RunPhase.SELLS, plan.sells(), plan.skipped(), true);
             if (!plan.buys().isEmpty()) {
                 store.startPhase(run.runId(), RunPhase.BUYS, plan.buys(), List.of(), true);
             }
-            all.addAll(plan.buys());
-            LOG.infof("dry run %s: %d orders planned, none sent", run.runId(), all.size());
+            LOG.infof("dry run %s: %d orders planned, none sent", run.runId(),
+                    plan.sells().size() + plan.buys().size());
             store.finish(run.runId(), plan.skipped().isEmpty() ? RunStatus.COMPLETED_SUCCESS
                     : RunStatus.COMPLETED_ADJUSTED, "dry run: the plan is recorded, no order was sent");
             return false;
@@ -196,7 +194,7 @@ public class RunDriver {
             lease.renew();
             send(leg, broker, run.accountId());
         }
-        checkpoints.reached(Checkpoints.SELLS_SENT.replace("sells", run.phase().name().toLowerCase()), run.runId());
+        checkpoints.reached(Checkpoints.sent(run.phase()), run.runId());
         Instant deadline = run.phaseStartedAt().plus(settings.fillTimeout());
         Instant lastPoll = resumed ? Instant.EPOCH : Instant.now();
         Instant lastRenew = Instant.now();
