@@ -57,12 +57,18 @@ public class Brokers {
         });
     }
 
-    /** The account's broker; asks Alpaca which configured keys are whose until it is found. */
+    /**
+     * The account's broker; asks Alpaca which configured keys are whose until it is found. Empty when every configured
+     * key pair has told its account and none is this one.
+     *
+     * @throws NotYetKnown when some keys could not be asked just now (429, 5xx, no answer): ask again later
+     */
     public Optional<Broker> forAccount(String accountId) {
         Broker known = byId.get(accountId);
         if (known != null) {
             return Optional.of(known);
         }
+        AlpacaException unanswered = null;
         for (Configured candidate : configured) {
             if (byId.values().stream().anyMatch(b -> b.name().equals(candidate.name()))) {
                 continue;
@@ -71,16 +77,39 @@ public class Brokers {
                 String id = candidate.client().account().id();
                 byId.putIfAbsent(id, new Broker(candidate.name(), id, candidate.client(), candidate.dryRun(),
                         new OrderWatch(candidate.client())));
+            } catch (AlpacaException.Unauthorized e) {
+                LOG.warnf("account %s: Alpaca refused its keys (%s)", candidate.name(), e.getMessage());
             } catch (AlpacaException e) {
                 LOG.warnf("account %s: Alpaca did not tell its id (%s)", candidate.name(), e.getMessage());
+                unanswered = e;
             }
         }
-        return Optional.ofNullable(byId.get(accountId));
+        Broker found = byId.get(accountId);
+        if (found == null && unanswered != null) {
+            throw new NotYetKnown(accountId, unanswered);
+        }
+        return Optional.ofNullable(found);
     }
 
-    /** Whether the account is dry run; unknown accounts count as dry run (nothing is sent for them anyway). */
-    public boolean dryRun(String accountId) {
-        return forAccount(accountId).map(Broker::dryRun).orElse(true);
+    /**
+     * Whether the account is dry run, as far as is known without asking Alpaca: its broker's setting when known; else
+     * the setting all configured accounts share; else dry run. The driver settles it before the run starts.
+     */
+    public boolean provisionalDryRun(String accountId) {
+        Broker known = byId.get(accountId);
+        if (known != null) {
+            return known.dryRun();
+        }
+        boolean allLive = configured.stream().noneMatch(Configured::dryRun);
+        return !(allLive && !configured.isEmpty());
+    }
+
+    /** Alpaca could not be asked, just now, whether one of the configured key pairs is the account's. */
+    public static final class NotYetKnown extends RuntimeException {
+        NotYetKnown(String accountId, AlpacaException cause) {
+            super("account " + accountId + " not found yet: Alpaca did not answer for every configured key pair ("
+                    + cause.getMessage() + ")", cause);
+        }
     }
 
     /** The asset (tradable, fractionable), cached for an hour: the same for every account. */

@@ -61,7 +61,7 @@ public class RequestsConsumer {
                 }
                 case RebalanceRequest.TYPE, "" -> {
                     RebalanceRequest request = EventJson.read(bytes, RebalanceRequest.class);
-                    if (store.accept(request, brokers.dryRun(request.accountId()))) {
+                    if (store.accept(request, brokers.provisionalDryRun(request.accountId()))) {
                         LOG.infof("run %s queued for account %s (%s, request %s)", request.runId(),
                                 request.accountId(), request.type(), request.requestId());
                     }

@@ -88,10 +88,15 @@ public class RunDriver {
         Optional<Broker> found = brokers.forAccount(run.accountId());
         if (found.isEmpty()) {
             store.finish(runId, RunStatus.ERROR, "account " + run.accountId() + " is not traded by this executor "
-                    + "(no Alpaca keys configured for it, or Alpaca does not answer for them)");
+                    + "(no Alpaca keys configured for it)");
             return;
         }
         Broker broker = found.get();
+        if (run.status() == RunStatus.QUEUED && run.dryRun() != broker.dryRun()) {
+            // Accepted while Alpaca had not yet said whose keys these are: the account's own setting holds.
+            store.dryRun(runId, broker.dryRun());
+            run = store.run(runId).orElseThrow();
+        }
         if (run.cancelRequested()) {
             cancel(run, broker, "cancel requested");
             return;

@@ -65,6 +65,15 @@ public class RunStore {
     }
 
     /**
+     * Corrects a queued run's dry-run flag to its account's setting, once Alpaca has said whose keys are whose. Not a
+     * state change of its own: the run's next event carries it.
+     */
+    public void dryRun(String runId, boolean dryRun) {
+        db.inTransaction(c -> Db.update(c, "UPDATE runs SET dry_run = ?, updated_at = ? WHERE run_id = ? AND status = "
+                + "'QUEUED'", dryRun, Instant.now(), runId));
+    }
+
+    /**
      * Asks for a run to be canceled: a queued run nobody drives ends CANCELED at once; one being driven is canceled
      * by its driver. False when the run is unknown or already final.
      */

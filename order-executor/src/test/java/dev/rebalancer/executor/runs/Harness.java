@@ -57,6 +57,7 @@ final class Harness implements AutoCloseable {
         sim.clock(true);
         sim.config(0, "0");
         sim.faults(0, 0.0, 200, false);
+        sim.rateLimit(AlpacaClientOptions.ALPACA_REQUESTS_PER_MINUTE, 60_000);
     }
 
     /** A new simulator account under one of the executor's configured keys. */
@@ -73,6 +74,48 @@ final class Harness implements AutoCloseable {
         AlpacaClient client = client(key);
         Order order = client.submitOrder(OrderRequest.marketBuyQty(symbol, new BigDecimal(qty), null));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.order(order.id()).isTerminal());
+    }
+
+    /** Another program on the same keys, reading the clock every 10 ms for a while, heedless of the rate limit. */
+    Neighbour noisyNeighbour(String key, Duration stormFor) {
+        return new Neighbour(simulator.resolve("/v2/clock"), key, stormFor);
+    }
+
+    static final class Neighbour implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+        Neighbour(URI clock, String key, Duration stormFor) {
+            long until = System.nanoTime() + stormFor.toNanos();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(clock)
+                    .timeout(Duration.ofSeconds(5))
+                    .header("APCA-API-KEY-ID", key).header("APCA-API-SECRET-KEY", SECRET).build();
+            timer.scheduleWithFixedDelay(() -> {
+                if (System.nanoTime() > until) {
+                    return;
+                }
+                try {
+                    if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 429) {
+                        refused.incrementAndGet();
+                    }
+                } catch (java.io.IOException | InterruptedException e) {
+                    // The next tick tries again.
+                }
+            }, 0, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** The neighbour's own requests that were refused with 429. */
+        long refused() {
+            return refused.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            timer.shutdownNow();
+            timer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     RebalanceRequest request(String account, RunType type, String amount, List<Weight> weights) {
@@ -119,6 +162,7 @@ final class Harness implements AutoCloseable {
         sim.clock(true);
         sim.config(0, "0");
         sim.faults(0, 0.0, 200, false);
+        sim.rateLimit(AlpacaClientOptions.ALPACA_REQUESTS_PER_MINUTE, 60_000);
         runs.close();
         alerts.close();
         producer.close();

@@ -199,6 +199,32 @@ class RunExecutionTest {
     }
 
     @Test
+    void a_storm_of_429s_is_waited_out_and_the_run_completes_with_each_order_once() throws Exception {
+        String account = harness.account("exec-t14", "10000");
+        harness.hold("exec-t14", "SPY", "14");
+        // Ten requests a second where Alpaca allows 200 a minute, and for eight seconds another program on the same keys
+        // spending all of them: every request of the executor's meets 429s (its client gives up after four) until the
+        // storm passes, beginning with asking Alpaca whose the keys are.
+        harness.sim.rateLimit(10, 1000);
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT);
+        Harness.Neighbour neighbour = harness.noisyNeighbour("exec-t14", Duration.ofSeconds(8));
+        RunEvent done;
+        try (neighbour) {
+            harness.send(request, account);
+            done = harness.awaitFinal(request.runId(), RUN_TIME);
+        }
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(done.orders()).extracting(RunOrder::symbol, RunOrder::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("SPY", "filled"), org.assertj.core.groups.Tuple.tuple("TLT", "filled"));
+        assertThat(done.orders().get(1).notional()).isEqualByComparingTo("4500.00");
+        harness.sim.rateLimit(200, 60_000);
+        assertThat(harness.orders("exec-t14")).hasSize(3); // the held SPY, the sell and the buy, each once
+        long refusedToExecutor = harness.sim.stats(account).get("rate_limited").asLong() - neighbour.refused();
+        assertThat(refusedToExecutor).isPositive();
+    }
+
+    @Test
     void fills_are_polled_while_the_trade_updates_stream_is_down() throws Exception {
         String account = harness.account("exec-t7", "10000");
         harness.sim.faults(0, 0.0, 200, true);

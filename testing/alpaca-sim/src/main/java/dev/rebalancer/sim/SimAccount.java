@@ -31,6 +31,9 @@ final class SimAccount {
     final List<SimActivity> activities = new ArrayList<>();
     /** When each request of the last minute arrived, for the per-minute budget. */
     final ArrayDeque<Instant> requests = new ArrayDeque<>();
+    /** Every authenticated Trading API request, and those of them refused with 429. */
+    long requestsTotal;
+    long rateLimitedTotal;
 
     SimAccount(String id, String accountNumber, String keyId, String secretKey, BigDecimal cash, Instant createdAt) {
         this.id = id;

@@ -72,11 +72,26 @@ public final class SimAdminClient {
         return call("PUT", "/sim/faults", body);
     }
 
+    /**
+     * A budget of {@code requests} per {@code windowMs} instead of per minute: Alpaca's 429s, and the reset header
+     * that goes with them, within a test's patience.
+     */
+    public JsonNode rateLimit(int requests, long windowMs) {
+        return call("PUT", "/sim/faults",
+                object().put("requests_per_minute", requests).put("rate_limit_window_ms", windowMs));
+    }
+
+    /** How many Trading API requests the account's keys made ({@code requests}), and how many were refused with 429. */
+    public JsonNode stats(String accountId) {
+        return call("GET", "/sim/accounts/" + accountId + "/stats", null);
+    }
+
     private JsonNode call(String method, String path, JsonNode body) {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body.toString()))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -72,6 +72,8 @@ public final class SimBroker implements AutoCloseable {
     private int rejectNextOrders;
     private double serverErrorRate;
     private int requestsPerMinute = 200;
+    /** The length of the rate-limit window: Alpaca's minute, shorter in tests that want a storm of 429s to pass. */
+    private long rateWindowMs = 60_000;
     private boolean dropStream;
 
     public SimBroker() {
@@ -186,7 +188,8 @@ public final class SimBroker implements AutoCloseable {
     }
 
     /** {@code PUT /sim/faults}; absent fields keep their value. */
-    public synchronized ObjectNode setFaults(Integer rejectNext, Double errorRate, Integer perMinute, Boolean drop) {
+    public synchronized ObjectNode setFaults(Integer rejectNext, Double errorRate, Integer perMinute, Long windowMs,
+            Boolean drop) {
         if (rejectNext != null && rejectNext < 0) {
             throw SimError.validation("reject_next_orders must not be negative");
         }
@@ -195,6 +198,9 @@ public final class SimBroker implements AutoCloseable {
         }
         if (perMinute != null && perMinute < 1) {
             throw SimError.validation("requests_per_minute must be at least 1");
+        }
+        if (windowMs != null && (windowMs < 100 || windowMs > 60_000)) {
+            throw SimError.validation("rate_limit_window_ms must be between 100 and 60000");
         }
         if (rejectNext != null) {
             rejectNextOrders = rejectNext;
@@ -205,6 +211,9 @@ public final class SimBroker implements AutoCloseable {
         }
         if (perMinute != null) {
             requestsPerMinute = perMinute;
+        }
+        if (windowMs != null) {
+            rateWindowMs = windowMs;
         }
         if (drop != null) {
             dropStream = drop;
@@ -217,6 +226,7 @@ public final class SimBroker implements AutoCloseable {
         json.put("reject_next_orders", rejectNextOrders);
         json.put("server_error_rate", serverErrorRate);
         json.put("requests_per_minute", requestsPerMinute);
+        json.put("rate_limit_window_ms", rateWindowMs);
         json.put("drop_stream", dropStream);
         return json;
     }
@@ -235,19 +245,33 @@ public final class SimBroker implements AutoCloseable {
         return account;
     }
 
-    /** Counts a request against the account's per-minute budget; 429 past it. */
+    /** Counts a request against the account's per-minute budget (over the rate window); 429 past it. */
     public synchronized RateLimit admit(SimAccount account) {
         Instant now = Instant.now();
-        while (!account.requests.isEmpty() && !account.requests.peekFirst().plusSeconds(60).isAfter(now)) {
+        account.requestsTotal++;
+        while (!account.requests.isEmpty() && !account.requests.peekFirst().plusMillis(rateWindowMs).isAfter(now)) {
             account.requests.pollFirst();
         }
         Instant windowStart = account.requests.isEmpty() ? now : account.requests.peekFirst();
-        long reset = windowStart.plusSeconds(60).plusMillis(999).getEpochSecond();
+        long reset = windowStart.plusMillis(rateWindowMs).plusMillis(999).getEpochSecond();
         if (account.requests.size() >= requestsPerMinute) {
+            account.rateLimitedTotal++;
             throw new RateLimitedError(new RateLimit(requestsPerMinute, 0, reset));
         }
         account.requests.addLast(now);
         return new RateLimit(requestsPerMinute, requestsPerMinute - account.requests.size(), reset);
+    }
+
+    /** {@code GET /sim/accounts/{account_id}/stats}: the Trading API requests the account's keys made so far. */
+    public synchronized ObjectNode stats(String accountId) {
+        SimAccount account = accountsById.get(accountId);
+        if (account == null) {
+            throw SimError.notFound("account not found: " + accountId);
+        }
+        ObjectNode json = SimJson.MAPPER.createObjectNode();
+        json.put("requests", account.requestsTotal);
+        json.put("rate_limited", account.rateLimitedTotal);
+        return json;
     }
 
     /** The {@code server_error_rate} fault, spread evenly and deterministically over the requests. */

@@ -51,7 +51,10 @@ public final class SimRoutes {
                 body.has("server_error_rate") ? SimBroker.decimal(body.get("server_error_rate"), "server_error_rate", false)
                         .doubleValue() : null,
                 body.has("requests_per_minute") ? (int) wholeNumber(body, "requests_per_minute") : null,
+                body.has("rate_limit_window_ms") ? wholeNumber(body, "rate_limit_window_ms") : null,
                 body.has("drop_stream") ? bool(body, "drop_stream") : null)));
+        router.get("/sim/accounts/:account_id/stats").handler(ctx -> adminCall(ctx,
+                body -> broker.stats(ctx.pathParam("account_id"))));
 
         router.get("/v2/account").handler(api(broker, false, (ctx, account) -> broker.account(account)));
         router.get("/v2/positions").handler(api(broker, false, (ctx, account) -> broker.positions(account)));

@@ -54,6 +54,28 @@ class AdminApiTest {
         assertRefused(admin.put("/sim/config", "{\"partial_fill_ratio\":\"1.5\"}"), 422, "partial_fill_ratio");
         assertRefused(admin.put("/sim/faults", "{\"server_error_rate\":2}"), 422, "server_error_rate");
         assertRefused(admin.put("/sim/faults", "{\"requests_per_minute\":0}"), 422, "requests_per_minute");
+        assertRefused(admin.put("/sim/faults", "{\"rate_limit_window_ms\":50}"), 422, "rate_limit_window_ms");
+        assertRefused(admin.get("/sim/accounts/nope/stats"), 404, "account");
+    }
+
+    @Test
+    void a_short_rate_window_gives_429s_that_pass_and_the_stats_count_them() {
+        String id = admin.post("/sim/accounts", "{\"api_key_id\":\"k1\",\"api_secret_key\":\"s1\",\"cash\":\"1\"}")
+                .body().get("id").asText();
+        admin.put("/sim/faults", "{\"requests_per_minute\":2,\"rate_limit_window_ms\":1000}");
+        SimHttp api = new SimHttp(sim.baseUrl(), "k1", "s1");
+
+        assertThat(api.get("/v2/clock").status()).isEqualTo(200);
+        assertThat(api.get("/v2/clock").status()).isEqualTo(200);
+        SimHttp.Answer refused = api.get("/v2/clock");
+        assertThat(refused.status()).isEqualTo(429);
+        long reset = Long.parseLong(refused.header("X-RateLimit-Reset"));
+        assertThat(reset).isLessThanOrEqualTo(java.time.Instant.now().getEpochSecond() + 2);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/v2/clock").status() == 200);
+
+        JsonNode stats = admin.get("/sim/accounts/" + id + "/stats").body();
+        assertThat(stats.get("rate_limited").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(stats.get("requests").asLong()).isEqualTo(3 + stats.get("rate_limited").asLong());
     }
 
     @Test
