@@ -135,6 +135,8 @@ public final class Planner {
         return new Plan(realize(merged, amount, after, assets, skipped, true), List.of(), skipped);
     }
 
+    private static final BigDecimal CENT = new BigDecimal("0.01");
+
     /** The reserve in dollars, rounded up to the cent so that rounding never spends into it. */
     BigDecimal reserve(BigDecimal equity) {
         return equity.multiply(reserveBasisPoints).divide(BASIS_POINTS, MONEY, RoundingMode.CEILING);
@@ -154,7 +156,8 @@ public final class Planner {
 
     /**
      * Turns wanted values into orders Alpaca takes, in order, within a total limit (null: none): each rounded toward
-     * trading less; what comes to under $1 is skipped (recorded once).
+     * trading less; what comes to under $1 is skipped (recorded once), unless it is under a cent: rounding dust from
+     * earlier fractional fills, not an order anyone would place.
      */
     private static List<PlannedOrder> realize(List<Draft> drafts, BigDecimal limit, Targets targets,
             Map<String, Asset> assets, List<SkippedOrder> skipped, boolean recordSkips) {
@@ -172,7 +175,7 @@ public final class Planner {
                     : sell(draft.symbol, wanted, price, fractional, targets.held.get(draft.symbol),
                             wanted.compareTo(targets.value(draft.symbol)) >= 0);
             if (order.value().compareTo(MIN_ORDER) < 0) {
-                if (recordSkips && wanted.compareTo(MIN_ORDER) < 0) {
+                if (recordSkips && wanted.compareTo(MIN_ORDER) < 0 && wanted.compareTo(CENT) >= 0) {
                     skipped.add(new SkippedOrder(draft.symbol, draft.side, wanted.setScale(MONEY, RoundingMode.DOWN), "USD",
                             SkippedOrder.LESS_THAN_MIN_NOTIONAL, "order notional value $"
                                     + wanted.setScale(MONEY, RoundingMode.DOWN).stripTrailingZeros().toPlainString()

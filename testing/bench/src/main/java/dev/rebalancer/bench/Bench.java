@@ -49,12 +49,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The drift monitor's benchmarks, on a real broker in this JVM, each against a baseline from the same run:
+ * The benchmarks, on a real broker in this JVM, each against a baseline from the same run:
  * <ul>
  * <li>{@code drift-throughput}: position snapshots per second through the drift topology (exactly once, state store,
  * changelog) for 10,000 accounts × 8 weights, against a plain consumer reading the same topic.</li>
  * <li>{@code deposit-to-request}: p99 latency from a deposit event to its invest_cash request (read committed), against
  * a plain produce→consume round trip on the same broker.</li>
+ * <li>{@code rebalance-20} and {@code rebalance-20-requests}: see {@link RebalanceBench}.</li>
  * </ul>
  */
 public final class Bench {
@@ -94,12 +95,27 @@ public final class Bench {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         java.util.logging.Logger.getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
         java.util.logging.Logger.getLogger("kafka").setLevel(java.util.logging.Level.WARNING);
-        Set<String> wanted = args.length == 0 ? Set.of("drift-throughput", "deposit-to-request") : Set.of(args);
+        Set<String> wanted = args.length == 0 ? Set.of("drift-throughput", "deposit-to-request", "rebalance-20")
+                : Set.of(args);
         String servers = KafkaBroker.bootstrapServers();
         KafkaBroker.createSystemTopics();
+        List<BenchResult> results = new ArrayList<>();
+        if (wanted.contains("drift-throughput") || wanted.contains("deposit-to-request")) {
+            results.addAll(drift(servers, wanted));
+        }
+        if (wanted.contains("rebalance-20")) {
+            results.addAll(RebalanceBench.run(servers));
+        }
+        Path out = Path.of("target", "bench");
+        for (BenchResult result : results) {
+            result.write(out);
+        }
+        results.forEach(r -> System.out.println(r.line()));
+    }
+
+    private static List<BenchResult> drift(String servers, Set<String> wanted) throws Exception {
         Bench bench = new Bench(servers);
         List<BenchResult> results = new ArrayList<>();
-        Path out = Path.of("target", "bench");
 
         bench.produceTargets();
         List<Double> rawRates = new ArrayList<>();
@@ -132,7 +148,7 @@ public final class Bench {
                 params.put("stream_threads", Integer.getInteger("bench.stream-threads", 1));
                 params.put("raw_runs", rawRates);
                 results.add(new BenchResult("drift-throughput", "snapshots/s (higher is better)", median(driftRates),
-                        "raw-consume-positions", median(rawRates), 0.5, true, params, driftRates));
+                        "raw-consume-positions", median(rawRates), 0.5, true, false, params, driftRates));
             }
             if (wanted.contains("deposit-to-request")) {
                 List<Double> raw = bench.rawRoundTrips();
@@ -145,15 +161,12 @@ public final class Bench {
                 params.put("commit_interval_ms", COMMIT_INTERVAL_MS);
                 params.put("isolation", "read_committed");
                 results.add(new BenchResult("deposit-to-request", "p99 ms (lower is better)", percentile(drift, 99),
-                        "raw-produce-consume-round-trip-p99", percentile(raw, 99), 3.0, false, params, drift));
+                        "raw-produce-consume-round-trip-p99", percentile(raw, 99), 3.0, false, false, params, drift));
             }
             streams.close(Duration.ofSeconds(30));
         }
         bench.producer.close();
-        for (BenchResult result : results) {
-            result.write(out);
-        }
-        results.forEach(r -> System.out.println(r.line()));
+        return results;
     }
 
     private static DriftConfig config(Path stateDir, String applicationId) {

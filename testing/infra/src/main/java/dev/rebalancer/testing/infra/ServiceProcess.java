@@ -1,0 +1,191 @@
+package dev.rebalancer.testing.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One of the services running as a process of its own, from the jar its module built
+ * ({@code <module>/target/quarkus-app/quarkus-run.jar}), configured through its environment as in production. Its
+ * output goes to {@code target/services/<name>.log}. {@link #close()} stops it with SIGTERM (SIGKILL after 20 s);
+ * {@link #kill()} stops it with SIGKILL, as a crash would. A JVM that exits takes its services with it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final Path log;
+    private final Process process;
+    private final Thread reaper;
+
+    private ServiceProcess(String name, int port, Path log, Process process) {
+        this.name = name;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+        this.reaper = new Thread(process::destroyForcibly, name + "-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    /**
+     * Starts the module's service on {@code port} (0: a free one) with the given environment and system properties,
+     * and waits until {@code /q/health/ready} answers 200.
+     */
+    public static ServiceProcess start(String module, int port, Map<String, String> env, Map<String, String> properties,
+            Duration readyWithin) {
+        Path root = repositoryRoot();
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the module first (./mvnw -pl " + module
+                    + " -am package -DskipTests)");
+        }
+        int httpPort = port == 0 ? freePort() : port;
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx384m");
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        String name = module.substring(module.lastIndexOf('/') + 1);
+        Path log = root.resolve("target/services").resolve(name + ".log");
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            builder.environment().put("HTTP_PORT", Integer.toString(httpPort));
+            long started = System.nanoTime();
+            ServiceProcess service = new ServiceProcess(name, httpPort, log, builder.start());
+            service.awaitReady(readyWithin);
+            InfraLog.say("%s started as process %d on port %d in %d ms (log: %s)", name, service.process.pid(),
+                    httpPort, (System.nanoTime() - started) / 1_000_000, log);
+            return service;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hooks, nothing cleaned up, as when the machine loses power. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(20));
+    }
+
+    /** SIGTERM, then SIGKILL if it has not stopped within 20 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        if (!waitFor(Duration.ofSeconds(20))) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(10));
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // The JVM is exiting already; the hook runs anyway.
+        }
+    }
+
+    private boolean waitFor(Duration limit) {
+        try {
+            return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitReady(Duration limit) {
+        HttpRequest ready = HttpRequest.newBuilder(baseUrl().resolve("/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting:\n"
+                        + tail());
+            }
+            try {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+        throw new IllegalStateException(name + " was not ready within " + limit + ":\n" + tail());
+    }
+
+    /** The last lines of the service's log. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The checkout's root: the nearest directory up from here that holds the Maven wrapper. */
+    static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("not inside the checkout (no mvnw above " + Path.of("").toAbsolutePath()
+                    + ")");
+        }
+        return dir;
+    }
+}
