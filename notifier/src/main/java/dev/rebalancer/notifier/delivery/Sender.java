@@ -1,0 +1,181 @@
+package dev.rebalancer.notifier.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rebalancer.contracts.Severity;
+import dev.rebalancer.notifier.config.NotifierConfig;
+import dev.rebalancer.notifier.delivery.NotificationStore.Message;
+import dev.rebalancer.notifier.delivery.NotificationStore.Pending;
+import dev.rebalancer.notifier.telegram.Parts;
+import dev.rebalancer.notifier.telegram.TelegramClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns stored notifications into messages and delivers them to the chat, oldest first, one part at a time, at most one
+ * message per {@code per-chat-interval}. Critical notifications become messages at once; others wait up to
+ * {@code burst-window} for the rest of their burst, and more than {@code burst-size} of them become one digest.
+ * 429 → wait Telegram's {@code retry_after}; a MarkdownV2 Telegram cannot parse → the same part as plain text; 5xx,
+ * no answer or a refusal → exponential backoff, without end: nothing is dropped, and nothing after it overtakes it.
+ * Without a token, notifications are written to the log as JSON lines instead.
+ */
+@ApplicationScoped
+public class Sender {
+
+    private static final Logger LOG = Logger.getLogger(Sender.class);
+    /** Where notifications go, one JSON line each, when no bot token is configured. */
+    static final Logger NOTIFICATIONS_LOG = Logger.getLogger("dev.rebalancer.notifier.notifications");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NotificationStore store;
+    private final NotifierConfig.Delivery settings;
+    private final Optional<TelegramClient> telegram;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "telegram-sender");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final String chatId;
+    private Instant lastSent = Instant.EPOCH;
+
+    Sender(NotificationStore store, NotifierConfig config, MeterRegistry registry) {
+        this.store = store;
+        this.settings = config.delivery();
+        NotifierConfig.Telegram t = config.telegram();
+        this.chatId = t.chatId().orElse("");
+        this.telegram = t.botToken().filter(token -> !token.isBlank()).map(token -> new TelegramClient(t.apiUrl(), token,
+                t.chatId().filter(chat -> !chat.isBlank()).orElseThrow(() -> new IllegalStateException(
+                        "TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not: set the chat to deliver to")),
+                t.timeout()));
+        registry.gauge("notifier.messages.undelivered", store, s -> s.undelivered());
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (telegram.isEmpty()) {
+            LOG.warn("TELEGRAM_BOT_TOKEN is not set: notifications are written to the log as JSON lines (logger "
+                    + NOTIFICATIONS_LOG.getName() + "), nothing is sent to Telegram");
+        } else {
+            LOG.infof("notifications go to Telegram chat %s", chatId);
+        }
+        long tick = settings.tick().toMillis();
+        worker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        worker.shutdownNow();
+    }
+
+    /** Something arrived: look now rather than at the next tick. */
+    public void wake() {
+        try {
+            worker.execute(this::tick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down.
+        }
+    }
+
+    private void tick() {
+        try {
+            store.exclusively(c -> {
+                Instant now = Instant.now();
+                if (telegram.isEmpty()) {
+                    writeToLog(c);
+                    return null;
+                }
+                compose(c, now);
+                deliver(c, now);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("delivery round failed: %s", e.getMessage());
+        }
+    }
+
+    private void writeToLog(Connection c) throws SQLException {
+        List<Pending> pending = store.pending(c);
+        for (Pending p : pending) {
+            ObjectNode line = JSON.createObjectNode();
+            line.put("event_id", p.notification().eventId());
+            line.put("severity", NotificationStore.severityWord(p.notification().severity()));
+            line.put("title", p.notification().title());
+            line.putPOJO("lines", p.notification().lines());
+            line.put("account_id", p.notification().accountId());
+            line.put("run_id", p.notification().runId());
+            line.put("received_at", p.receivedAt().toString());
+            NOTIFICATIONS_LOG.info(line.toString());
+        }
+        store.logged(c, pending);
+    }
+
+    private void compose(Connection c, Instant now) throws SQLException {
+        List<Pending> others = new ArrayList<>();
+        for (Pending p : store.pending(c)) {
+            if (p.notification().severity() == Severity.CRITICAL) {
+                store.compose(c, p.notification().title(), p.notification().lines(), List.of(p), now);
+            } else {
+                others.add(p);
+            }
+        }
+        if (others.isEmpty() || others.get(0).receivedAt().plus(settings.burstWindow()).isAfter(now)) {
+            return; // still gathering the burst
+        }
+        if (others.size() > settings.burstSize()) {
+            List<String> lines = new ArrayList<>();
+            for (Pending p : others) {
+                String account = p.notification().accountId() == null ? "" : " (" + p.notification().accountId() + ")";
+                lines.add("• " + p.notification().title() + account);
+            }
+            store.compose(c, others.size() + " alerts within " + settings.burstWindow().toSeconds() + " s", lines,
+                    others, now);
+            return;
+        }
+        for (Pending p : others) {
+            store.compose(c, p.notification().title(), p.notification().lines(), List.of(p), now);
+        }
+    }
+
+    private void deliver(Connection c, Instant now) throws SQLException {
+        Optional<Message> head = store.head(c);
+        if (head.isEmpty() || head.get().nextAttemptAt().isAfter(now)
+                || lastSent.plus(settings.perChatInterval()).isAfter(now)) {
+            return;
+        }
+        Message message = head.get();
+        Parts parts = new Parts(message.title(), message.lines());
+        int index = message.partsSent();
+        TelegramClient.Result result = telegram.get().send(parts.part(index, message.plainText()), !message.plainText());
+        lastSent = Instant.now();
+        if (result instanceof TelegramClient.Sent) {
+            store.partSent(c, message.id(), index + 1, index + 1 >= parts.count(), lastSent);
+            worker.schedule(this::tick, settings.perChatInterval().toMillis(), TimeUnit.MILLISECONDS);
+        } else if (result instanceof TelegramClient.RetryAfter wait) {
+            LOG.warnf("message %d: Telegram asks to wait %d s (%s)", message.id(), wait.delay().toSeconds(),
+                    wait.description());
+            store.retryAt(c, message.id(), lastSent.plus(wait.delay()), message.attempts() + 1, wait.description());
+        } else if (result instanceof TelegramClient.BadFormatting bad) {
+            LOG.warnf("message %d: Telegram could not parse its MarkdownV2 (%s); sending it as plain text",
+                    message.id(), bad.description());
+            store.plainText(c, message.id(), bad.description());
+        } else if (result instanceof TelegramClient.Failed failed) {
+            int attempts = message.attempts() + 1;
+            Duration wait = NotificationStore.backoff(settings.initialBackoff(), settings.maxBackoff(), attempts);
+            LOG.warnf("message %d not delivered (%s); trying again in %d ms", message.id(), failed.description(),
+                    wait.toMillis());
+            store.retryAt(c, message.id(), lastSent.plus(wait), attempts, failed.description());
+        }
+    }
+}
