@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -228,13 +227,5 @@ public class NotificationStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable lines in the notifier's database: " + e.getMessage(), e);
         }
-    }
-
-    static Duration backoff(Duration initial, Duration max, int attempts) {
-        Duration wait = initial;
-        for (int i = 1; i < attempts && wait.compareTo(max) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(max) > 0 ? max : wait;
     }
 }

@@ -172,10 +172,19 @@ public class Sender {
             store.plainText(c, message.id(), bad.description());
         } else if (result instanceof TelegramClient.Failed failed) {
             int attempts = message.attempts() + 1;
-            Duration wait = NotificationStore.backoff(settings.initialBackoff(), settings.maxBackoff(), attempts);
+            Duration wait = backoff(attempts);
             LOG.warnf("message %d not delivered (%s); trying again in %d ms", message.id(), failed.description(),
                     wait.toMillis());
             store.retryAt(c, message.id(), lastSent.plus(wait), attempts, failed.description());
         }
+    }
+
+    /** The initial backoff doubled for every attempt after the first, at most the maximum. */
+    private Duration backoff(int attempts) {
+        Duration wait = settings.initialBackoff();
+        for (int i = 1; i < attempts && wait.compareTo(settings.maxBackoff()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 }

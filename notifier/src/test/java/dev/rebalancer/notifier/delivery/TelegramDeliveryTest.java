@@ -111,6 +111,25 @@ class TelegramDeliveryTest {
     }
 
     @Test
+    void no_answer_within_the_timeout_is_tried_again_after_a_backoff() throws Exception {
+        // Tests wait 1 s for an answer; the first sendMessage answers after 3 s.
+        TelegramWireMock.server.resetAll();
+        TelegramWireMock.server.stubFor(TelegramWireMock.sendMessage().inScenario("slow").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willReturn(TelegramWireMock.ok()
+                .withFixedDelay(3000)).willSetStateTo("fast"));
+        TelegramWireMock.server.stubFor(TelegramWireMock.sendMessage().inScenario("slow").whenScenarioStateIs("fast")
+                .willReturn(TelegramWireMock.ok()));
+        send(Topics.ALERTS, alert(Severity.CRITICAL, "slow"));
+
+        Awaitility.await().atMost(DELIVERY).until(() -> TelegramWireMock.calls().size() == 2 && store.undelivered() == 0);
+
+        List<Call> calls = TelegramWireMock.calls();
+        assertThat(Duration.between(calls.get(0).at(), calls.get(1).at()))
+                .as("the 1 s timeout, then the first backoff of 200 ms")
+                .isBetween(Duration.ofMillis(1200), Duration.ofMillis(2900));
+    }
+
+    @Test
     void a_long_outage_loses_nothing_and_on_recovery_everything_goes_in_order_once_one_a_second() throws Exception {
         TelegramWireMock.server.resetAll();
         TelegramWireMock.server.stubFor(TelegramWireMock.sendMessage().willReturn(TelegramWireMock.error(502,
