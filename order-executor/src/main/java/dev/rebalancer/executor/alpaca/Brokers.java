@@ -100,8 +100,7 @@ public class Brokers {
         if (known != null) {
             return known.dryRun();
         }
-        boolean allLive = configured.stream().noneMatch(Configured::dryRun);
-        return !(allLive && !configured.isEmpty());
+        return configured.isEmpty() || configured.stream().anyMatch(Configured::dryRun);
     }
 
     /** Alpaca could not be asked, just now, whether one of the configured key pairs is the account's. */
