@@ -46,6 +46,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(String module, int port, Map<String, String> env, Map<String, String> properties,
             Duration readyWithin) {
+        return start(module, port, env, properties, readyWithin, repositoryRoot().resolve("target/services"));
+    }
+
+    /** As {@link #start(String, int, Map, Map, Duration)}, with the log in {@code logDir/<name>.log}. */
+    public static ServiceProcess start(String module, int port, Map<String, String> env, Map<String, String> properties,
+            Duration readyWithin, Path logDir) {
         Path root = repositoryRoot();
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -60,7 +66,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         String name = module.substring(module.lastIndexOf('/') + 1);
-        Path log = root.resolve("target/services").resolve(name + ".log");
+        Path log = logDir.resolve(name + ".log");
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -168,7 +174,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A port nobody listens on right now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -177,7 +184,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** The checkout's root: the nearest directory up from here that holds the Maven wrapper. */
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
             dir = dir.getParent();
