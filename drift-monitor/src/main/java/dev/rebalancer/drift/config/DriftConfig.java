@@ -42,6 +42,13 @@ public interface DriftConfig {
     @WithDefault("100ms")
     Duration commitInterval();
 
+    /**
+     * Moves the monitor's idea of now (trading days, calendar conditions, cooldowns, the one automatic request a day)
+     * by this much, so that an end-to-end test or a demo can have tomorrow today. Zero in production.
+     */
+    @WithDefault("0s")
+    Duration clockOffset();
+
     /** Stream threads of this instance; partitions are spread over all threads of all instances. */
     @WithDefault("1")
     int streamThreads();

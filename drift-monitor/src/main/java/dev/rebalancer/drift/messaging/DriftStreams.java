@@ -113,7 +113,8 @@ public class DriftStreams {
     }
 
     private KafkaStreams startStreams(boolean wipeLocalState) {
-        KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval()),
+        KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval(),
+                config.clockOffset()),
                 properties(config, bootstrapServers));
         if (wipeLocalState) {
             created.cleanUp();

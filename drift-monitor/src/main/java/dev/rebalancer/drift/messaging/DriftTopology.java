@@ -52,11 +52,16 @@ public final class DriftTopology {
     }
 
     public static Topology build(DriftRules rules, Duration tickEvery) {
+        return build(rules, tickEvery, Duration.ZERO);
+    }
+
+    /** With the monitor's idea of now moved by {@code clockOffset} (see {@code DriftConfig#clockOffset}). */
+    public static Topology build(DriftRules rules, Duration tickEvery, Duration clockOffset) {
         Topology topology = new Topology();
         for (String topic : INPUTS) {
             topology.addSource(topic, new StringDeserializer(), new StringDeserializer(), topic);
         }
-        topology.addProcessor(PROCESSOR, () -> new RulesProcessor(rules, tickEvery), INPUTS.toArray(String[]::new));
+        topology.addProcessor(PROCESSOR, () -> new RulesProcessor(rules, tickEvery, clockOffset), INPUTS.toArray(String[]::new));
         // The record cache batches writes to RocksDB and the changelog per commit instead of per record.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Serdes.String()).withCachingEnabled(), PROCESSOR);
@@ -95,13 +100,15 @@ public final class DriftTopology {
             }
         };
         private final Duration tickEvery;
+        private final Duration clockOffset;
         private ProcessorContext<String, String> context;
         private KeyValueStore<String, String> store;
         private KeyValueStore<String, String> positions;
 
-        RulesProcessor(DriftRules rules, Duration tickEvery) {
+        RulesProcessor(DriftRules rules, Duration tickEvery, Duration clockOffset) {
             this.rules = rules;
             this.tickEvery = tickEvery;
+            this.clockOffset = clockOffset;
         }
 
         @Override
@@ -124,7 +131,7 @@ public final class DriftTopology {
                 return;
             }
             AccountState state = load(account);
-            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(clockOffset);
             DriftRules.Outcome outcome;
             String snapshotJson = null;
             try {
@@ -147,7 +154,7 @@ public final class DriftTopology {
         }
 
         private void tick(long wallClockMs) {
-            Instant now = Instant.ofEpochMilli(wallClockMs);
+            Instant now = Instant.ofEpochMilli(wallClockMs).plus(clockOffset);
             List<KeyValue<String, String>> accounts = new java.util.ArrayList<>();
             try (KeyValueIterator<String, String> all = store.all()) {
                 all.forEachRemaining(accounts::add);

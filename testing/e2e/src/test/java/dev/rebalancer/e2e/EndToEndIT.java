@@ -1,0 +1,322 @@
+package dev.rebalancer.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.rebalancer.local.LocalStack;
+import dev.rebalancer.sim.SimAdminClient;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole system as it runs for a user: the local stack (real KRaft broker, real PostgreSQL, the Alpaca
+ * paper-broker simulator) with all four services as processes of their own, configured only through their
+ * environment, and Telegram played by WireMock in the Bot API's shapes. Everything is done through the doors a user
+ * has — the portfolio API, the simulator's admin and Trading API, Telegram — and every scenario has an account of its
+ * own.
+ */
+class EndToEndIT {
+
+    static final String TOKEN = "123456:e2e-token";
+    static final String CHAT = "4242";
+    static final String SEND_MESSAGE = "/bot" + TOKEN + "/sendMessage";
+    static final Duration RUN_WITHIN = Duration.ofSeconds(60);
+    static final Set<String> UNFINISHED = Set.of("QUEUED", "IN_PROGRESS");
+    static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash");
+
+    static WireMockServer telegram;
+    static LocalStack stack;
+    static Http api;
+    static SimAdminClient sim;
+
+    @BeforeAll
+    static void start() {
+        telegram = new WireMockServer(options().dynamicPort());
+        telegram.start();
+        telegram.stubFor(post(urlPathEqualTo(SEND_MESSAGE)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"ok":true,"result":{"message_id":1,"date":1795000000,"chat":{"id":4242,"type":"private"},"text":"x"}}""")));
+
+        Map<String, String> env = new HashMap<>();
+        for (String component : List.of("portfolio-service", "drift-monitor", "order-executor", "notifier",
+                "alpaca-sim")) {
+            env.put(LocalStack.Settings.portVariable(component), "0");
+        }
+        env.put("REBALANCER_LOCAL_DIR", Path.of("target/e2e-stack").toAbsolutePath().toString());
+        env.put("TELEGRAM_BOT_TOKEN", TOKEN);
+        env.put("TELEGRAM_CHAT_ID", CHAT);
+        env.put("TELEGRAM_API_URL", telegram.baseUrl());
+        env.put("NOTIFY_RUNS", "problems");
+        // Faster than production: prices move and must be seen, a killed executor's runs are taken over soon.
+        env.put("POSITIONS_INTERVAL", "2s");
+        env.put("REBALANCER_RUNS_LEASE", "3s");
+        for (String account : ACCOUNTS) {
+            env.put("REBALANCER_ACCOUNTS__" + account.toUpperCase() + "__API_KEY_ID", key(account));
+        }
+        stack = LocalStack.start(new LocalStack.Settings(env));
+        api = Http.api(stack.service("portfolio-service").baseUrl(), stack.settings().apiKey(),
+                stack.settings().apiSecret());
+        sim = stack.simulator();
+        // Five accounts' polling at test speed is more than Alpaca's 200 a minute would allow one of them.
+        sim.rateLimit(2_000, 60_000);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        telegram.stop();
+    }
+
+    @Test
+    void a_deposit_is_invested_the_positions_follow_and_the_run_is_listed() {
+        String account = subscribed("deposit", SPY_TLT);
+
+        sim.deposit(account, "1000");
+
+        JsonNode run = awaitFinalRun(account, "invest_cash", r -> true);
+        assertThat(run.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+        assertThat(new BigDecimal(run.get("amount").asText())).isEqualByComparingTo("1000");
+        assertThat(run.get("orders")).isNotEmpty().allSatisfy(order -> {
+            assertThat(order.get("side").asText()).isEqualTo("buy");
+            assertThat(order.get("status").asText()).isEqualTo("filled");
+        });
+
+        // Re-synced: the account's latest snapshot at portfolio-service is what the simulator holds after the run.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(snapshotQuantities(account)).isEqualTo(simQuantities("deposit")));
+        List<String> listed = ids(api.get("/v1/rebalancing/runs?account_id=" + account).get("runs"));
+        assertThat(listed).contains(run.get("id").asText());
+    }
+
+    @Test
+    void a_price_move_past_the_band_rebalances_and_every_sell_fills_before_the_first_buy() {
+        String account = subscribed("drift", QQQ_BND);
+        JsonNode first = newestRun(account, "full_rebalance", r -> true).orElseThrow();
+        // One automatic rebalance a trading day, as at Alpaca: the subscription's was today, so the monitor is
+        // moved to the next trading day (and past the portfolio's one-day cooldown).
+        stack.restart("drift-monitor", Map.of("DRIFT_CLOCK_OFFSET", "PT" + 24 * daysToNextWeekday() + "H"));
+        try {
+            sim.prices(Map.of("QQQ", "765.00")); // +50 %: QQQ drifts from 60 % to about 69 %, past its 5-point band
+
+            JsonNode run = awaitFinalRun(account, "full_rebalance",
+                    r -> !r.get("id").asText().equals(first.get("id").asText()));
+
+            assertThat(run.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+            List<JsonNode> orders = ordersOf(key("drift"), run.get("id").asText());
+            List<JsonNode> sells = orders.stream().filter(o -> o.get("side").asText().equals("sell")).toList();
+            List<JsonNode> buys = orders.stream().filter(o -> o.get("side").asText().equals("buy")).toList();
+            assertThat(sells).extracting(o -> o.get("symbol").asText()).containsExactly("QQQ");
+            assertThat(buys).extracting(o -> o.get("symbol").asText()).contains("BND");
+            Instant firstBuy = buys.stream().map(o -> Instant.parse(o.get("submitted_at").asText()))
+                    .min(Instant::compareTo).orElseThrow();
+            assertThat(sells).allSatisfy(sell -> {
+                assertThat(sell.get("status").asText()).isEqualTo("filled");
+                assertThat(Instant.parse(sell.get("filled_at").asText())).isBefore(firstBuy);
+            });
+        } finally {
+            sim.prices(Map.of("QQQ", LocalStack.PRICES.get("QQQ")));
+            stack.restart("drift-monitor", Map.of());
+        }
+    }
+
+    @Test
+    void a_rejected_order_completes_the_run_adjusted_and_reaches_telegram() {
+        sim.faults(1, null, null, null); // the next order submission is refused with a 403
+
+        String account = subscribed("reject", SPY_TLT);
+
+        JsonNode run = newestRun(account, "full_rebalance", r -> true).orElseThrow();
+        assertThat(run.get("status").asText()).isEqualTo("COMPLETED_ADJUSTED");
+        assertThat(run.get("failed_orders")).hasSize(1);
+        String runId = run.get("id").asText();
+        // MarkdownV2 escapes '_' and '-' (the Bot API's formatting rules).
+        awaitTelegram(containing("COMPLETED\\_ADJUSTED"), containing(runId.replace("-", "\\-")));
+    }
+
+    @Test
+    void with_trading_halted_no_order_reaches_the_simulator() {
+        String account = subscribed("halt", SPY_TLT);
+        int ordersBefore = alpaca("halt").orders().size();
+
+        api.post("/v1/trading/halt", "{\"reason\":\"e2e: hands off\"}");
+        try {
+            // The executor has it when it says so: its "Trading halted" alert reaches Telegram.
+            awaitTelegram(containing("Trading halted"), containing("hands off"));
+            sim.deposit(account, "500");
+            JsonNode queued = awaitRun(account, "invest_cash", r -> true);
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+                    .until(() -> alpaca("halt").orders().size() == ordersBefore);
+            assertThat(run(queued.get("id").asText()).get("status").asText()).isEqualTo("QUEUED");
+        } finally {
+            api.delete("/v1/trading/halt");
+        }
+        // And once trading resumes, the queued run goes out: it was the halt that held it.
+        JsonNode run = awaitFinalRun(account, "invest_cash", r -> true);
+        assertThat(run.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+        assertThat(alpaca("halt").orders()).hasSizeGreaterThan(ordersBefore);
+    }
+
+    @Test
+    void an_executor_killed_mid_run_is_restarted_and_completes_the_run_with_no_order_twice() {
+        String account = subscribed("crash", SPY_TLT);
+        sim.config(3_000, "0");
+        try {
+            sim.deposit(account, "600");
+            JsonNode started = awaitRun(account, "invest_cash", r -> true);
+            String runId = started.get("id").asText();
+            await().atMost(RUN_WITHIN).until(() -> !ordersOf(key("crash"), runId).isEmpty());
+            long killed = stack.service("order-executor").pid();
+
+            stack.service("order-executor").kill();
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> stack.service("order-executor").pid() != killed
+                    && stack.service("order-executor").isAlive());
+            JsonNode run = awaitFinalRun(account, "invest_cash", r -> r.get("id").asText().equals(runId));
+            assertThat(run.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+            assertThat(run.get("failed_orders")).isEmpty();
+            List<JsonNode> atSimulator = ordersOf(key("crash"), runId);
+            assertThat(atSimulator).extracting(o -> o.get("client_order_id").asText()).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(ids(run.get("orders"), "client_order_id"));
+            assertThat(atSimulator).allSatisfy(o -> assertThat(o.get("status").asText()).isEqualTo("filled"));
+        } finally {
+            sim.config(100, "0");
+        }
+    }
+
+    // --- the doors -------------------------------------------------------------------------------------------------
+
+    static final String SPY_TLT = """
+            [{"type":"cash","percent":"5"},{"type":"asset","symbol":"SPY","percent":"60"},
+             {"type":"asset","symbol":"TLT","percent":"35"}]""";
+    static final String QQQ_BND = """
+            [{"type":"cash","percent":"5"},{"type":"asset","symbol":"QQQ","percent":"60"},
+             {"type":"asset","symbol":"BND","percent":"35"}]""";
+
+    static String key(String account) {
+        return "e2e-" + account;
+    }
+
+    static Http alpaca(String account) {
+        return Http.alpaca(stack.alpacaBaseUrl(), key(account), key(account) + "-secret");
+    }
+
+    /**
+     * A portfolio of these weights with a 5-point drift band and the account subscribed to it; returns when the
+     * subscription's own run (a full rebalance of the account's cash) has ended.
+     */
+    static String subscribed(String name, String weights) {
+        String account = stack.simAccount(key(name));
+        await().atMost(RUN_WITHIN).until(() -> ids(api.get("/v1/accounts")).contains(account));
+        JsonNode portfolio = api.post("/v1/rebalancing/portfolios", """
+                {"name":"e2e %s","weights":%s,"cooldown_days":1,
+                 "rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}]}"""
+                .formatted(name, weights));
+        api.post("/v1/rebalancing/subscriptions", Http.JSON.createObjectNode().put("account_id", account)
+                .put("portfolio_id", portfolio.get("id").asText()).toString());
+        awaitFinalRun(account, "full_rebalance", r -> true);
+        return account;
+    }
+
+    static JsonNode run(String runId) {
+        return api.get("/v1/rebalancing/runs/" + runId);
+    }
+
+    /** The account's newest run of the type that matches, as {@code GET /v1/rebalancing/runs} lists it. */
+    static JsonNode awaitRun(String account, String type, Predicate<JsonNode> which) {
+        return await().atMost(RUN_WITHIN).until(() -> newestRun(account, type, which), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    static JsonNode awaitFinalRun(String account, String type, Predicate<JsonNode> which) {
+        return awaitRun(account, type, which.and(r -> !UNFINISHED.contains(r.get("status").asText())));
+    }
+
+    static Optional<JsonNode> newestRun(String account, String type, Predicate<JsonNode> which) {
+        JsonNode runs = api.get("/v1/rebalancing/runs?account_id=" + account + "&type=" + type).get("runs");
+        return StreamSupport.stream(runs.spliterator(), false).filter(which)
+                .max((a, b) -> a.get("created_at").asText().compareTo(b.get("created_at").asText()));
+    }
+
+    /** The run's orders at the simulator: Alpaca's own record of what was sent. */
+    static List<JsonNode> ordersOf(String key, String runId) {
+        String account = key.substring("e2e-".length());
+        return alpaca(account).orders().stream()
+                .filter(o -> o.path("client_order_id").asText().startsWith("rb-" + runId)).toList();
+    }
+
+    static Map<String, BigDecimal> snapshotQuantities(String account) {
+        JsonNode snapshot = api.get("/v1/accounts/" + account).get("snapshot");
+        return quantities(snapshot == null ? Http.JSON.createArrayNode() : snapshot.get("positions"));
+    }
+
+    static Map<String, BigDecimal> simQuantities(String account) {
+        return quantities(alpaca(account).get("/v2/positions"));
+    }
+
+    private static Map<String, BigDecimal> quantities(JsonNode positions) {
+        Map<String, BigDecimal> quantities = new TreeMap<>();
+        positions.forEach(p -> quantities.put(p.get("symbol").asText(),
+                new BigDecimal(p.get("qty").asText()).stripTrailingZeros()));
+        return quantities;
+    }
+
+    static void awaitTelegram(com.github.tomakehurst.wiremock.matching.StringValuePattern... texts) {
+        await().atMost(RUN_WITHIN).untilAsserted(() -> {
+            var request = postRequestedFor(urlPathEqualTo(SEND_MESSAGE))
+                    .withRequestBody(matchingJsonPath("$.chat_id", WireMock.equalTo(CHAT)));
+            for (var text : texts) {
+                request = request.withRequestBody(matchingJsonPath("$.text", text));
+            }
+            telegram.verify(WireMock.moreThanOrExactly(1), request);
+        });
+    }
+
+    static List<String> ids(JsonNode items) {
+        return ids(items, "id");
+    }
+
+    static List<String> ids(JsonNode items, String field) {
+        List<String> ids = new ArrayList<>();
+        items.forEach(item -> ids.add(item.get(field).asText()));
+        return ids;
+    }
+
+    /** Days from today (New York) to the next Monday-to-Friday. */
+    static int daysToNextWeekday() {
+        LocalDate today = LocalDate.now(ZoneId.of("America/New_York"));
+        LocalDate next = today.plusDays(1);
+        while (next.getDayOfWeek() == DayOfWeek.SATURDAY || next.getDayOfWeek() == DayOfWeek.SUNDAY) {
+            next = next.plusDays(1);
+        }
+        return (int) (next.toEpochDay() - today.toEpochDay());
+    }
+}
