@@ -23,7 +23,10 @@ needs_build() {
   [ -n "$(find . \( -name target -o -name .git -o -name .mvn \) -prune -o -type f -newer "$STAMP" -print -quit)" ]
 }
 
-if needs_build; then
+# REBALANCER_NO_BUILD=1: use the jars as they are (the end-to-end suite, right after the build).
+if [ "${REBALANCER_NO_BUILD:-}" = 1 ]; then
+  [ -f deploy/local/target/local-stack.jar ] || { echo "REBALANCER_NO_BUILD=1, but nothing is built yet" >&2; exit 1; }
+elif needs_build; then
   echo "[local-stack] building the services (first time: a few minutes) ..."
   ./mvnw -q -B -DskipTests -pl "$MODULES" -am package
   touch "$STAMP"

@@ -346,6 +346,7 @@ public final class LocalStack implements AutoCloseable {
         properties.setProperty("api.key", settings.apiKey());
         properties.setProperty("api.secret", settings.apiSecret());
         properties.setProperty("kafka.bootstrap-servers", bootstrap);
+        properties.setProperty("postgres.url", PostgresServer.jdbcUrl("postgres"));
         properties.setProperty("alpaca.base-url", alpacaBaseUrl().toString());
         properties.setProperty("alpaca.simulated", Boolean.toString(settings.simulated()));
         properties.setProperty("telegram", Boolean.toString(settings.value("TELEGRAM_BOT_TOKEN") != null));
