@@ -122,11 +122,12 @@ public final class AlpacaClient {
     }
 
     /**
-     * One page of {@code GET /v2/account/activities/{activity_type}}, oldest first, after {@code pageToken} (the id of
-     * the last activity already seen) or, without one, after {@code after}.
+     * One page of {@code GET /v2/account/activities?activity_types=...} (one request for all the types), oldest first,
+     * after {@code pageToken} (the id of the last activity already seen) or, without one, after {@code after}.
      */
-    public List<Activity> activities(String activityType, Instant after, String pageToken, int pageSize) {
+    public List<Activity> activities(List<String> activityTypes, Instant after, String pageToken, int pageSize) {
         Map<String, String> query = new LinkedHashMap<>();
+        query.put("activity_types", String.join(",", activityTypes));
         query.put("direction", "asc");
         query.put("page_size", Integer.toString(pageSize));
         if (after != null) {
@@ -135,16 +136,15 @@ public final class AlpacaClient {
         if (pageToken != null) {
             query.put("page_token", pageToken);
         }
-        return call("GET", "/v2/account/activities/" + segment(activityType) + query(query), null,
-                listOf(Activity.class), Retry.SAFE);
+        return call("GET", "/v2/account/activities" + query(query), null, listOf(Activity.class), Retry.SAFE);
     }
 
-    /** Every activity of the type after {@code pageToken} (or after {@code after}), oldest first, through all pages. */
-    public List<Activity> activitiesAfter(String activityType, Instant after, String pageToken) {
+    /** Every activity of the types after {@code pageToken} (or after {@code after}), oldest first, through all pages. */
+    public List<Activity> activitiesAfter(List<String> activityTypes, Instant after, String pageToken) {
         List<Activity> all = new ArrayList<>();
         String token = pageToken;
         while (true) {
-            List<Activity> page = activities(activityType, token == null ? after : null, token, ACTIVITY_PAGE_SIZE);
+            List<Activity> page = activities(activityTypes, token == null ? after : null, token, ACTIVITY_PAGE_SIZE);
             all.addAll(page);
             if (page.size() < ACTIVITY_PAGE_SIZE) {
                 return all;

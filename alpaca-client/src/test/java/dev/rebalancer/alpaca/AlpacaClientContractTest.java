@@ -161,14 +161,14 @@ class AlpacaClientContractTest {
         String third = admin.deposit(account.accountId(), "300.25").get("id").asText();
         AlpacaClient client = account.client();
 
-        List<Activity> page = client.activities("CSD", null, null, 2);
+        List<Activity> page = client.activities(List.of("CSD", "JNLC"), null, null, 2);
         assertThat(page).extracting(Activity::id).containsExactly(first, second);
-        assertThat(client.activities("CSD", null, second, 2)).extracting(Activity::id).containsExactly(third);
-        assertThat(client.activitiesAfter("CSD", null, null)).extracting(Activity::netAmount)
+        assertThat(client.activities(List.of("CSD", "JNLC"), null, second, 2)).extracting(Activity::id).containsExactly(third);
+        assertThat(client.activitiesAfter(List.of("CSD", "JNLC"), null, null)).extracting(Activity::netAmount)
                 .usingElementComparator(BigDecimal::compareTo)
                 .containsExactly(new BigDecimal("100"), new BigDecimal("200"), new BigDecimal("300.25"));
-        assertThat(client.activitiesAfter("CSD", null, first)).extracting(Activity::id).containsExactly(second, third);
-        assertThat(client.activitiesAfter("JNLC", null, null)).isEmpty();
+        assertThat(client.activitiesAfter(List.of("CSD"), null, first)).extracting(Activity::id).containsExactly(second, third);
+        assertThat(client.activitiesAfter(List.of("JNLC"), null, null)).isEmpty();
         assertThat(page.get(0).activityType()).isEqualTo("CSD");
     }
 

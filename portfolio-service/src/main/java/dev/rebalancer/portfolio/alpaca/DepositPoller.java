@@ -6,13 +6,23 @@ import dev.rebalancer.contracts.CashDeposit;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
+import dev.rebalancer.portfolio.config.PortfolioConfig;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Turns every Alpaca cash activity ({@code CSD} deposits, {@code JNLC} cash journals) into exactly one cash deposit
@@ -23,38 +33,70 @@ import java.util.Set;
 @ApplicationScoped
 public class DepositPoller {
 
+    private static final Logger LOG = Logger.getLogger(DepositPoller.class);
     static final List<String> CASH_ACTIVITIES = List.of("CSD", "JNLC");
+    /**
+     * The one cursor over both types, since both are read with one request (ids are {@code <timestamp>::<uuid>}, in
+     * time order across types). Kept under this key in {@code sync_cursor}; an account without it is read from its
+     * start again, and what was announced before is skipped.
+     */
+    static final String CURSOR = String.join(",", CASH_ACTIVITIES);
     private static final Set<String> SETTLED = Set.of("executed", "correct");
 
     private final AlpacaAccounts accounts;
     private final AlpacaHealth health;
     private final Outbox outbox;
     private final EntityManager entityManager;
+    private final Duration interval;
+    /**
+     * Its own timer rather than {@code @Scheduled}: Quarkus's scheduler looks at its triggers once a second, so an
+     * interval under a second (what makes a deposit invested within a second) would not be kept.
+     */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "deposit-poller"));
 
-    DepositPoller(AlpacaAccounts accounts, AlpacaHealth health, Outbox outbox, EntityManager entityManager) {
+    DepositPoller(AlpacaAccounts accounts, AlpacaHealth health, Outbox outbox, EntityManager entityManager,
+            PortfolioConfig config) {
         this.accounts = accounts;
         this.health = health;
         this.outbox = outbox;
         this.entityManager = entityManager;
+        this.interval = config.sync().depositsInterval();
     }
 
-    @Scheduled(every = "${rebalancer.sync.deposits-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void poll() {
-        for (AlpacaAccounts.Managed account : accounts.all()) {
-            poll(account);
+    void start(@Observes StartupEvent event) {
+        timer.scheduleWithFixedDelay(this::pollAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        timer.shutdown();
+        timer.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** One round over every account; the next starts {@code deposits-interval} after this one ended. */
+    void pollAll() {
+        ManagedContext request = Arc.container().requestContext();
+        request.activate();
+        try {
+            for (AlpacaAccounts.Managed account : accounts.all()) {
+                poll(account);
+            }
+        } catch (RuntimeException e) {
+            // Never let one bad round end the timer.
+            LOG.warnf("deposit poll failed: %s", e.getMessage());
+        } finally {
+            request.terminate();
         }
     }
 
     public void poll(AlpacaAccounts.Managed account) {
         try {
-            for (String type : CASH_ACTIVITIES) {
-                String cursor = QuarkusTransaction.requiringNew().call(() -> cursor(account.accountId(), type));
-                Instant since = cursor != null ? null : QuarkusTransaction.requiringNew()
-                        .call(() -> AccountEntity.<AccountEntity>findById(account.accountId()).createdAt);
-                List<Activity> activities = account.client().activitiesAfter(type, since, cursor);
-                if (!activities.isEmpty()) {
-                    QuarkusTransaction.requiringNew().run(() -> record(account.accountId(), type, activities));
-                }
+            String cursor = QuarkusTransaction.requiringNew().call(() -> cursor(account.accountId(), CURSOR));
+            Instant since = cursor != null ? null : QuarkusTransaction.requiringNew()
+                    .call(() -> AccountEntity.<AccountEntity>findById(account.accountId()).createdAt);
+            List<Activity> activities = account.client().activitiesAfter(CASH_ACTIVITIES, since, cursor);
+            if (!activities.isEmpty()) {
+                QuarkusTransaction.requiringNew().run(() -> record(account.accountId(), activities));
             }
             health.succeeded(account.name());
         } catch (AlpacaException e) {
@@ -62,8 +104,9 @@ public class DepositPoller {
         }
     }
 
-    private void record(String accountId, String type, List<Activity> activities) {
+    private void record(String accountId, List<Activity> activities) {
         for (Activity activity : activities) {
+            String type = activity.activityType();
             if (activity.netAmount() == null || activity.netAmount().signum() <= 0
                     || (activity.status() != null && !SETTLED.contains(activity.status()))) {
                 continue;
@@ -82,7 +125,7 @@ public class DepositPoller {
                 INSERT INTO sync_cursor (account_id, activity_type, last_activity_id) VALUES (?1, ?2, ?3)
                 ON CONFLICT (account_id, activity_type) DO UPDATE SET last_activity_id = EXCLUDED.last_activity_id
                 WHERE sync_cursor.last_activity_id < EXCLUDED.last_activity_id""")
-                .setParameter(1, accountId).setParameter(2, type)
+                .setParameter(1, accountId).setParameter(2, CURSOR)
                 .setParameter(3, activities.get(activities.size() - 1).id()).executeUpdate();
     }
 

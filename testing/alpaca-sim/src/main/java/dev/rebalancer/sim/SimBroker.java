@@ -455,8 +455,12 @@ public final class SimBroker implements AutoCloseable {
         publish(account, "canceled", order, null, null);
     }
 
-    /** {@code GET /v2/account/activities/{type}}: oldest or newest first, paged by the last id seen. */
-    public synchronized ArrayNode activities(SimAccount account, String type, String direction, int pageSize,
+    /**
+     * {@code GET /v2/account/activities/{type}} and {@code GET /v2/account/activities?activity_types=}: the activities
+     * of these types (null: all), oldest or newest first, paged by the last id seen.
+     */
+    public synchronized ArrayNode activities(SimAccount account, java.util.Set<String> types, String direction,
+            int pageSize,
             String pageToken, Instant after, Instant until) {
         if (pageSize < 1 || pageSize > 100) {
             throw SimError.validation("page_size must be between 1 and 100");
@@ -466,7 +470,7 @@ public final class SimBroker implements AutoCloseable {
         for (SimActivity activity : account.activities) {
             boolean afterToken = pageToken == null
                     || (ascending ? activity.id().compareTo(pageToken) > 0 : activity.id().compareTo(pageToken) < 0);
-            if (activity.type().equals(type) && afterToken
+            if ((types == null || types.contains(activity.type())) && afterToken
                     && (after == null || activity.createdAt().isAfter(after))
                     && (until == null || activity.createdAt().isBefore(until))) {
                 selected.add(activity);

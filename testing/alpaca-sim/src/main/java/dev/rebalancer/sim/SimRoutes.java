@@ -81,9 +81,15 @@ public final class SimRoutes {
             return null;
         }));
         router.get("/v2/account/activities/:activity_type").handler(api(broker, false, (ctx, account) ->
-                broker.activities(account, ctx.pathParam("activity_type"), ctx.queryParams().get("direction"),
-                        intParam(ctx, "page_size", 100), ctx.queryParams().get("page_token"),
-                        timeParam(ctx, "after"), timeParam(ctx, "until"))));
+                broker.activities(account, java.util.Set.of(ctx.pathParam("activity_type")),
+                        ctx.queryParams().get("direction"), intParam(ctx, "page_size", 100),
+                        ctx.queryParams().get("page_token"), timeParam(ctx, "after"), timeParam(ctx, "until"))));
+        router.get("/v2/account/activities").handler(api(broker, false, (ctx, account) -> {
+            String types = ctx.queryParams().get("activity_types");
+            return broker.activities(account, types == null ? null : java.util.Set.of(types.split(",")),
+                    ctx.queryParams().get("direction"), intParam(ctx, "page_size", 100),
+                    ctx.queryParams().get("page_token"), timeParam(ctx, "after"), timeParam(ctx, "until"));
+        }));
         router.get("/v2/clock").handler(api(broker, false, (ctx, account) -> broker.clock()));
         router.get("/v2/assets/:symbol").handler(api(broker, false,
                 (ctx, account) -> broker.asset(ctx.pathParam("symbol"))));

@@ -56,6 +56,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <li>{@code deposit-to-request}: p99 latency from a deposit event to its invest_cash request (read committed), against
  * a plain produce→consume round trip on the same broker.</li>
  * <li>{@code rebalance-20} and {@code rebalance-20-requests}: see {@link RebalanceBench}.</li>
+ * <li>{@code deposit-to-first-buy}: see {@link DepositBench}.</li>
  * </ul>
  */
 public final class Bench {
@@ -73,7 +74,7 @@ public final class Bench {
     private final String servers;
     private final KafkaProducer<String, String> producer;
 
-    private Bench(String servers) {
+    Bench(String servers) {
         this.servers = servers;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -95,8 +96,8 @@ public final class Bench {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         java.util.logging.Logger.getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
         java.util.logging.Logger.getLogger("kafka").setLevel(java.util.logging.Level.WARNING);
-        Set<String> wanted = args.length == 0 ? Set.of("drift-throughput", "deposit-to-request", "rebalance-20")
-                : Set.of(args);
+        Set<String> wanted = args.length == 0 ? Set.of("drift-throughput", "deposit-to-request", "rebalance-20",
+                "deposit-to-first-buy") : Set.of(args);
         String servers = KafkaBroker.bootstrapServers();
         KafkaBroker.createSystemTopics();
         List<BenchResult> results = new ArrayList<>();
@@ -105,6 +106,9 @@ public final class Bench {
         }
         if (wanted.contains("rebalance-20")) {
             results.addAll(RebalanceBench.run(servers));
+        }
+        if (wanted.contains("deposit-to-first-buy")) {
+            results.addAll(DepositBench.run(new Bench(servers)));
         }
         Path out = Path.of("target", "bench");
         for (BenchResult result : results) {
@@ -199,6 +203,10 @@ public final class Bench {
                 return Duration.ofMillis(COMMIT_INTERVAL_MS);
             }
 
+            public Duration clockOffset() {
+                return Duration.ZERO;
+            }
+
             public int streamThreads() {
                 return Integer.getInteger("bench.stream-threads", 1);
             }
@@ -285,8 +293,12 @@ public final class Bench {
         });
     }
 
-    private List<Double> rawRoundTrips() throws Exception {
-        String topic = "bench.round-trip";
+    List<Double> rawRoundTrips() throws Exception {
+        return rawRoundTrips("bench.round-trip");
+    }
+
+    /** Produce→consume round trips on a new topic of the system topics' partition count (after a warm-up). */
+    List<Double> rawRoundTrips(String topic) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, KafkaBroker.PARTITIONS, (short) 1))).all().get();
         }

@@ -1,0 +1,238 @@
+package dev.rebalancer.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rebalancer.contracts.CashDeposit;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.local.LocalStack;
+import dev.rebalancer.sim.SimAdminClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code deposit-to-first-buy}: on the local stack (all four services as processes of their own, the simulator at its
+ * default 100 ms fill latency), the time from a deposit at the simulator until the simulator accepted the first buy
+ * of the {@code invest_cash} run it caused — by the simulator's own clock for the buy — p50 and p99 over 100
+ * deposits, one at a time, spread over twenty accounts so that each stays within Alpaca's 200 requests a minute. The
+ * baseline is a raw produce→consume round trip on the same broker in the same run.
+ */
+final class DepositBench {
+
+    static final int DEPOSITS = Integer.getInteger("bench.deposits", 100);
+    static final int WARMUP = 10;
+    static final int ACCOUNTS = 20;
+    static final double TARGET_P99_MS = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private DepositBench() {
+    }
+
+    static List<BenchResult> run(Bench kafka) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        for (String component : List.of("portfolio-service", "drift-monitor", "order-executor", "notifier",
+                "alpaca-sim")) {
+            env.put(LocalStack.Settings.portVariable(component), "0");
+        }
+        env.put("REBALANCER_LOCAL_DIR", Path.of("target/bench-stack").toAbsolutePath().toString());
+        env.put("NOTIFY_RUNS", "problems");
+        String interval = System.getProperty("bench.deposits-interval");
+        if (interval != null) {
+            env.put("DEPOSITS_INTERVAL", interval);
+        }
+        for (int a = 0; a < ACCOUNTS; a++) {
+            env.put("REBALANCER_ACCOUNTS__B" + a + "__API_KEY_ID", key(a));
+        }
+        List<Double> latencies = new ArrayList<>();
+        List<Double> detections = new ArrayList<>();
+        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(env));
+                KafkaConsumer<String, String> consumer = consumer(stack.bootstrapServers())) {
+            SimAdminClient sim = stack.simulator();
+            URI api = stack.service("portfolio-service").baseUrl();
+            String credentials = stack.settings().apiKey() + ":" + stack.settings().apiSecret();
+            List<String> accounts = new ArrayList<>();
+            for (int a = 0; a < ACCOUNTS; a++) {
+                accounts.add(stack.simAccount(key(a)));
+                subscribe(api, credentials, accounts.get(a));
+            }
+            awaitSubscriptionRuns(consumer, accounts);
+            for (int i = 0; i < WARMUP + DEPOSITS; i++) {
+                int a = i % ACCOUNTS;
+                Instant depositedAt = Instant.now();
+                String activity = sim.deposit(accounts.get(a), "100").get("id").asText();
+                Measured measured = await(consumer, accounts.get(a), RunType.INVEST_CASH, "deposit:" + activity);
+                Instant firstBuy = firstBuy(stack.alpacaBaseUrl(), key(a), measured.run().runId());
+                if (i >= WARMUP) {
+                    latencies.add(Duration.between(depositedAt, firstBuy).toNanos() / 1e6);
+                    detections.add(Duration.between(depositedAt, measured.depositSeenAt()).toNanos() / 1e6);
+                }
+            }
+            System.out.printf("[bench] deposit-to-first-buy: %d deposits measured%n", latencies.size());
+            String depositsInterval = stack.settings().env().getOrDefault("DEPOSITS_INTERVAL", "0.5s (local stack)");
+            List<Double> raw = kafka.rawRoundTrips("bench.round-trip-stack");
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("deposits", DEPOSITS);
+            params.put("warmup", WARMUP);
+            params.put("accounts", ACCOUNTS);
+            params.put("deposits_interval", depositsInterval);
+            params.put("fill_latency_ms", 100);
+            params.put("p50_ms", Bench.percentile(latencies, 50));
+            params.put("raw_p50_ms", Bench.percentile(raw, 50));
+            params.put("deposit_seen_on_kafka_p50_ms", Bench.percentile(detections, 50));
+            params.put("deposit_seen_on_kafka_p99_ms", Bench.percentile(detections, 99));
+            return List.of(new BenchResult("deposit-to-first-buy", "p99 ms (lower is better)",
+                    Bench.percentile(latencies, 99), "raw-produce-consume-round-trip-p99", Bench.percentile(raw, 99),
+                    TARGET_P99_MS, false, true, params, latencies));
+        }
+    }
+
+    static String key(int account) {
+        return "bench-" + account;
+    }
+
+    record Measured(RunEvent run, Instant depositSeenAt) {
+    }
+
+    /** Reads runs until every account's first full rebalance (its subscription's) has completed. */
+    private static void awaitSubscriptionRuns(KafkaConsumer<String, String> consumer, List<String> accounts) {
+        java.util.Set<String> waiting = new java.util.HashSet<>(accounts);
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
+                if (record.topic().equals(Topics.RUNS) && record.value() != null) {
+                    RunEvent run = EventJson.read(record.value(), RunEvent.class);
+                    if (run.type() == RunType.FULL_REBALANCE && run.status().isFinal()) {
+                        waiting.remove(run.accountId());
+                    }
+                }
+            }
+        }
+        if (!waiting.isEmpty()) {
+            throw new IllegalStateException("no subscription run ended within 120 s for " + waiting);
+        }
+    }
+
+    /** Reads deposits and runs until the run the deposit requested ends. */
+    private static Measured await(KafkaConsumer<String, String> consumer, String account, RunType type,
+            String requestId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        Instant seen = null;
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(20))) {
+                if (record.value() == null) {
+                    continue;
+                }
+                if (record.topic().equals(Topics.CASH_DEPOSITS)) {
+                    CashDeposit deposit = EventJson.read(record.value(), CashDeposit.class);
+                    if (requestId.equals("deposit:" + deposit.eventId())) {
+                        seen = Instant.ofEpochMilli(record.timestamp());
+                    }
+                    continue;
+                }
+                RunEvent run = EventJson.read(record.value(), RunEvent.class);
+                if (run.accountId().equals(account) && run.type() == type && run.status().isFinal()
+                        && requestId.equals(run.requestId())) {
+                    if (!run.status().name().startsWith("COMPLETED")) {
+                        throw new IllegalStateException("run " + run.runId() + " ended " + run.status() + ": "
+                                + run.reason());
+                    }
+                    return new Measured(run, seen);
+                }
+            }
+        }
+        throw new IllegalStateException("no " + type + " run for " + account + " within 120 s");
+    }
+
+    /** When the simulator accepted the run's first buy ({@code submitted_at}, the simulator's clock). */
+    private static Instant firstBuy(URI simulator, String key, String runId) throws Exception {
+        JsonNode orders = sendPatiently(HttpRequest.newBuilder(simulator.resolve("/v2/orders?status=all&limit=50&direction=desc"))
+                .header("APCA-API-KEY-ID", key).header("APCA-API-SECRET-KEY", key + "-secret"));
+        Instant first = null;
+        for (JsonNode order : orders) {
+            if (order.path("client_order_id").asText().startsWith("rb-" + runId) && order.path("side").asText()
+                    .equals("buy")) {
+                Instant at = Instant.parse(order.get("submitted_at").asText());
+                first = first == null || at.isBefore(first) ? at : first;
+            }
+        }
+        if (first == null) {
+            throw new IllegalStateException("run " + runId + " has no buy at the simulator");
+        }
+        return first;
+    }
+
+    private static void subscribe(URI api, String credentials, String account) throws Exception {
+        String auth = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        JsonNode portfolio = send(HttpRequest.newBuilder(api.resolve("/v1/rebalancing/portfolios"))
+                .header("Authorization", auth).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"name":"bench %s","weights":[{"type":"cash","percent":"5"},
+                         {"type":"asset","symbol":"SPY","percent":"60"},{"type":"asset","symbol":"TLT","percent":"35"}],
+                         "cooldown_days":7,"rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}]}"""
+                        .formatted(account))));
+        send(HttpRequest.newBuilder(api.resolve("/v1/rebalancing/subscriptions"))
+                .header("Authorization", auth).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("account_id", account)
+                        .put("portfolio_id", portfolio.get("id").asText()).toString())));
+    }
+
+    /** As {@link #send}, waiting out a 429 (the account's budget is the services'; the timestamps read are the simulator's). */
+    private static JsonNode sendPatiently(HttpRequest.Builder request) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return send(request);
+            } catch (IllegalStateException e) {
+                if (!e.getMessage().contains(" answered 429") || attempt == 30) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private static JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(response.request().uri() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private static KafkaConsumer<String, String> consumer(String servers) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.CASH_DEPOSITS, Topics.RUNS)) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+}
