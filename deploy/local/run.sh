@@ -17,10 +17,11 @@ MODULES="deploy/local,portfolio-service,drift-monitor,order-executor,notifier"
 STAMP="deploy/local/target/.built"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# Built already, and nothing in the checkout changed since? Otherwise build (tests are for ./mvnw verify).
+# Built already, and no source or POM changed since? Otherwise build (tests are for ./mvnw verify).
 needs_build() {
   [ -f "$STAMP" ] || return 0
-  [ -n "$(find . \( -name target -o -name .git -o -name .mvn \) -prune -o -type f -newer "$STAMP" -print -quit)" ]
+  [ -n "$(find . \( -name target -o -name .git -o -name node_modules \) -prune -o -type f \
+      \( -path '*/src/*' -o -name pom.xml \) -newer "$STAMP" -print -quit)" ]
 }
 
 # REBALANCER_NO_BUILD=1: use the jars as they are (the end-to-end suite, right after the build).
