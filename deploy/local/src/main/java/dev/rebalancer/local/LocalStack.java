@@ -52,6 +52,9 @@ public final class LocalStack implements AutoCloseable {
     public static final Map<String, String> PRICES = prices();
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
+    /** Each service with a database has one of its own. */
+    private static final Map<String, String> DATABASES = Map.of("portfolio-service", "portfolio", "order-executor",
+            "executor", "notifier", "notifier");
     private static final Pattern EXTRA_ACCOUNT_KEY = Pattern.compile("REBALANCER_ACCOUNTS__([A-Z0-9_]+?)__API_KEY_ID");
 
     private final Settings settings;
@@ -255,9 +258,6 @@ public final class LocalStack implements AutoCloseable {
             throw new UncheckedIOException("could not prepare " + dir, e);
         }
     }
-
-    private static final Map<String, String> DATABASES = Map.of("portfolio-service", "portfolio", "order-executor",
-            "executor", "notifier", "notifier");
 
     private void launch(String service, int port) {
         Map<String, String> env = new HashMap<>(serviceEnv);

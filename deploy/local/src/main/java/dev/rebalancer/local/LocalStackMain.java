@@ -16,16 +16,22 @@ public final class LocalStackMain {
         LocalStack.Settings settings = LocalStack.Settings.fromEnvironment();
         CountDownLatch forever = new CountDownLatch(1);
         LocalStack[] stack = new LocalStack[1];
-        Runnable stop = () -> new Thread(() -> {
-            System.out.println("[local-stack] stopping the services, the simulator, Kafka and PostgreSQL ...");
-            synchronized (stack) {
-                if (stack[0] != null) {
-                    stack[0].close();
-                }
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        // Once, whatever the number of Ctrl-Cs, in a thread of its own: System.exit waits for the shutdown hooks.
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                new Thread(() -> {
+                    System.out.println("[local-stack] stopping the services, the simulator, Kafka and PostgreSQL ...");
+                    synchronized (stack) {
+                        if (stack[0] != null) {
+                            stack[0].close();
+                        }
+                    }
+                    // Kafka and PostgreSQL stop in the JVM's shutdown hooks; a service still starting in its own.
+                    System.exit(0);
+                }, "local-stack-stop").start();
             }
-            // Kafka and PostgreSQL stop in the JVM's shutdown hooks; a service still starting is killed by its own.
-            System.exit(0);
-        }, "local-stack-stop").start();
+        };
         Signal.handle(new Signal("INT"), signal -> stop.run());
         Signal.handle(new Signal("TERM"), signal -> stop.run());
 

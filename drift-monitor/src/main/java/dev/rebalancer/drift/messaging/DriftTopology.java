@@ -61,7 +61,8 @@ public final class DriftTopology {
         for (String topic : INPUTS) {
             topology.addSource(topic, new StringDeserializer(), new StringDeserializer(), topic);
         }
-        topology.addProcessor(PROCESSOR, () -> new RulesProcessor(rules, tickEvery, clockOffset), INPUTS.toArray(String[]::new));
+        topology.addProcessor(PROCESSOR, () -> new RulesProcessor(rules, tickEvery, clockOffset),
+                INPUTS.toArray(String[]::new));
         // The record cache batches writes to RocksDB and the changelog per commit instead of per record.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Serdes.String()).withCachingEnabled(), PROCESSOR);

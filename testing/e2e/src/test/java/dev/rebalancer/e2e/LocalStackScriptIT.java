@@ -63,8 +63,8 @@ class LocalStackScriptIT {
             Process demo = runSh("demo");
             Output shown = Output.of(demo);
             assertThat(demo.waitFor(3, TimeUnit.MINUTES)).as("the demo ends").isTrue();
-            assertThat(demo.exitValue()).as(shown.text()).isZero();
-            assertThat(shown.text()).contains("POST /v1/rebalancing/portfolios", "POST /v1/rebalancing/subscriptions",
+            assertThat(demo.exitValue()).as(shown.all()).isZero();
+            assertThat(shown.all()).contains("POST /v1/rebalancing/portfolios", "POST /v1/rebalancing/subscriptions",
                     "deposited $1000 at the simulator", "← rebalancer.cash-deposits.v1: CSD of $1000",
                     "invest_cash run", "COMPLETED_SUCCESS", "buy SPY", "buy TLT",
                     "notification (no TELEGRAM_BOT_TOKEN", "\"title\":\"Run COMPLETED_SUCCESS: invest_cash\"");
@@ -143,9 +143,9 @@ class LocalStackScriptIT {
     }
 
     /** A process's output, collected as it comes. */
-    record Output(StringBuffer buffer) {
+    record Output(StringBuffer buffer, Thread[] reader) {
         static Output of(Process process) {
-            Output output = new Output(new StringBuffer());
+            Output output = new Output(new StringBuffer(), new Thread[1]);
             Thread reader = new Thread(() -> {
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
                         StandardCharsets.UTF_8))) {
@@ -155,8 +155,15 @@ class LocalStackScriptIT {
                 }
             }, "output-of-" + process.pid());
             reader.setDaemon(true);
+            output.reader[0] = reader;
             reader.start();
             return output;
+        }
+
+        /** All of it, once the process has ended and its output is read to the end. */
+        String all() throws InterruptedException {
+            reader[0].join(Duration.ofSeconds(10).toMillis());
+            return text();
         }
 
         String text() {
