@@ -1,7 +1,6 @@
 package dev.rebalancer.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rebalancer.contracts.CashDeposit;
 import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.RunEvent;
@@ -13,25 +12,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code deploy/local/run.sh demo}: on the running local stack, creates a portfolio (SPY 60 / TLT 35 / cash 5),
@@ -49,29 +38,18 @@ public final class Demo implements AutoCloseable {
     static final String DEPOSIT = "1000";
     static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Properties stack;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Http api;
     private final KafkaConsumer<String, String> consumer;
     private final long started = System.nanoTime();
 
     Demo(Properties stack, PrintStream out) {
         this.stack = stack;
         this.out = out;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.getProperty("kafka.bootstrap-servers"),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.CASH_DEPOSITS, Topics.RUNS)) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(10))
-                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        this.api = Http.api(URI.create(stack.getProperty("portfolio-service.url")), stack.getProperty("api.key"),
+                stack.getProperty("api.secret"));
+        this.consumer = Tail.fromNow(stack.getProperty("kafka.bootstrap-servers"), Topics.CASH_DEPOSITS, Topics.RUNS);
     }
 
     public static void main(String[] args) throws IOException {
@@ -103,16 +81,15 @@ public final class Demo implements AutoCloseable {
     RunEvent run() {
         String account = stack.getProperty("sim.account");
         say("account %s at the simulator (key %s): $%s cash", account, LocalStack.SIM_KEY,
-                alpacaAccount().get("cash").asText());
+                Http.alpaca(URI.create(stack.getProperty("alpaca.base-url")), LocalStack.SIM_KEY, LocalStack.SIM_SECRET)
+                        .get("/v2/account").get("cash").asText());
         awaitAccountKnown(account);
 
-        JsonNode existing = api("GET", "/v1/rebalancing/subscriptions?account_id=" + account, null).path("subscriptions");
+        JsonNode existing = api.get("/v1/rebalancing/subscriptions?account_id=" + account).path("subscriptions");
         if (existing.isEmpty()) {
-            JsonNode portfolio = api("POST", "/v1/rebalancing/portfolios", PORTFOLIO);
-            say("POST /v1/rebalancing/portfolios → portfolio %s \"%s\" (drift band ±5 points)",
-                    portfolio.get("id").asText(), portfolio.get("name").asText());
-            JsonNode subscription = api("POST", "/v1/rebalancing/subscriptions", JSON.createObjectNode()
-                    .put("account_id", account).put("portfolio_id", portfolio.get("id").asText()).toString());
+            JsonNode subscription = api.subscribe(account, PORTFOLIO);
+            say("POST /v1/rebalancing/portfolios → portfolio %s \"Demo: SPY 60 / TLT 35 / cash 5\" (drift band ±5 points)",
+                    subscription.get("portfolio_id").asText());
             say("POST /v1/rebalancing/subscriptions → subscription %s", subscription.get("id").asText());
             say("a new subscription rebalances the account's cash into the portfolio (full_rebalance), as at Alpaca:");
             awaitFinalRun(account, RunType.FULL_REBALANCE);
@@ -139,7 +116,7 @@ public final class Demo implements AutoCloseable {
     private void awaitAccountKnown(String account) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            for (JsonNode known : api("GET", "/v1/accounts", null)) {
+            for (JsonNode known : api.get("/v1/accounts")) {
                 if (account.equals(known.path("id").asText())) {
                     return;
                 }
@@ -222,44 +199,6 @@ public final class Demo implements AutoCloseable {
         }
         throw new IllegalStateException("no " + what + " within " + WAIT + " (logs: "
                 + Path.of(stack.getProperty("notifier.log")).getParent() + ")");
-    }
-
-    /** {@code GET /v2/account} at the simulator, as the account's owner sees it. */
-    private JsonNode alpacaAccount() {
-        return send(HttpRequest.newBuilder(URI.create(stack.getProperty("alpaca.base-url") + "/v2/account"))
-                .timeout(Duration.ofSeconds(10)).header("APCA-API-KEY-ID", LocalStack.SIM_KEY)
-                .header("APCA-API-SECRET-KEY", LocalStack.SIM_SECRET).build());
-    }
-
-    private JsonNode api(String method, String path, String body) {
-        String credentials = stack.getProperty("api.key") + ":" + stack.getProperty("api.secret");
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.getProperty("portfolio-service.url") + path))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return send(request);
-    }
-
-    private JsonNode send(HttpRequest request) {
-        String method = request.method();
-        String path = request.uri().getPath();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
-                        + response.body());
-            }
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     private void say(String format, Object... args) {

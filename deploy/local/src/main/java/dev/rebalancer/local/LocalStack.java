@@ -109,6 +109,13 @@ public final class LocalStack implements AutoCloseable {
             return component.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_PORT";
         }
 
+        /** Every port variable set to {@code 0}: a stack beside another one, as tests and benchmarks start it. */
+        public static Map<String, String> anyFreePorts() {
+            Map<String, String> ports = new HashMap<>();
+            DEFAULT_PORTS.keySet().forEach(component -> ports.put(portVariable(component), "0"));
+            return ports;
+        }
+
         int port(String component) {
             String variable = portVariable(component);
             String value = value(variable);

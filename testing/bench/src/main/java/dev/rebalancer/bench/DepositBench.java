@@ -1,34 +1,26 @@
 package dev.rebalancer.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rebalancer.contracts.CashDeposit;
 import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.local.Http;
 import dev.rebalancer.local.LocalStack;
+import dev.rebalancer.local.Tail;
 import dev.rebalancer.sim.SimAdminClient;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code deposit-to-first-buy}: on the local stack (all four services as processes of their own, the simulator at its
@@ -43,18 +35,12 @@ final class DepositBench {
     static final int WARMUP = 10;
     static final int ACCOUNTS = 20;
     static final double TARGET_P99_MS = 1000;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private DepositBench() {
     }
 
     static List<BenchResult> run(Bench kafka) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        for (String component : List.of("portfolio-service", "drift-monitor", "order-executor", "notifier",
-                "alpaca-sim")) {
-            env.put(LocalStack.Settings.portVariable(component), "0");
-        }
+        Map<String, String> env = new HashMap<>(LocalStack.Settings.anyFreePorts());
         env.put("REBALANCER_LOCAL_DIR", Path.of("target/bench-stack").toAbsolutePath().toString());
         env.put("NOTIFY_RUNS", "problems");
         String interval = System.getProperty("bench.deposits-interval");
@@ -67,14 +53,15 @@ final class DepositBench {
         List<Double> latencies = new ArrayList<>();
         List<Double> detections = new ArrayList<>();
         try (LocalStack stack = LocalStack.start(new LocalStack.Settings(env));
-                KafkaConsumer<String, String> consumer = consumer(stack.bootstrapServers())) {
+                KafkaConsumer<String, String> consumer = Tail.fromNow(stack.bootstrapServers(), Topics.CASH_DEPOSITS,
+                        Topics.RUNS)) {
             SimAdminClient sim = stack.simulator();
-            URI api = stack.service("portfolio-service").baseUrl();
-            String credentials = stack.settings().apiKey() + ":" + stack.settings().apiSecret();
+            Http api = Http.api(stack.service("portfolio-service").baseUrl(), stack.settings().apiKey(),
+                    stack.settings().apiSecret());
             List<String> accounts = new ArrayList<>();
             for (int a = 0; a < ACCOUNTS; a++) {
                 accounts.add(stack.simAccount(key(a)));
-                subscribe(api, credentials, accounts.get(a));
+                api.subscribe(accounts.get(a), PORTFOLIO.formatted(accounts.get(a)));
             }
             awaitSubscriptionRuns(consumer, accounts);
             for (int i = 0; i < WARMUP + DEPOSITS; i++) {
@@ -106,6 +93,11 @@ final class DepositBench {
                     TARGET_P99_MS, false, true, params, latencies));
         }
     }
+
+    static final String PORTFOLIO = """
+            {"name":"bench %s","weights":[{"type":"cash","percent":"5"},
+             {"type":"asset","symbol":"SPY","percent":"60"},{"type":"asset","symbol":"TLT","percent":"35"}],
+             "cooldown_days":7,"rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}]}""";
 
     static String key(int account) {
         return "bench-" + account;
@@ -165,11 +157,10 @@ final class DepositBench {
     }
 
     /** When the simulator accepted the run's first buy ({@code submitted_at}, the simulator's clock). */
-    private static Instant firstBuy(URI simulator, String key, String runId) throws Exception {
-        JsonNode orders = sendPatiently(HttpRequest.newBuilder(simulator.resolve("/v2/orders?status=all&limit=50&direction=desc"))
-                .header("APCA-API-KEY-ID", key).header("APCA-API-SECRET-KEY", key + "-secret"));
+    private static Instant firstBuy(URI simulator, String key, String runId) throws InterruptedException {
+        Http alpaca = Http.alpaca(simulator, key, key + "-secret");
         Instant first = null;
-        for (JsonNode order : orders) {
+        for (JsonNode order : patiently(alpaca::orders)) {
             if (order.path("client_order_id").asText().startsWith("rb-" + runId) && order.path("side").asText()
                     .equals("buy")) {
                 Instant at = Instant.parse(order.get("submitted_at").asText());
@@ -182,26 +173,11 @@ final class DepositBench {
         return first;
     }
 
-    private static void subscribe(URI api, String credentials, String account) throws Exception {
-        String auth = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-        JsonNode portfolio = send(HttpRequest.newBuilder(api.resolve("/v1/rebalancing/portfolios"))
-                .header("Authorization", auth).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"name":"bench %s","weights":[{"type":"cash","percent":"5"},
-                         {"type":"asset","symbol":"SPY","percent":"60"},{"type":"asset","symbol":"TLT","percent":"35"}],
-                         "cooldown_days":7,"rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}]}"""
-                        .formatted(account))));
-        send(HttpRequest.newBuilder(api.resolve("/v1/rebalancing/subscriptions"))
-                .header("Authorization", auth).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("account_id", account)
-                        .put("portfolio_id", portfolio.get("id").asText()).toString())));
-    }
-
-    /** As {@link #send}, waiting out a 429 (the account's budget is the services'; the timestamps read are the simulator's). */
-    private static JsonNode sendPatiently(HttpRequest.Builder request) throws IOException, InterruptedException {
+    /** Waits out a 429 (the account's budget is the services'; the timestamps read are the simulator's). */
+    private static <T> T patiently(java.util.function.Supplier<T> call) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return send(request);
+                return call.get();
             } catch (IllegalStateException e) {
                 if (!e.getMessage().contains(" answered 429") || attempt == 30) {
                     throw e;
@@ -209,30 +185,5 @@ final class DepositBench {
                 Thread.sleep(1000);
             }
         }
-    }
-
-    private static JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(response.request().uri() + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
-        return JSON.readTree(response.body());
-    }
-
-    private static KafkaConsumer<String, String> consumer(String servers) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.CASH_DEPOSITS, Topics.RUNS)) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
     }
 }

@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.rebalancer.local.Http;
 import dev.rebalancer.local.LocalStack;
 import dev.rebalancer.sim.SimAdminClient;
 import java.math.BigDecimal;
@@ -64,11 +65,7 @@ class EndToEndIT {
                 .withHeader("Content-Type", "application/json").withBody("""
                         {"ok":true,"result":{"message_id":1,"date":1795000000,"chat":{"id":4242,"type":"private"},"text":"x"}}""")));
 
-        Map<String, String> env = new HashMap<>();
-        for (String component : List.of("portfolio-service", "drift-monitor", "order-executor", "notifier",
-                "alpaca-sim")) {
-            env.put(LocalStack.Settings.portVariable(component), "0");
-        }
+        Map<String, String> env = new HashMap<>(LocalStack.Settings.anyFreePorts());
         env.put("REBALANCER_LOCAL_DIR", Path.of("target/e2e-stack").toAbsolutePath().toString());
         env.put("TELEGRAM_BOT_TOKEN", TOKEN);
         env.put("TELEGRAM_CHAT_ID", CHAT);
@@ -236,12 +233,10 @@ class EndToEndIT {
     static String subscribed(String name, String weights) {
         String account = stack.simAccount(key(name));
         await().atMost(RUN_WITHIN).until(() -> ids(api.get("/v1/accounts")).contains(account));
-        JsonNode portfolio = api.post("/v1/rebalancing/portfolios", """
+        api.subscribe(account, """
                 {"name":"e2e %s","weights":%s,"cooldown_days":1,
                  "rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}]}"""
                 .formatted(name, weights));
-        api.post("/v1/rebalancing/subscriptions", Http.JSON.createObjectNode().put("account_id", account)
-                .put("portfolio_id", portfolio.get("id").asText()).toString());
         awaitFinalRun(account, "full_rebalance", r -> true);
         return account;
     }

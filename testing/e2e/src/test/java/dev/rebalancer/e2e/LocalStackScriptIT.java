@@ -3,6 +3,7 @@ package dev.rebalancer.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rebalancer.local.LocalStack;
 import dev.rebalancer.testing.infra.ServiceProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,10 +91,7 @@ class LocalStackScriptIT {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("TELEGRAM_") || name.startsWith("ALPACA_API_")
                 || name.startsWith("REBALANCER_"));
-        for (String port : List.of("PORTFOLIO_SERVICE_PORT", "DRIFT_MONITOR_PORT", "ORDER_EXECUTOR_PORT",
-                "NOTIFIER_PORT", "ALPACA_SIM_PORT")) {
-            env.put(port, "0");
-        }
+        env.putAll(LocalStack.Settings.anyFreePorts());
         env.put("REBALANCER_LOCAL_DIR", DIR.toString());
         env.put("REBALANCER_NO_BUILD", "1");
         return builder.start();

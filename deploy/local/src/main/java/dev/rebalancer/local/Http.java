@@ -1,4 +1,4 @@
-package dev.rebalancer.e2e;
+package dev.rebalancer.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,10 +15,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-/** The doors a user knows: the portfolio API (HTTP Basic) and an account's Alpaca Trading API at the simulator. */
-final class Http {
+/**
+ * The doors a user knows: the portfolio API (HTTP Basic) and an account's Alpaca Trading API, as JSON over HTTP with a
+ * 10 s timeout. A non-2xx answer is an {@link IllegalStateException} naming the call, the status and the body.
+ */
+public final class Http {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI base;
@@ -30,30 +33,37 @@ final class Http {
     }
 
     /** The portfolio API with the stack's credentials. */
-    static Http api(URI portfolioService, String key, String secret) {
+    public static Http api(URI portfolioService, String key, String secret) {
         return new Http(portfolioService, Map.of("Authorization", "Basic " + Base64.getEncoder()
                 .encodeToString((key + ":" + secret).getBytes(StandardCharsets.UTF_8))));
     }
 
     /** An account's Trading API at the simulator, as the account's owner calls it. */
-    static Http alpaca(URI simulator, String key, String secret) {
+    public static Http alpaca(URI simulator, String key, String secret) {
         return new Http(simulator, Map.of("APCA-API-KEY-ID", key, "APCA-API-SECRET-KEY", secret));
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         return send("GET", path, null);
     }
 
-    JsonNode post(String path, String body) {
+    public JsonNode post(String path, String body) {
         return send("POST", path, body);
     }
 
-    JsonNode delete(String path) {
+    public JsonNode delete(String path) {
         return send("DELETE", path, null);
     }
 
+    /** On the portfolio API: creates the portfolio and subscribes the account to it; returns the subscription. */
+    public JsonNode subscribe(String accountId, String portfolio) {
+        String portfolioId = post("/v1/rebalancing/portfolios", portfolio).get("id").asText();
+        return post("/v1/rebalancing/subscriptions", JSON.createObjectNode().put("account_id", accountId)
+                .put("portfolio_id", portfolioId).toString());
+    }
+
     /** Every order of the account at the simulator, newest first. */
-    List<JsonNode> orders() {
+    public List<JsonNode> orders() {
         List<JsonNode> orders = new ArrayList<>();
         get("/v2/orders?status=all&limit=500&direction=desc").forEach(orders::add);
         return orders;
