@@ -1,5 +1,6 @@
 package dev.rebalancer.executor.runs;
 
+import dev.rebalancer.jdbc.Transactions;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -16,10 +17,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class Db {
 
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     public interface Rows<T> {
         T map(ResultSet row) throws SQLException;
     }
@@ -30,20 +27,8 @@ public class Db {
         this.dataSource = dataSource;
     }
 
-    public <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database: " + e.getMessage(), e);
-        }
+    public <T> T inTransaction(Transactions.Work<T> work) {
+        return Transactions.inTransaction(dataSource, work);
     }
 
     public static int update(Connection connection, String sql, Object... args) throws SQLException {
