@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -86,6 +87,10 @@ public final class KafkaBroker {
 
     private static KafkaClusterTestKit start() {
         long started = System.nanoTime();
+        // A broker inside someone else's JVM must not end it: Kafka calls exit/halt when, say, its log directories
+        // fail, which at shutdown would turn a run whose tests all passed into a failed fork. Said, not obeyed.
+        Exit.setExitProcedure((status, message) -> InfraLog.say("Kafka broker asked to exit(%d): %s", status, message));
+        Exit.setHaltProcedure((status, message) -> InfraLog.say("Kafka broker asked to halt(%d): %s", status, message));
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)

@@ -1,5 +1,9 @@
 package dev.rebalancer.testing.infra;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.utils.Exit;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,6 +30,19 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class RealServersTest {
+
+    /** Without the broker's exit procedures replaced, the halt ends this JVM and the fork fails the build. */
+    @Test
+    void the_in_process_broker_cannot_end_the_jvm_it_runs_in() throws Exception {
+        String servers = KafkaBroker.bootstrapServers();
+
+        Exit.halt(1, "as when a broker's log directories fail");
+        Exit.exit(1, "as when a broker's log directories fail");
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+        }
+    }
 
     @Test
     void a_record_produced_to_the_broker_is_consumed_back() throws Exception {
