@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The account's {@code trade_updates} WebSocket: authenticates, listens, hands every update to the listener, and when
- * the connection drops or is refused, reconnects with exponential backoff until {@link #close()}d. Alpaca's paper
+ * the connection drops or is refused, or authenticate and listen are not answered within the request timeout,
+ * reconnects with exponential backoff until {@link #close()}d. Alpaca's paper
  * endpoint sends binary frames and the live one text frames; both are read. Event names Alpaca adds later arrive as
  * {@link TradeUpdate.Kind#OTHER} rather than as errors.
  */
@@ -140,7 +141,8 @@ public final class TradeUpdatesStream implements AutoCloseable {
         switch (stream) {
             case "authorization" -> {
                 if ("authorized".equals(data.path("status").asText())) {
-                    send(ws, "listen", JSON.createObjectNode().set("streams", JSON.createArrayNode().add("trade_updates")));
+                    frames.send(ws, "listen",
+                            JSON.createObjectNode().set("streams", JSON.createArrayNode().add("trade_updates")));
                 } else {
                     ws.abort();
                     lost(frames, "not authorized: " + data.path("status").asText() + " " + data.path("message").asText(""));
@@ -168,22 +170,50 @@ public final class TradeUpdatesStream implements AutoCloseable {
         }
     }
 
-    private void send(WebSocket ws, String action, ObjectNode data) {
-        ObjectNode message = JSON.createObjectNode().put("action", action);
-        message.set("data", data);
-        ws.sendText(message.toString(), true);
+    /** No "listening" within the request timeout of the connection opening: the handshake stalled; start over. */
+    private void handshakeDeadline(Frames frames, WebSocket ws) {
+        synchronized (this) {
+            if (frames != current || connected) {
+                return;
+            }
+        }
+        ws.abort();
+        lost(frames, "no answer to authenticate and listen within " + options.requestTimeout().toMillis() + " ms");
     }
 
-    /** Reassembles frames (text or binary, possibly split) into messages. */
+    /** Reassembles frames (text or binary, possibly split) into messages; sends one message at a time. */
     private final class Frames implements WebSocket.Listener {
         private final StringBuilder text = new StringBuilder();
         private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+        /** The last send: the next waits for it, as a WebSocket refuses a send while another is pending. */
+        private CompletableFuture<WebSocket> sending;
 
         @Override
         public void onOpen(WebSocket ws) {
+            sending = CompletableFuture.completedFuture(ws);
+            try {
+                reconnects.schedule(() -> handshakeDeadline(this, ws), options.requestTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                // closed meanwhile
+            }
             ObjectNode keys = JSON.createObjectNode().put("key_id", endpoint.keyId()).put("secret_key", endpoint.secretKey());
             send(ws, "authenticate", keys);
             ws.request(1);
+        }
+
+        /** A send that fails leaves the connection unusable: it is given up and a new one made. */
+        synchronized void send(WebSocket ws, String action, ObjectNode data) {
+            ObjectNode message = JSON.createObjectNode().put("action", action);
+            message.set("data", data);
+            String text = message.toString();
+            sending = sending.thenCompose(previous -> ws.sendText(text, true));
+            sending.whenComplete((sent, failure) -> {
+                if (failure != null) {
+                    ws.abort();
+                    lost(this, "cannot send " + action + ": " + failure);
+                }
+            });
         }
 
         @Override

@@ -62,6 +62,14 @@ class TradeUpdatesStreamTest {
         return updates.stream().filter(u -> u.order().id().equals(orderId)).map(TradeUpdate::kind).toList();
     }
 
+    /** Waits for the order's update of that kind; if it never comes, says what the stream did meanwhile. */
+    private void awaitUpdate(String orderId, TradeUpdate.Kind kind) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(kindsOf(orderId))
+                .as("updates of order %s; all updates %s; %d connects; disconnects %s", orderId,
+                        updates.stream().map(u -> u.kind() + " " + u.order().id()).toList(), connects.get(), disconnects)
+                .contains(kind));
+    }
+
     @Test
     void an_order_is_followed_through_the_stream_to_filled() {
         try (TradeUpdatesStream stream = client.tradeUpdates(listener)) {
@@ -69,7 +77,7 @@ class TradeUpdatesStreamTest {
 
             Order order = client.submitOrder(OrderRequest.marketBuyNotional("SPY", new BigDecimal("1200.20"), "s-1"));
 
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> kindsOf(order.id()).contains(TradeUpdate.Kind.FILL));
+            awaitUpdate(order.id(), TradeUpdate.Kind.FILL);
             assertThat(kindsOf(order.id())).containsExactly(TradeUpdate.Kind.NEW, TradeUpdate.Kind.FILL);
             TradeUpdate fill = updates.get(updates.size() - 1);
             assertThat(fill.order().status()).isEqualTo("filled");
@@ -97,7 +105,28 @@ class TradeUpdatesStreamTest {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(stream::isConnected);
             assertThat(connects.get()).isGreaterThanOrEqualTo(2);
             Order order = client.submitOrder(OrderRequest.marketBuyQty("TLT", new BigDecimal("3"), "s-2"));
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> kindsOf(order.id()).contains(TradeUpdate.Kind.FILL));
+            awaitUpdate(order.id(), TradeUpdate.Kind.FILL);
+        }
+    }
+
+    @Test
+    void a_handshake_left_unanswered_is_given_up_and_tried_again() {
+        admin.silentStream(true);
+        AlpacaClient impatient = new AlpacaClient(new AlpacaEndpoint(sim.baseUrl(), "stream-key", "stream-secret"),
+                AlpacaClientOptions.defaults().withRequestTimeout(Duration.ofMillis(500))
+                        .withBackoff(Duration.ofMillis(50), Duration.ofMillis(100)));
+
+        try (TradeUpdatesStream stream = impatient.tradeUpdates(listener)) {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> disconnects.size() >= 2);
+            assertThat(disconnects.get(0)).isEqualTo("no answer to authenticate and listen within 500 ms");
+            assertThat(stream.isConnected()).isFalse();
+            assertThat(connects.get()).isZero();
+
+            admin.silentStream(false);
+
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(stream::isConnected);
+            Order order = impatient.submitOrder(OrderRequest.marketBuyQty("GLD", new BigDecimal("1"), "s-3"));
+            awaitUpdate(order.id(), TradeUpdate.Kind.FILL);
         }
     }
 

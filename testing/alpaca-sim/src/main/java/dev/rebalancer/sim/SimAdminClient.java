@@ -81,6 +81,11 @@ public final class SimAdminClient {
                 object().put("requests_per_minute", requests).put("rate_limit_window_ms", windowMs));
     }
 
+    /** While {@code silent}, stream connections get no answer to authenticate or listen (a stalled handshake). */
+    public JsonNode silentStream(boolean silent) {
+        return call("PUT", "/sim/faults", object().put("silent_stream", silent));
+    }
+
     /** How many Trading API requests the account's keys made ({@code requests}), and how many were refused with 429. */
     public JsonNode stats(String accountId) {
         return call("GET", "/sim/accounts/" + accountId + "/stats", null);

@@ -75,6 +75,8 @@ public final class SimBroker implements AutoCloseable {
     /** The length of the rate-limit window: Alpaca's minute, shorter in tests that want a storm of 429s to pass. */
     private long rateWindowMs = 60_000;
     private boolean dropStream;
+    /** Stream connections opened meanwhile get no answer to authenticate or listen: a stalled handshake. */
+    private boolean silentStream;
 
     public SimBroker() {
         DEFAULT_PRICES.forEach((symbol, price) -> assets.put(symbol, new SimAsset(symbol, new BigDecimal(price))));
@@ -189,7 +191,7 @@ public final class SimBroker implements AutoCloseable {
 
     /** {@code PUT /sim/faults}; absent fields keep their value. */
     public synchronized ObjectNode setFaults(Integer rejectNext, Double errorRate, Integer perMinute, Long windowMs,
-            Boolean drop) {
+            Boolean drop, Boolean silent) {
         if (rejectNext != null && rejectNext < 0) {
             throw SimError.validation("reject_next_orders must not be negative");
         }
@@ -222,12 +224,16 @@ public final class SimBroker implements AutoCloseable {
                 streams.clear();
             }
         }
+        if (silent != null) {
+            silentStream = silent;
+        }
         ObjectNode json = SimJson.MAPPER.createObjectNode();
         json.put("reject_next_orders", rejectNextOrders);
         json.put("server_error_rate", serverErrorRate);
         json.put("requests_per_minute", requestsPerMinute);
         json.put("rate_limit_window_ms", rateWindowMs);
         json.put("drop_stream", dropStream);
+        json.put("silent_stream", silentStream);
         return json;
     }
 
@@ -496,6 +502,11 @@ public final class SimBroker implements AutoCloseable {
             throw SimError.notFound("asset not found");
         }
         return SimJson.asset(asset);
+    }
+
+    /** Whether stream connections must leave authenticate and listen unanswered: the {@code silent_stream} fault. */
+    public synchronized boolean streamSilent() {
+        return silentStream;
     }
 
     /** Starts sending the account's trade updates to the sink; refused while the {@code drop_stream} fault holds. */

@@ -52,7 +52,8 @@ public final class SimRoutes {
                         .doubleValue() : null,
                 body.has("requests_per_minute") ? (int) wholeNumber(body, "requests_per_minute") : null,
                 body.has("rate_limit_window_ms") ? wholeNumber(body, "rate_limit_window_ms") : null,
-                body.has("drop_stream") ? bool(body, "drop_stream") : null)));
+                body.has("drop_stream") ? bool(body, "drop_stream") : null,
+                body.has("silent_stream") ? bool(body, "silent_stream") : null)));
         router.get("/sim/accounts/:account_id/stats").handler(ctx -> adminCall(ctx,
                 body -> broker.stats(ctx.pathParam("account_id"))));
 
@@ -265,6 +266,9 @@ public final class SimRoutes {
         }
 
         private void onMessage(String text) {
+            if (broker.streamSilent()) {
+                return;
+            }
             JsonNode message;
             try {
                 message = SimJson.MAPPER.readTree(text);
