@@ -34,6 +34,8 @@ final class SimAccount {
     /** Every authenticated Trading API request, and those of them refused with 429. */
     long requestsTotal;
     long rateLimitedTotal;
+    /** How long every Trading API answer to this account's keys is held back: an Alpaca slow for one account. */
+    long latencyMs;
 
     SimAccount(String id, String accountNumber, String keyId, String secretKey, BigDecimal cash, Instant createdAt) {
         this.id = id;

@@ -86,6 +86,11 @@ public final class SimAdminClient {
         return call("PUT", "/sim/faults", object().put("silent_stream", silent));
     }
 
+    /** Holds back every Trading API answer to the account's keys by {@code latencyMs} (0: none): a slow Alpaca. */
+    public JsonNode latency(String accountId, long latencyMs) {
+        return call("PUT", "/sim/accounts/" + accountId + "/latency", object().put("latency_ms", latencyMs));
+    }
+
     /** How many Trading API requests the account's keys made ({@code requests}), and how many were refused with 429. */
     public JsonNode stats(String accountId) {
         return call("GET", "/sim/accounts/" + accountId + "/stats", null);

@@ -280,6 +280,25 @@ public final class SimBroker implements AutoCloseable {
         return json;
     }
 
+    /** {@code PUT /sim/accounts/{id}/latency}: every Trading API answer to the account's keys waits this long. */
+    public synchronized ObjectNode setLatency(String accountId, long latencyMs) {
+        SimAccount account = accountsById.get(accountId);
+        if (account == null) {
+            throw SimError.notFound("account not found: " + accountId);
+        }
+        if (latencyMs < 0 || latencyMs > 120_000) {
+            throw SimError.validation("latency_ms must be between 0 and 120000");
+        }
+        account.latencyMs = latencyMs;
+        return SimJson.MAPPER.createObjectNode().put("latency_ms", latencyMs);
+    }
+
+    /** How long answers to these keys are held back; none for keys no account has. */
+    public synchronized long latencyFor(String keyId) {
+        SimAccount account = keyId == null ? null : accountsByKey.get(keyId);
+        return account == null ? 0 : account.latencyMs;
+    }
+
     /** The {@code server_error_rate} fault, spread evenly and deterministically over the requests. */
     public synchronized boolean nextRequestFails() {
         long n = requestCount++;

@@ -54,6 +54,8 @@ public final class SimRoutes {
                 body.has("rate_limit_window_ms") ? wholeNumber(body, "rate_limit_window_ms") : null,
                 body.has("drop_stream") ? bool(body, "drop_stream") : null,
                 body.has("silent_stream") ? bool(body, "silent_stream") : null)));
+        router.put("/sim/accounts/:account_id/latency").handler(ctx -> adminCall(ctx,
+                body -> broker.setLatency(ctx.pathParam("account_id"), wholeNumber(body, "latency_ms"))));
         router.get("/sim/accounts/:account_id/stats").handler(ctx -> adminCall(ctx,
                 body -> broker.stats(ctx.pathParam("account_id"))));
 
@@ -119,33 +121,50 @@ public final class SimRoutes {
         }
     }
 
-    /** An authenticated Trading API call: keys, then the request budget, then the faults, then the work. */
+    /**
+     * An authenticated Trading API call: keys, then the request budget, then the faults, then the work — after the
+     * account's latency, if it has one.
+     */
     private static io.vertx.core.Handler<RoutingContext> api(SimBroker broker, boolean failsAfterWork,
             BiFunction<RoutingContext, SimAccount, JsonNode> action) {
         return ctx -> {
-            try {
-                SimAccount account = broker.authenticate(ctx.request().getHeader("APCA-API-KEY-ID"),
-                        ctx.request().getHeader("APCA-API-SECRET-KEY"));
-                rateHeaders(ctx, broker.admit(account));
-                boolean fails = broker.nextRequestFails();
-                if (fails && !failsAfterWork) {
-                    throw new SimError(500, SimError.INTERNAL, "internal server error occurred");
-                }
-                JsonNode result = action.apply(ctx, account);
-                if (fails) {
-                    throw new SimError(500, SimError.INTERNAL, "internal server error occurred");
-                }
-                respond(ctx, result == null ? 204 : 200, result);
-            } catch (SimBroker.RateLimitedError e) {
-                rateHeaders(ctx, e.limit);
-                respond(ctx, 429, SimJson.error(new SimError(429, SimError.RATE_LIMITED, "too many requests")));
-            } catch (SimError e) {
-                respond(ctx, e.status, SimJson.error(e));
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "request failed", e);
-                respond(ctx, 500, SimJson.error(new SimError(500, SimError.INTERNAL, "internal error: " + e)));
+            long latency = broker.latencyFor(ctx.request().getHeader("APCA-API-KEY-ID"));
+            if (latency > 0) {
+                ctx.vertx().setTimer(latency, timer -> {
+                    if (!ctx.response().closed()) {
+                        serve(ctx, broker, failsAfterWork, action);
+                    }
+                });
+            } else {
+                serve(ctx, broker, failsAfterWork, action);
             }
         };
+    }
+
+    private static void serve(RoutingContext ctx, SimBroker broker, boolean failsAfterWork,
+            BiFunction<RoutingContext, SimAccount, JsonNode> action) {
+        try {
+            SimAccount account = broker.authenticate(ctx.request().getHeader("APCA-API-KEY-ID"),
+                    ctx.request().getHeader("APCA-API-SECRET-KEY"));
+            rateHeaders(ctx, broker.admit(account));
+            boolean fails = broker.nextRequestFails();
+            if (fails && !failsAfterWork) {
+                throw new SimError(500, SimError.INTERNAL, "internal server error occurred");
+            }
+            JsonNode result = action.apply(ctx, account);
+            if (fails) {
+                throw new SimError(500, SimError.INTERNAL, "internal server error occurred");
+            }
+            respond(ctx, result == null ? 204 : 200, result);
+        } catch (SimBroker.RateLimitedError e) {
+            rateHeaders(ctx, e.limit);
+            respond(ctx, 429, SimJson.error(new SimError(429, SimError.RATE_LIMITED, "too many requests")));
+        } catch (SimError e) {
+            respond(ctx, e.status, SimJson.error(e));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "request failed", e);
+            respond(ctx, 500, SimJson.error(new SimError(500, SimError.INTERNAL, "internal error: " + e)));
+        }
     }
 
     private static void rateHeaders(RoutingContext ctx, SimBroker.RateLimit limit) {

@@ -56,6 +56,30 @@ class AdminApiTest {
         assertRefused(admin.put("/sim/faults", "{\"requests_per_minute\":0}"), 422, "requests_per_minute");
         assertRefused(admin.put("/sim/faults", "{\"rate_limit_window_ms\":50}"), 422, "rate_limit_window_ms");
         assertRefused(admin.get("/sim/accounts/nope/stats"), 404, "account");
+        assertRefused(admin.put("/sim/accounts/nope/latency", "{\"latency_ms\":10}"), 404, "account");
+    }
+
+    @Test
+    void an_account_with_latency_is_answered_that_much_later_and_the_others_at_once() {
+        String slow = admin.post("/sim/accounts", "{\"api_key_id\":\"slow\",\"api_secret_key\":\"s\",\"cash\":\"1\"}")
+                .body().get("id").asText();
+        admin.post("/sim/accounts", "{\"api_key_id\":\"fast\",\"api_secret_key\":\"s\",\"cash\":\"1\"}");
+        assertRefused(admin.put("/sim/accounts/" + slow + "/latency", "{\"latency_ms\":-1}"), 422, "latency_ms");
+        assertRefused(admin.put("/sim/accounts/" + slow + "/latency", "{\"latency_ms\":\"soon\"}"), 422, "latency_ms");
+
+        assertThat(admin.put("/sim/accounts/" + slow + "/latency", "{\"latency_ms\":1500}").body().get("latency_ms")
+                .asLong()).isEqualTo(1500);
+
+        assertThat(timeOf(new SimHttp(sim.baseUrl(), "slow", "s"), "/v2/account")).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        assertThat(timeOf(new SimHttp(sim.baseUrl(), "fast", "s"), "/v2/account")).isLessThan(Duration.ofMillis(1000));
+        admin.put("/sim/accounts/" + slow + "/latency", "{\"latency_ms\":0}");
+        assertThat(timeOf(new SimHttp(sim.baseUrl(), "slow", "s"), "/v2/account")).isLessThan(Duration.ofMillis(1000));
+    }
+
+    private static Duration timeOf(SimHttp api, String path) {
+        long started = System.nanoTime();
+        assertThat(api.get(path).status()).isEqualTo(200);
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     @Test
