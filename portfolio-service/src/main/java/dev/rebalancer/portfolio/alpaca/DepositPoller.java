@@ -19,16 +19,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
  * Turns every Alpaca cash activity ({@code CSD} deposits, {@code JNLC} cash journals) into exactly one cash deposit
  * event. Each poll reads from a stored cursor; the event, the record of the activity and the moved cursor commit
  * together, and an activity already recorded is skipped — so neither a restart nor two polls at once announce one
- * twice. Cash that arrived before the service managed the account is not new cash and is not announced.
+ * twice. Cash that arrived before the service managed the account is not new cash and is not announced. Accounts are
+ * polled side by side ({@code sync.parallel-accounts} at once), each at most once at a time, so one account whose
+ * Alpaca is slow delays no other account's deposits.
  */
 @ApplicationScoped
 public class DepositPoller {
@@ -54,6 +60,9 @@ public class DepositPoller {
      */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "deposit-poller"));
+    private final ExecutorService workers;
+    /** The accounts being polled now; an account is not polled again until its poll has ended. */
+    private final Set<String> polling = ConcurrentHashMap.newKeySet();
 
     DepositPoller(AlpacaAccounts accounts, AlpacaHealth health, Outbox outbox, EntityManager entityManager,
             PortfolioConfig config) {
@@ -62,6 +71,9 @@ public class DepositPoller {
         this.outbox = outbox;
         this.entityManager = entityManager;
         this.interval = config.sync().depositsInterval();
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(config.sync().parallelAccounts(),
+                r -> new Thread(r, "deposit-poll-" + threads.incrementAndGet()));
     }
 
     void start(@Observes StartupEvent event) {
@@ -70,20 +82,45 @@ public class DepositPoller {
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         timer.shutdown();
+        workers.shutdown();
         timer.awaitTermination(10, TimeUnit.SECONDS);
+        if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+            workers.shutdownNow();
+        }
     }
 
-    /** One round over every account; the next starts {@code deposits-interval} after this one ended. */
+    /**
+     * Every {@code deposits-interval}: a poll for each account not still being polled from an earlier round, on the
+     * workers.
+     */
     void pollAll() {
+        for (AlpacaAccounts.Managed account : accounts.all()) {
+            if (!polling.add(account.accountId())) {
+                continue;
+            }
+            try {
+                workers.execute(() -> {
+                    try {
+                        pollInRequestContext(account);
+                    } finally {
+                        polling.remove(account.accountId());
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                polling.remove(account.accountId());
+                return;
+            }
+        }
+    }
+
+    private void pollInRequestContext(AlpacaAccounts.Managed account) {
         ManagedContext request = Arc.container().requestContext();
         request.activate();
         try {
-            for (AlpacaAccounts.Managed account : accounts.all()) {
-                poll(account);
-            }
+            poll(account);
         } catch (RuntimeException e) {
-            // Never let one bad round end the timer.
-            LOG.warnf("deposit poll failed: %s", e.getMessage());
+            // Never let one bad poll end the worker; the next round tries again.
+            LOG.warnf("deposit poll of account %s failed: %s", account.name(), e.getMessage());
         } finally {
             request.terminate();
         }

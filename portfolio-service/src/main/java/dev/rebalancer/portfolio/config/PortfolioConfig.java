@@ -66,6 +66,13 @@ public interface PortfolioConfig {
         @WithDefault("15s")
         Duration depositsInterval();
 
+        /**
+         * Accounts whose new cash is looked for at the same time: an account whose Alpaca answers slowly (or not, until
+         * the timeout) holds up only itself.
+         */
+        @WithDefault("8")
+        int parallelAccounts();
+
         /** Failed Alpaca polls in a row before one alert is raised (and one more when Alpaca answers again). */
         @WithDefault("3")
         int alertAfterFailures();
