@@ -71,6 +71,10 @@ public class DepositPoller {
         this.outbox = outbox;
         this.entityManager = entityManager;
         this.interval = config.sync().depositsInterval();
+        if (config.sync().parallelAccounts() < 1) {
+            throw new IllegalArgumentException("rebalancer.sync.parallel-accounts must be at least 1, not "
+                    + config.sync().parallelAccounts());
+        }
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.sync().parallelAccounts(),
                 r -> new Thread(r, "deposit-poll-" + threads.incrementAndGet()));
