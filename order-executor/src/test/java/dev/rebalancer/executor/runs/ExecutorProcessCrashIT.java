@@ -85,12 +85,8 @@ class ExecutorProcessCrashIT {
         harness.hold(KEY, "SPY", "14");
         harness.sim.config(FILL_LATENCY.toMillis(), "0");
         RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, RunExecutionTest.SPY_TLT);
-        harness.send(request, account);
 
-        awaitAtSimulator(request.runId(), "-s-");
-        executor.kill();
-        executor = startExecutor();
-        RunEvent done = harness.awaitFinal(request.runId(), Duration.ofSeconds(60));
+        RunEvent done = killedOnceThePhaseIsAtTheSimulator(request, "-s-");
 
         assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
         assertThat(done.orders()).extracting(RunOrder::symbol).containsExactly("SPY", "TLT");
@@ -104,12 +100,8 @@ class ExecutorProcessCrashIT {
         harness.sim.config(FILL_LATENCY.toMillis(), "0");
         RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "500",
                 RunExecutionTest.SPY_ONLY);
-        harness.send(request, account);
 
-        awaitAtSimulator(request.runId(), "-b-");
-        executor.kill();
-        executor = startExecutor();
-        RunEvent done = harness.awaitFinal(request.runId(), Duration.ofSeconds(60));
+        RunEvent done = killedOnceThePhaseIsAtTheSimulator(request, "-b-");
 
         assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
         assertThat(done.orders()).singleElement().satisfies(order -> {
@@ -120,10 +112,17 @@ class ExecutorProcessCrashIT {
         assertThat(ordersOf(request.runId())).hasSize(1);
     }
 
-    /** Waits until the simulator has taken an order of the run's phase ({@code -s-} sells, {@code -b-} buys). */
-    private void awaitAtSimulator(String runId, String phase) {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ordersOf(runId).stream()
+    /**
+     * Sends the request; once the simulator has taken an order of the run's phase ({@code -s-} sells, {@code -b-}
+     * buys), kills the executor with SIGKILL and starts a new one; returns the run's final event.
+     */
+    private RunEvent killedOnceThePhaseIsAtTheSimulator(RebalanceRequest request, String phase) throws Exception {
+        harness.send(request, account);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> ordersOf(request.runId()).stream()
                 .anyMatch(o -> o.clientOrderId().contains(phase)));
+        executor.kill();
+        executor = startExecutor();
+        return harness.awaitFinal(request.runId(), Duration.ofSeconds(60));
     }
 
     /** The run's orders at the simulator; {@link Harness#orders} asserts that no client order id is there twice. */
