@@ -60,7 +60,8 @@ public final class LocalStack implements AutoCloseable {
     private final Settings settings;
     private final Map<String, String> serviceEnv;
     private final AlpacaSimServer simulator;
-    private final Map<String, String> simAccounts;
+    /** The simulator's accounts by API key. */
+    private final Map<String, SimAccount> simAccounts;
     private final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> overrides = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
@@ -68,7 +69,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile boolean stopping;
 
     private LocalStack(Settings settings, Map<String, String> serviceEnv, AlpacaSimServer simulator,
-            Map<String, String> simAccounts) {
+            Map<String, SimAccount> simAccounts) {
         this.settings = settings;
         this.serviceEnv = serviceEnv;
         this.simulator = simulator;
@@ -187,7 +188,7 @@ public final class LocalStack implements AutoCloseable {
         env.putIfAbsent("NOTIFY_RUNS", "all");
 
         AlpacaSimServer simulator = null;
-        Map<String, String> simAccounts = new LinkedHashMap<>();
+        Map<String, SimAccount> simAccounts = new LinkedHashMap<>();
         if (settings.simulated()) {
             simulator = AlpacaSimServer.start(ports.get("alpaca-sim"));
             SimAdminClient admin = simulator.admin();
@@ -196,14 +197,16 @@ public final class LocalStack implements AutoCloseable {
             env.put("ALPACA_API_KEY_ID", SIM_KEY);
             env.put("ALPACA_API_SECRET_KEY", SIM_SECRET);
             env.put("ALPACA_BASE_URL", base);
-            simAccounts.put(SIM_KEY, admin.createAccount(SIM_KEY, SIM_SECRET, SIM_CASH).get("id").asText());
+            simAccounts.put(SIM_KEY, new SimAccount(admin.createAccount(SIM_KEY, SIM_SECRET, SIM_CASH).get("id").asText(),
+                    SIM_SECRET));
             for (Map.Entry<String, String> extra : extraAccounts(settings).entrySet()) {
                 String prefix = "REBALANCER_ACCOUNTS__" + extra.getKey() + "__";
                 String key = extra.getValue();
                 String secret = settings.valueOr(prefix + "API_SECRET_KEY", key + "-secret");
                 env.put(prefix + "API_SECRET_KEY", secret);
                 env.put(prefix + "BASE_URL", base);
-                simAccounts.put(key, admin.createAccount(key, secret, SIM_CASH).get("id").asText());
+                simAccounts.put(key, new SimAccount(admin.createAccount(key, secret, SIM_CASH).get("id").asText(),
+                        secret));
             }
             // Cash is found by polling Alpaca's activities: one request a poll, 120 of the 200 a minute per account.
             env.putIfAbsent("DEPOSITS_INTERVAL", "0.5s");
@@ -337,11 +340,24 @@ public final class LocalStack implements AutoCloseable {
 
     /** The simulator's account id for an API key ({@link #SIM_KEY} or an extra account's key). */
     public String simAccount(String apiKey) {
-        String id = simAccounts.get(apiKey);
-        if (id == null) {
+        return simAccountOf(apiKey).id();
+    }
+
+    /** A simulator account's Trading API, called with its keys, as the account's owner would. */
+    public Http alpaca(String apiKey) {
+        SimAccount account = simAccountOf(apiKey);
+        return Http.alpaca(simulator.baseUrl(), apiKey, account.secret());
+    }
+
+    private SimAccount simAccountOf(String apiKey) {
+        SimAccount account = simAccounts.get(apiKey);
+        if (account == null) {
             throw new IllegalArgumentException("no simulator account with key " + apiKey);
         }
-        return id;
+        return account;
+    }
+
+    private record SimAccount(String id, String secret) {
     }
 
     private void writeProperties(String bootstrap) {

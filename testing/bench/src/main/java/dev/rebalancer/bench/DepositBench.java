@@ -10,7 +10,6 @@ import dev.rebalancer.local.Http;
 import dev.rebalancer.local.LocalStack;
 import dev.rebalancer.local.Tail;
 import dev.rebalancer.sim.SimAdminClient;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +68,7 @@ final class DepositBench {
                 Instant depositedAt = Instant.now();
                 String activity = sim.deposit(accounts.get(a), "100").get("id").asText();
                 Measured measured = await(consumer, accounts.get(a), RunType.INVEST_CASH, "deposit:" + activity);
-                Instant firstBuy = firstBuy(stack.alpacaBaseUrl(), key(a), measured.run().runId());
+                Instant firstBuy = firstBuy(stack.alpaca(key(a)), measured.run().runId());
                 if (i >= WARMUP) {
                     latencies.add(Duration.between(depositedAt, firstBuy).toNanos() / 1e6);
                     detections.add(Duration.between(depositedAt, measured.depositSeenAt()).toNanos() / 1e6);
@@ -157,8 +156,7 @@ final class DepositBench {
     }
 
     /** When the simulator accepted the run's first buy ({@code submitted_at}, the simulator's clock). */
-    private static Instant firstBuy(URI simulator, String key, String runId) throws InterruptedException {
-        Http alpaca = Http.alpaca(simulator, key, key + "-secret");
+    private static Instant firstBuy(Http alpaca, String runId) throws InterruptedException {
         Instant first = null;
         for (JsonNode order : patiently(alpaca::orders)) {
             if (order.path("client_order_id").asText().startsWith("rb-" + runId) && order.path("side").asText()

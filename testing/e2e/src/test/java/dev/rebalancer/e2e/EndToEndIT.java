@@ -223,7 +223,7 @@ class EndToEndIT {
     }
 
     static Http alpaca(String account) {
-        return Http.alpaca(stack.alpacaBaseUrl(), key(account), key(account) + "-secret");
+        return stack.alpaca(key(account));
     }
 
     /**
