@@ -36,6 +36,20 @@ final class SimAccount {
     long rateLimitedTotal;
     /** How long every Trading API answer to this account's keys is held back: an Alpaca slow for one account. */
     long latencyMs;
+    /** Alpaca's margin multiplier: 1 for a cash account; 2 or 4 lend up to that many times the cash. */
+    BigDecimal multiplier = BigDecimal.ONE;
+    /** The lowest cash the account ever had: below zero means money was borrowed. */
+    BigDecimal lowestCash;
+    /** Every {@code POST /v2/orders}, by client order id, by outcome. */
+    final Map<String, Submissions> submissions = new LinkedHashMap<>();
+
+    /** How the order submissions under one client order id ended. */
+    static final class Submissions {
+        long accepted;
+        long duplicate;
+        long rateLimited;
+        long refused;
+    }
 
     SimAccount(String id, String accountNumber, String keyId, String secretKey, BigDecimal cash, Instant createdAt) {
         this.id = id;
@@ -43,6 +57,7 @@ final class SimAccount {
         this.keyId = keyId;
         this.secretKey = secretKey;
         this.cash = cash;
+        this.lowestCash = cash;
         this.createdAt = createdAt;
     }
 }

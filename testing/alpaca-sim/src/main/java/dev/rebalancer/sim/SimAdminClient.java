@@ -48,6 +48,12 @@ public final class SimAdminClient {
         return call("PUT", "/sim/clock", object().put("is_open", isOpen));
     }
 
+    /** The clock with the next open and close it reports (a market session of the test's making). */
+    public JsonNode clock(boolean isOpen, java.time.Instant nextOpen, java.time.Instant nextClose) {
+        return call("PUT", "/sim/clock", object().put("is_open", isOpen).put("next_open", nextOpen.toString())
+                .put("next_close", nextClose.toString()));
+    }
+
     public JsonNode config(long fillLatencyMs, String partialFillRatio) {
         return call("PUT", "/sim/config",
                 object().put("fill_latency_ms", fillLatencyMs).put("partial_fill_ratio", partialFillRatio));
@@ -91,9 +97,72 @@ public final class SimAdminClient {
         return call("PUT", "/sim/accounts/" + accountId + "/latency", object().put("latency_ms", latencyMs));
     }
 
-    /** How many Trading API requests the account's keys made ({@code requests}), and how many were refused with 429. */
+    /**
+     * How many Trading API requests the account's keys made ({@code requests}), how many were refused with 429
+     * ({@code rate_limited}), and the lowest cash the account ever had ({@code lowest_cash}).
+     */
     public JsonNode stats(String accountId) {
         return call("GET", "/sim/accounts/" + accountId + "/stats", null);
+    }
+
+    /** Every order submission of the account, by client order id and outcome. */
+    public Submissions submissions(String accountId) {
+        return new Submissions(call("GET", "/sim/accounts/" + accountId + "/submissions", null));
+    }
+
+    /** The account's multiplier: 2 or 4 make it a margin account, 1 a cash account. */
+    public JsonNode margin(String accountId, String multiplier) {
+        return call("PUT", "/sim/accounts/" + accountId + "/margin", object().put("multiplier", multiplier));
+    }
+
+    /** Orders for the symbol are refused at the POST, or end canceled or expired; {@code none} ends the fault. */
+    public JsonNode orderFault(String symbol, String fault, String message) {
+        ObjectNode body = object().put("fault", fault);
+        if (message != null) {
+            body.put("message", message);
+        }
+        return call("PUT", "/sim/faults/orders/" + symbol, body);
+    }
+
+    /** A cancel leaves the order pending_cancel this long (0: canceled at once); it may fill meanwhile. */
+    public JsonNode cancelLatency(long cancelLatencyMs) {
+        return call("PUT", "/sim/config", object().put("cancel_latency_ms", cancelLatencyMs));
+    }
+
+    /**
+     * An account's order submissions as the simulator counted them. The invariant behind every "no order twice":
+     * no submission was refused as a duplicate client order id, and no client order id was accepted twice. Re-sends
+     * after a 429 or a refusal before acceptance are legitimate.
+     */
+    public record Submissions(JsonNode byClientOrderId) {
+
+        /** What breaks the invariant, one line per client order id; empty when nothing was ordered twice. */
+        public java.util.List<String> orderedTwice() {
+            java.util.List<String> violations = new java.util.ArrayList<>();
+            byClientOrderId.fields().forEachRemaining(entry -> {
+                long accepted = entry.getValue().path("accepted").asLong();
+                long duplicate = entry.getValue().path("duplicate").asLong();
+                if (accepted > 1 || duplicate > 0) {
+                    violations.add(entry.getKey() + ": accepted " + accepted + " times, refused as a duplicate "
+                            + duplicate + " times");
+                }
+            });
+            return violations;
+        }
+
+        /** How many submissions under this client order id were accepted. */
+        public long accepted(String clientOrderId) {
+            return byClientOrderId.path(clientOrderId).path("accepted").asLong();
+        }
+
+        /** Submissions accepted, over all client order ids. */
+        public long acceptedTotal() {
+            long total = 0;
+            for (JsonNode counts : byClientOrderId) {
+                total += counts.path("accepted").asLong();
+            }
+            return total;
+        }
     }
 
     private JsonNode call(String method, String path, JsonNode body) {

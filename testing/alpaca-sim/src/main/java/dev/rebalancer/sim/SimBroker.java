@@ -38,6 +38,11 @@ public final class SimBroker implements AutoCloseable {
         void drop();
     }
 
+    /** A symbol's order fault: {@code refuse} (403 at the POST, with the message), {@code cancel} or {@code expire}. */
+    record OrderFault(String kind, String message) {
+        static final List<String> KINDS = List.of("refuse", "cancel", "expire");
+    }
+
     /** The rate-limit state reported in Alpaca's {@code X-RateLimit-*} headers. */
     public record RateLimit(int limit, int remaining, long resetEpochSeconds) {
     }
@@ -60,6 +65,7 @@ public final class SimBroker implements AutoCloseable {
     private final Map<String, SimAccount> accountsByKey = new HashMap<>();
     private final Map<String, SimAsset> assets = new LinkedHashMap<>();
     private final Map<String, List<StreamSink>> streams = new HashMap<>();
+    private final Instant started = Instant.now();
     private long sequence;
     private long requestCount;
     private Instant lastActivityTime = Instant.EPOCH;
@@ -68,6 +74,10 @@ public final class SimBroker implements AutoCloseable {
     private Instant nextOpen;
     private Instant nextClose;
     private long fillLatencyMs = 100;
+    /** How long a cancel stays {@code pending_cancel} (0: canceled at once); the order may still fill meanwhile. */
+    private long cancelLatencyMs;
+    /** Per-symbol order faults: refused at the POST, or accepted and then canceled or expired instead of filled. */
+    private final Map<String, OrderFault> orderFaults = new HashMap<>();
     private BigDecimal partialFillRatio = BigDecimal.ZERO;
     private int rejectNextOrders;
     private double serverErrorRate;
@@ -170,9 +180,12 @@ public final class SimBroker implements AutoCloseable {
     }
 
     /** {@code PUT /sim/config}; absent fields keep their value. */
-    public synchronized ObjectNode setConfig(Long latencyMs, BigDecimal partialRatio) {
+    public synchronized ObjectNode setConfig(Long latencyMs, BigDecimal partialRatio, Long cancelLatency) {
         if (latencyMs != null && latencyMs < 0) {
             throw SimError.validation("fill_latency_ms must not be negative");
+        }
+        if (cancelLatency != null && (cancelLatency < 0 || cancelLatency > 600_000)) {
+            throw SimError.validation("cancel_latency_ms must be between 0 and 600000");
         }
         if (partialRatio != null && (partialRatio.signum() < 0 || partialRatio.compareTo(BigDecimal.ONE) >= 0)) {
             throw SimError.validation("partial_fill_ratio must be at least 0 and less than 1");
@@ -183,9 +196,13 @@ public final class SimBroker implements AutoCloseable {
         if (partialRatio != null) {
             partialFillRatio = partialRatio;
         }
+        if (cancelLatency != null) {
+            cancelLatencyMs = cancelLatency;
+        }
         ObjectNode json = SimJson.MAPPER.createObjectNode();
         json.put("fill_latency_ms", fillLatencyMs);
         json.put("partial_fill_ratio", partialFillRatio.toPlainString());
+        json.put("cancel_latency_ms", cancelLatencyMs);
         return json;
     }
 
@@ -237,6 +254,48 @@ public final class SimBroker implements AutoCloseable {
         return json;
     }
 
+    /**
+     * {@code PUT /sim/faults/orders/{symbol}}: orders for the symbol are refused at the POST ({@code refuse}: 403 with
+     * the message), or accepted and then end {@code canceled} or {@code expired} instead of filling; {@code none} ends
+     * the fault.
+     */
+    public synchronized ObjectNode setOrderFault(String symbol, String kind, String message) {
+        requireText(symbol, "symbol");
+        if (kind == null || !(kind.equals("none") || OrderFault.KINDS.contains(kind))) {
+            throw SimError.validation("fault must be one of refuse, cancel, expire, none");
+        }
+        if (kind.equals("none")) {
+            orderFaults.remove(symbol);
+        } else {
+            orderFaults.put(symbol, new OrderFault(kind, message == null || message.isBlank()
+                    ? "order rejected by the simulator (order fault on " + symbol + ")" : message));
+        }
+        ObjectNode json = SimJson.MAPPER.createObjectNode();
+        json.put("symbol", symbol);
+        json.put("fault", kind);
+        if (!kind.equals("none")) {
+            json.put("message", orderFaults.get(symbol).message());
+        }
+        return json;
+    }
+
+    /**
+     * {@code PUT /sim/accounts/{id}/margin}: Alpaca's multiplier. Above 1 the account is a margin account: buying power
+     * is that many times its cash, and a buy beyond the cash is accepted and paid with borrowed money.
+     */
+    public synchronized ObjectNode setMargin(String accountId, BigDecimal multiplier) {
+        SimAccount account = accountsById.get(accountId);
+        if (account == null) {
+            throw SimError.notFound("account not found: " + accountId);
+        }
+        if (multiplier == null || !(multiplier.compareTo(BigDecimal.ONE) == 0 || multiplier.compareTo(BigDecimal.valueOf(2)) == 0
+                || multiplier.compareTo(BigDecimal.valueOf(4)) == 0)) {
+            throw SimError.validation("multiplier must be 1, 2 or 4");
+        }
+        account.multiplier = multiplier.stripTrailingZeros();
+        return renderAccount(account);
+    }
+
     // ---- the Trading API -----------------------------------------------------------------------------------
 
     /** Finds the account of a key pair: 401 for a missing or unknown key, 403 for a wrong secret. */
@@ -277,7 +336,35 @@ public final class SimBroker implements AutoCloseable {
         ObjectNode json = SimJson.MAPPER.createObjectNode();
         json.put("requests", account.requestsTotal);
         json.put("rate_limited", account.rateLimitedTotal);
+        json.put("lowest_cash", SimJson.money(account.lowestCash));
         return json;
+    }
+
+    /**
+     * {@code GET /sim/accounts/{id}/submissions}: every {@code POST /v2/orders} of the account, by client order id, by
+     * outcome: {@code accepted}, {@code duplicate} (refused as "client_order_id must be unique"), {@code rate_limited}
+     * (429) and {@code refused} (any other refusal before the order was taken).
+     */
+    public synchronized ObjectNode submissions(String accountId) {
+        SimAccount account = accountsById.get(accountId);
+        if (account == null) {
+            throw SimError.notFound("account not found: " + accountId);
+        }
+        ObjectNode json = SimJson.MAPPER.createObjectNode();
+        account.submissions.forEach((clientOrderId, counts) -> json.putObject(clientOrderId)
+                .put("accepted", counts.accepted).put("duplicate", counts.duplicate)
+                .put("rate_limited", counts.rateLimited).put("refused", counts.refused));
+        return json;
+    }
+
+    /** A {@code POST /v2/orders} refused with 429 before it was read further. */
+    public synchronized void submissionRateLimited(SimAccount account, String clientOrderId) {
+        submissionsOf(account, clientOrderId).rateLimited++;
+    }
+
+    private SimAccount.Submissions submissionsOf(SimAccount account, String clientOrderId) {
+        return account.submissions.computeIfAbsent(clientOrderId == null ? "" : clientOrderId,
+                id -> new SimAccount.Submissions());
     }
 
     /** {@code PUT /sim/accounts/{id}/latency}: every Trading API answer to the account's keys waits this long. */
@@ -338,8 +425,27 @@ public final class SimBroker implements AutoCloseable {
         return submit(account, symbol, available, null, "sell", "market", "day", null);
     }
 
-    /** {@code POST /v2/orders}, with Alpaca's validations and rejections. */
+    /** {@code POST /v2/orders}, with Alpaca's validations and rejections; every outcome counted by client order id. */
     public synchronized ObjectNode submit(SimAccount account, String symbol, BigDecimal qty, BigDecimal notional,
+            String side, String type, String timeInForce, String clientOrderId) {
+        try {
+            ObjectNode accepted = accept(account, symbol, qty, notional, side, type, timeInForce, clientOrderId);
+            submissionsOf(account, accepted.get("client_order_id").asText()).accepted++;
+            return accepted;
+        } catch (SimError e) {
+            SimAccount.Submissions counts = submissionsOf(account, clientOrderId);
+            if (e.getMessage().equals(DUPLICATE_CLIENT_ORDER_ID)) {
+                counts.duplicate++;
+            } else {
+                counts.refused++;
+            }
+            throw e;
+        }
+    }
+
+    private static final String DUPLICATE_CLIENT_ORDER_ID = "client_order_id must be unique";
+
+    private ObjectNode accept(SimAccount account, String symbol, BigDecimal qty, BigDecimal notional,
             String side, String type, String timeInForce, String clientOrderId) {
         if (rejectNextOrders > 0) {
             rejectNextOrders--;
@@ -382,7 +488,11 @@ public final class SimBroker implements AutoCloseable {
             throw SimError.validation("fractional orders must be day orders");
         }
         if (clientOrderId != null && account.ordersByClientId.containsKey(clientOrderId)) {
-            throw SimError.validation("client_order_id must be unique");
+            throw SimError.validation(DUPLICATE_CLIENT_ORDER_ID);
+        }
+        OrderFault fault = orderFaults.get(symbol);
+        if (fault != null && fault.kind().equals("refuse")) {
+            throw new SimError(403, SimError.FORBIDDEN, fault.message());
         }
         boolean buy = "buy".equals(side);
         for (SimOrder other : account.orders.values()) {
@@ -464,7 +574,10 @@ public final class SimBroker implements AutoCloseable {
         return SimJson.order(order);
     }
 
-    /** {@code DELETE /v2/orders/{id}}: 422 once the order is filled, canceled, expired or rejected. */
+    /**
+     * {@code DELETE /v2/orders/{id}}: 422 once the order is filled, canceled, expired or rejected. With a cancel latency
+     * the order is {@code pending_cancel} that long first, and a fill due meanwhile still happens, as at Alpaca.
+     */
     public synchronized void cancel(SimAccount account, String orderId) {
         SimOrder order = account.orders.get(orderId);
         if (order == null) {
@@ -473,11 +586,35 @@ public final class SimBroker implements AutoCloseable {
         if (!order.isOpen()) {
             throw new SimError(422, SimError.UNPROCESSABLE, "order is already in \"" + order.status + "\" state");
         }
+        if (cancelLatencyMs == 0) {
+            end(account, order, "canceled");
+            return;
+        }
+        if (!"pending_cancel".equals(order.status)) {
+            order.status = "pending_cancel";
+            order.updatedAt = Instant.now();
+            publish(account, "pending_cancel", order, null, null);
+            fills.schedule(() -> endPendingCancel(account, order), cancelLatencyMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void endPendingCancel(SimAccount account, SimOrder order) {
+        if (order.isOpen()) {
+            end(account, order, "canceled");
+        }
+    }
+
+    /** The order ends unfilled (what is filled stays filled): {@code canceled} or {@code expired}. */
+    private void end(SimAccount account, SimOrder order, String status) {
         Instant now = Instant.now();
-        order.status = "canceled";
-        order.canceledAt = now;
+        order.status = status;
+        if (status.equals("expired")) {
+            order.expiredAt = now;
+        } else {
+            order.canceledAt = now;
+        }
         order.updatedAt = now;
-        publish(account, "canceled", order, null, null);
+        publish(account, status, order, null, null);
     }
 
     /**
@@ -508,11 +645,23 @@ public final class SimBroker implements AutoCloseable {
         return json;
     }
 
+    /**
+     * The clock. Times not set by the admin API stay put, as a real session's do: the close 6 hours after the
+     * simulator started and the open 18 hours after (1 and 7 hours while closed), a day later each day that passes.
+     */
     public synchronized ObjectNode clock() {
         Instant now = Instant.now();
-        Instant opens = nextOpen != null ? nextOpen : now.plus(open ? Duration.ofHours(18) : Duration.ofHours(1));
-        Instant closes = nextClose != null ? nextClose : now.plus(open ? Duration.ofHours(6) : Duration.ofHours(7));
+        Instant opens = nextOpen != null ? nextOpen : upcoming(open ? Duration.ofHours(18) : Duration.ofHours(1), now);
+        Instant closes = nextClose != null ? nextClose : upcoming(open ? Duration.ofHours(6) : Duration.ofHours(7), now);
         return SimJson.clock(now, open, opens, closes);
+    }
+
+    private Instant upcoming(Duration afterStart, Instant now) {
+        Instant at = started.plus(afterStart);
+        while (!at.isAfter(now)) {
+            at = at.plus(Duration.ofDays(1));
+        }
+        return at;
     }
 
     public synchronized ObjectNode asset(String symbol) {
@@ -578,6 +727,11 @@ public final class SimBroker implements AutoCloseable {
         if ("accepted".equals(order.status)) {
             announceNew(account, order);
         }
+        OrderFault fault = orderFaults.get(order.asset.symbol);
+        if (fault != null && !fault.kind().equals("refuse")) {
+            end(account, order, fault.kind().equals("cancel") ? "canceled" : "expired");
+            return;
+        }
         SimAsset asset = order.asset;
         BigDecimal price = asset.price;
         boolean all = ratio.compareTo(BigDecimal.ONE) == 0;
@@ -592,10 +746,7 @@ public final class SimBroker implements AutoCloseable {
         }
         if (qty.signum() <= 0) {
             if (all) {
-                order.status = "canceled";
-                order.canceledAt = Instant.now();
-                order.updatedAt = order.canceledAt;
-                publish(account, "canceled", order, null, null);
+                end(account, order, "canceled");
             }
             return;
         }
@@ -612,6 +763,7 @@ public final class SimBroker implements AutoCloseable {
         SimAccount.Holding holding = account.holdings.computeIfAbsent(asset.symbol, s -> new SimAccount.Holding());
         if (order.isBuy()) {
             account.cash = account.cash.subtract(amount);
+            account.lowestCash = account.lowestCash.min(account.cash);
             holding.costBasis = holding.costBasis.add(amount);
             holding.qty = holding.qty.add(qty);
         } else {
@@ -670,11 +822,24 @@ public final class SimBroker implements AutoCloseable {
         for (Map.Entry<String, SimAccount.Holding> holding : account.holdings.entrySet()) {
             longValue = longValue.add(holding.getValue().qty.multiply(assets.get(holding.getKey()).price));
         }
-        return SimJson.account(account, longValue, buyingPower(account));
+        return SimJson.account(account, longValue, buyingPower(account), nonMarginableBuyingPower(account));
     }
 
-    /** Cash less what open buys may still spend: a cash account, no margin, as a rebalancer should run. */
+    /**
+     * What a buy may cost: the cash (times the multiplier on a margin account, which lends the rest) less what open
+     * buys may still spend.
+     */
     private BigDecimal buyingPower(SimAccount account) {
+        return account.cash.max(BigDecimal.ZERO).multiply(account.multiplier).subtract(reservedForBuys(account))
+                .max(BigDecimal.ZERO);
+    }
+
+    /** The cash itself less what open buys may still spend: what can be bought without borrowing. */
+    private BigDecimal nonMarginableBuyingPower(SimAccount account) {
+        return account.cash.subtract(reservedForBuys(account)).max(BigDecimal.ZERO);
+    }
+
+    private BigDecimal reservedForBuys(SimAccount account) {
         BigDecimal reserved = BigDecimal.ZERO;
         for (SimOrder order : account.orders.values()) {
             if (order.isOpen() && order.isBuy()) {
@@ -682,7 +847,7 @@ public final class SimBroker implements AutoCloseable {
                         : order.remaining().multiply(order.asset.price));
             }
         }
-        return account.cash.subtract(reserved).max(BigDecimal.ZERO);
+        return reserved;
     }
 
     private BigDecimal heldForSells(SimAccount account, String symbol) {

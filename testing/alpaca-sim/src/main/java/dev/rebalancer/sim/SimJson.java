@@ -32,7 +32,8 @@ final class SimJson {
         return instant == null ? null : instant.toString();
     }
 
-    static ObjectNode account(SimAccount account, BigDecimal longMarketValue, BigDecimal buyingPower) {
+    static ObjectNode account(SimAccount account, BigDecimal longMarketValue, BigDecimal buyingPower,
+            BigDecimal nonMarginableBuyingPower) {
         BigDecimal equity = account.cash.add(longMarketValue);
         ObjectNode json = MAPPER.createObjectNode();
         json.put("id", account.id);
@@ -44,7 +45,7 @@ final class SimJson {
         json.put("regt_buying_power", money(buyingPower));
         json.put("daytrading_buying_power", "0");
         json.put("effective_buying_power", money(buyingPower));
-        json.put("non_marginable_buying_power", money(buyingPower));
+        json.put("non_marginable_buying_power", money(nonMarginableBuyingPower));
         json.put("bod_dtbp", "0");
         json.put("cash", money(account.cash));
         json.put("accrued_fees", "0");
@@ -56,7 +57,7 @@ final class SimJson {
         json.put("account_blocked", false);
         json.put("created_at", time(account.createdAt));
         json.put("trade_suspended_by_user", false);
-        json.put("multiplier", "1");
+        json.put("multiplier", account.multiplier.toPlainString());
         json.put("shorting_enabled", false);
         json.put("equity", money(equity));
         json.put("last_equity", money(equity));
@@ -110,7 +111,7 @@ final class SimJson {
         json.put("updated_at", time(order.updatedAt));
         json.put("submitted_at", time(order.createdAt));
         json.put("filled_at", time(order.filledAt));
-        json.putNull("expired_at");
+        json.put("expired_at", time(order.expiredAt));
         json.put("canceled_at", time(order.canceledAt));
         json.put("failed_at", time(order.failedAt));
         json.putNull("replaced_at");

@@ -23,6 +23,7 @@ final class SimOrder {
     Instant updatedAt;
     Instant filledAt;
     Instant canceledAt;
+    Instant expiredAt;
     Instant failedAt;
     /** Whether its fills are scheduled; orders placed while the market is closed wait for the open. */
     boolean scheduled;
@@ -43,7 +44,7 @@ final class SimOrder {
 
     boolean isOpen() {
         return switch (status) {
-            case "filled", "canceled", "expired", "rejected", "replaced" -> false;
+            case "filled", "canceled", "expired", "rejected", "replaced", "done_for_day" -> false;
             default -> true;
         };
     }

@@ -45,7 +45,10 @@ public final class SimRoutes {
         router.put("/sim/config").handler(admin(body -> broker.setConfig(
                 body.has("fill_latency_ms") ? wholeNumber(body, "fill_latency_ms") : null,
                 body.has("partial_fill_ratio") ? SimBroker.decimal(body.get("partial_fill_ratio"), "partial_fill_ratio", false)
-                        : null)));
+                        : null,
+                body.has("cancel_latency_ms") ? wholeNumber(body, "cancel_latency_ms") : null)));
+        router.put("/sim/faults/orders/:symbol").handler(ctx -> adminCall(ctx, body -> broker.setOrderFault(
+                ctx.pathParam("symbol"), optionalText(body, "fault"), optionalText(body, "message"))));
         router.put("/sim/faults").handler(admin(body -> broker.setFaults(
                 body.has("reject_next_orders") ? (int) wholeNumber(body, "reject_next_orders") : null,
                 body.has("server_error_rate") ? SimBroker.decimal(body.get("server_error_rate"), "server_error_rate", false)
@@ -58,6 +61,10 @@ public final class SimRoutes {
                 body -> broker.setLatency(ctx.pathParam("account_id"), wholeNumber(body, "latency_ms"))));
         router.get("/sim/accounts/:account_id/stats").handler(ctx -> adminCall(ctx,
                 body -> broker.stats(ctx.pathParam("account_id"))));
+        router.get("/sim/accounts/:account_id/submissions").handler(ctx -> adminCall(ctx,
+                body -> broker.submissions(ctx.pathParam("account_id"))));
+        router.put("/sim/accounts/:account_id/margin").handler(ctx -> adminCall(ctx, body -> broker.setMargin(
+                ctx.pathParam("account_id"), SimBroker.decimal(body.get("multiplier"), "multiplier", true))));
 
         router.get("/v2/account").handler(api(broker, false, (ctx, account) -> broker.account(account)));
         router.get("/v2/positions").handler(api(broker, false, (ctx, account) -> broker.positions(account)));
@@ -143,8 +150,9 @@ public final class SimRoutes {
 
     private static void serve(RoutingContext ctx, SimBroker broker, boolean failsAfterWork,
             BiFunction<RoutingContext, SimAccount, JsonNode> action) {
+        SimAccount account = null;
         try {
-            SimAccount account = broker.authenticate(ctx.request().getHeader("APCA-API-KEY-ID"),
+            account = broker.authenticate(ctx.request().getHeader("APCA-API-KEY-ID"),
                     ctx.request().getHeader("APCA-API-SECRET-KEY"));
             rateHeaders(ctx, broker.admit(account));
             boolean fails = broker.nextRequestFails();
@@ -157,6 +165,9 @@ public final class SimRoutes {
             }
             respond(ctx, result == null ? 204 : 200, result);
         } catch (SimBroker.RateLimitedError e) {
+            if (failsAfterWork) { // an order submission, refused before it was read
+                broker.submissionRateLimited(account, clientOrderIdOf(ctx));
+            }
             rateHeaders(ctx, e.limit);
             respond(ctx, 429, SimJson.error(new SimError(429, SimError.RATE_LIMITED, "too many requests")));
         } catch (SimError e) {
@@ -195,6 +206,14 @@ public final class SimRoutes {
             return json;
         } catch (IOException e) {
             throw new SimError(400, SimError.MALFORMED, "request body format is invalid");
+        }
+    }
+
+    private static String clientOrderIdOf(RoutingContext ctx) {
+        try {
+            return optionalText(body(ctx), "client_order_id");
+        } catch (SimError unreadable) {
+            return null;
         }
     }
 

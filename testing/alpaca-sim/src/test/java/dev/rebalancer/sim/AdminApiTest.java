@@ -178,6 +178,92 @@ class AdminApiTest {
         assertThat(api.get("/v2/orders/" + id).body().get("filled_qty").asText()).isEqualTo("4");
     }
 
+    @Test
+    void every_order_submission_is_counted_by_client_order_id_and_outcome() {
+        String id = sim.admin().createAccount("k", "s", "1000").get("id").asText();
+        SimHttp api = new SimHttp(sim.baseUrl(), "k", "s");
+        String once = "{\"symbol\":\"TLT\",\"notional\":\"10\",\"side\":\"buy\",\"type\":\"market\","
+                + "\"time_in_force\":\"day\",\"client_order_id\":\"c-1\"}";
+        assertThat(api.post("/v2/orders", once).status()).isEqualTo(200);
+        assertThat(api.post("/v2/orders", once).status()).isEqualTo(422);
+        assertThat(api.post("/v2/orders", once.replace("TLT", "NOPE").replace("c-1", "c-2")).status()).isEqualTo(422);
+        admin.put("/sim/faults", "{\"requests_per_minute\":1,\"rate_limit_window_ms\":60000}");
+        assertThat(api.post("/v2/orders", once.replace("c-1", "c-3")).status()).isEqualTo(429);
+
+        SimAdminClient.Submissions submissions = sim.admin().submissions(id);
+
+        assertThat(submissions.byClientOrderId().get("c-1").toString())
+                .isEqualTo("{\"accepted\":1,\"duplicate\":1,\"rate_limited\":0,\"refused\":0}");
+        assertThat(submissions.byClientOrderId().get("c-2").get("refused").asLong()).isEqualTo(1);
+        assertThat(submissions.byClientOrderId().get("c-3").get("rate_limited").asLong()).isEqualTo(1);
+        assertThat(submissions.orderedTwice()).singleElement().asString().startsWith("c-1:");
+        assertThat(submissions.acceptedTotal()).isEqualTo(1);
+    }
+
+    @Test
+    void a_margin_account_lends_beyond_its_cash_and_the_stats_show_the_lowest_cash() {
+        String id = sim.admin().createAccount("k", "s", "1000").get("id").asText();
+        SimHttp api = new SimHttp(sim.baseUrl(), "k", "s");
+        assertRefused(admin.put("/sim/accounts/" + id + "/margin", "{\"multiplier\":\"3\"}"), 422, "multiplier");
+
+        JsonNode account = sim.admin().margin(id, "2");
+
+        assertThat(account.get("multiplier").asText()).isEqualTo("2");
+        assertThat(account.get("buying_power").asText()).isEqualTo("2000.00");
+        assertThat(account.get("non_marginable_buying_power").asText()).isEqualTo("1000.00");
+        String buy = api.post("/v2/orders", order("TLT", "\"notional\":\"1500\"", "buy")).body().get("id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> "filled".equals(api.get("/v2/orders/" + buy).body().get("status").asText()));
+        assertThat(api.get("/v2/account").body().get("cash").asText()).isEqualTo("-500.00");
+        assertThat(sim.admin().stats(id).get("lowest_cash").asText()).isEqualTo("-500.00");
+    }
+
+    @Test
+    void a_symbols_order_fault_refuses_at_the_post_or_ends_the_order_canceled_or_expired() {
+        sim.admin().createAccount("k", "s", "1000");
+        SimHttp api = new SimHttp(sim.baseUrl(), "k", "s");
+        assertRefused(admin.put("/sim/faults/orders/TLT", "{\"fault\":\"explode\"}"), 422, "fault");
+
+        sim.admin().orderFault("TLT", "refuse", "trade denied due to pattern day trading protection");
+        SimHttp.Answer refused = api.post("/v2/orders", order("TLT", "\"notional\":\"10\"", "buy"));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body().get("message").asText()).isEqualTo("trade denied due to pattern day trading protection");
+        assertThat(api.post("/v2/orders", order("SPY", "\"notional\":\"10\"", "buy")).status()).isEqualTo(200);
+
+        for (String fault : List.of("cancel", "expire")) {
+            sim.admin().orderFault("TLT", fault, null);
+            String id = api.post("/v2/orders", order("TLT", "\"notional\":\"10\"", "buy")).body().get("id").asText();
+            String status = fault.equals("cancel") ? "canceled" : "expired";
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> status.equals(api.get("/v2/orders/" + id).body().get("status").asText()));
+            JsonNode ended = api.get("/v2/orders/" + id).body();
+            assertThat(ended.get(fault.equals("cancel") ? "canceled_at" : "expired_at").isNull()).isFalse();
+            assertThat(ended.get("filled_qty").asText()).isEqualTo("0");
+        }
+        sim.admin().orderFault("TLT", "none", null);
+        assertThat(api.post("/v2/orders", order("TLT", "\"notional\":\"10\"", "buy")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_cancel_with_latency_is_pending_first_and_a_fill_due_meanwhile_still_happens() {
+        sim.admin().createAccount("k", "s", "1000");
+        SimHttp api = new SimHttp(sim.baseUrl(), "k", "s");
+        sim.admin().config(300, "0");
+        sim.admin().cancelLatency(2000);
+        String filled = api.post("/v2/orders", order("TLT", "\"notional\":\"10\"", "buy")).body().get("id").asText();
+
+        assertThat(api.delete("/v2/orders/" + filled).status()).isEqualTo(204);
+
+        assertThat(api.get("/v2/orders/" + filled).body().get("status").asText()).isEqualTo("pending_cancel");
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> "filled".equals(api.get("/v2/orders/" + filled).body().get("status").asText()));
+        sim.admin().config(60_000, "0");
+        String canceled = api.post("/v2/orders", order("SPY", "\"notional\":\"10\"", "buy")).body().get("id").asText();
+        api.delete("/v2/orders/" + canceled);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> "canceled".equals(api.get("/v2/orders/" + canceled).body().get("status").asText()));
+    }
+
     static String order(String symbol, String amount, String side) {
         return "{\"symbol\":\"" + symbol + "\"," + amount + ",\"side\":\"" + side
                 + "\",\"type\":\"market\",\"time_in_force\":\"day\"}";
