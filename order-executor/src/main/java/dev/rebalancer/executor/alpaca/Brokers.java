@@ -111,13 +111,17 @@ public class Brokers {
         }
     }
 
-    /** The asset (tradable, fractionable), cached for an hour: the same for every account. */
-    public Optional<Asset> asset(AlpacaClient client, String symbol) {
+    /**
+     * The asset (tradable, fractionable), cached for an hour: the same for every account. {@code afterAsking} runs
+     * after Alpaca was asked (a run renews its lease there).
+     */
+    public Optional<Asset> asset(AlpacaClient client, String symbol, Runnable afterAsking) {
         CachedAsset cached = assets.get(symbol);
         if (cached != null && cached.until().isAfter(Instant.now())) {
             return Optional.of(cached.asset());
         }
         Optional<Asset> asset = client.asset(symbol);
+        afterAsking.run();
         asset.ifPresent(a -> assets.put(symbol, new CachedAsset(a, Instant.now().plus(ASSET_TTL))));
         return asset;
     }

@@ -60,6 +60,13 @@ public interface ExecutorConfig {
         @WithDefault("30s")
         Duration lease();
 
+        /**
+         * A phase interrupted (halt, outage) for longer than this has its unsent orders planned anew from the account
+         * as it is then; so has one interrupted across a market close, however briefly.
+         */
+        @WithDefault("15m")
+        Duration replanAfter();
+
         /** A run starts only with at least this long to the close. */
         @WithDefault("15m")
         Duration minimumBeforeClose();

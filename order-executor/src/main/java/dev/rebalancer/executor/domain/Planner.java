@@ -19,8 +19,13 @@ import java.util.Map;
  * <li>{@code full_rebalance}: target value = weight × equity; sell what is over its target (everything of positions
  * outside the targets), buy what is under, largest shortfall first.</li>
  * <li>{@code invest_cash}: buy-only, the amount to the most relatively underweight weights first.</li>
- * <li>{@code partial_liquidation}: sell-only, the amount from the most overweight first.</li>
+ * <li>{@code partial_liquidation}: sell-only, the amount from the most overweight first, the rest from the largest
+ * holdings.</li>
+ * <li>{@link #buysAfterSells}: the buys of a full rebalance once its sells have settled, on the cash that is there.</li>
  * </ul>
+ * Buys are sized on cash the account holds, never on proceeds still to come, and never above Alpaca's non-marginable
+ * buying power: a margin account is never borrowed on. Sells take only what is not held for open orders; an asset
+ * Alpaca does not trade is skipped with a reason.
  * A cash reserve (basis points of equity) is never spent. No trade overshoots its target, and cash is kept within the
  * largest deviation the account had — so a plan never leaves the drift larger than it found it: proceeds that cannot
  * be put to work (whole-share assets, the reserve, Alpaca's $1 minimum) are not raised in the first place. Buys by
@@ -36,12 +41,22 @@ public final class Planner {
     private static final int QTY = 9;
     private static final int ROUNDS = 20;
 
-    /** The account at planning time. */
-    public record Book(BigDecimal cash, List<Holding> holdings) {
+    /**
+     * The account at planning time: its cash, Alpaca's {@code non_marginable_buying_power} (what can be bought without
+     * borrowing: the cash less what open buys may still spend) and its holdings.
+     */
+    public record Book(BigDecimal cash, BigDecimal nonMarginableBuyingPower, List<Holding> holdings) {
         public Book {
             holdings = List.copyOf(holdings);
         }
+
+        /** An account with no open order: all of its cash can be spent. */
+        public Book(BigDecimal cash, List<Holding> holdings) {
+            this(cash, cash, holdings);
+        }
     }
+
+    public static final String QTY_NOT_AVAILABLE = "QTY_NOT_AVAILABLE";
 
     private final BigDecimal reserveBasisPoints;
 
@@ -78,6 +93,8 @@ public final class Planner {
         BigDecimal buyLimit = null;
         for (int round = 0; round < ROUNDS; round++) {
             sold = realize(sells, sellLimit, targets, assets, skipped, round == 0);
+            // The whole plan as it would be if every sell filled: what a dry run shows. The executor never sends
+            // these buys; it plans them again with buysAfterSells on the cash the sells actually brought.
             BigDecimal budget = book.cash().add(sum(sold)).subtract(low);
             buyLimit = buyLimit == null ? budget : buyLimit.min(budget);
             bought = realize(buys, buyLimit, targets, assets, skipped, round == 0);
@@ -94,14 +111,35 @@ public final class Planner {
         return new Plan(List.of(), List.of(), skipped);
     }
 
+    /**
+     * The buys of a full rebalance once its sells have settled, whichever of them filled: buy-only, largest shortfall
+     * first, on the cash the account holds now less the reserve and the cash floor, never above its non-marginable
+     * buying power. Proceeds of a sell that was refused, canceled or expired are not there, so they are not spent.
+     */
+    public Plan buysAfterSells(Book book, List<Weight> weights, Map<String, Asset> assets) {
+        Targets targets = new Targets(book, weights, assets);
+        List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) -> d.wanted).reversed());
+        List<SkippedOrder> skipped = new ArrayList<>();
+        return new Plan(List.of(), realize(buys, spendable(book, targets), targets, assets, skipped, true), skipped);
+    }
+
+    /**
+     * What buys may spend: the cash that is there and not held for open buys (non-marginable buying power, never more
+     * than the cash), less the reserve and the cash floor (cash is not taken further below its target than the largest
+     * deviation the account had).
+     */
+    private BigDecimal spendable(Book book, Targets targets) {
+        BigDecimal floor = targets.cashTarget.subtract(targets.maxDeviation).max(reserve(targets.equity));
+        return book.cash().min(book.nonMarginableBuyingPower()).subtract(floor).max(BigDecimal.ZERO);
+    }
+
     public Plan investCash(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal amount) {
         Targets targets = new Targets(book, weights, assets);
-        BigDecimal floor = targets.cashTarget.subtract(targets.maxDeviation).max(reserve(targets.equity));
-        BigDecimal budget = amount.min(book.cash().subtract(floor));
+        BigDecimal budget = amount.min(spendable(book, targets));
         List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) ->
                 d.wanted.divide(targets.target(d.symbol), 12, RoundingMode.HALF_EVEN)).reversed());
         List<SkippedOrder> skipped = new ArrayList<>();
-        List<PlannedOrder> bought = realize(buys, budget.max(BigDecimal.ZERO), targets, assets, skipped, true);
+        List<PlannedOrder> bought = realize(buys, budget, targets, assets, skipped, true);
         return new Plan(List.of(), bought, skipped);
     }
 
@@ -116,9 +154,12 @@ public final class Planner {
         }
         sells.sort(Comparator.comparing((Draft d) -> d.wanted).reversed());
         // Beyond what the overweights give, the rest of the amount comes from the largest holdings.
+        List<Draft> largestFirst = new ArrayList<>();
         for (String symbol : after.held.keySet()) {
-            sells.add(new Draft(symbol, OrderSide.SELL, after.value(symbol)));
+            largestFirst.add(new Draft(symbol, OrderSide.SELL, after.value(symbol)));
         }
+        largestFirst.sort(Comparator.comparing((Draft d) -> d.wanted).reversed().thenComparing(d -> d.symbol));
+        sells.addAll(largestFirst);
         List<Draft> merged = new ArrayList<>();
         Map<String, BigDecimal> taken = new LinkedHashMap<>();
         BigDecimal remaining = amount;
@@ -169,17 +210,30 @@ public final class Planner {
                 continue;
             }
             Asset asset = assets.get(draft.symbol);
+            if (asset != null && !asset.tradable()) {
+                if (recordSkips && wanted.compareTo(CENT) >= 0) {
+                    skipped.add(skip(draft, wanted, asset.restriction().reason, draft.symbol
+                            + asset.restriction().details));
+                }
+                continue;
+            }
             BigDecimal price = asset != null ? asset.price() : targets.prices.get(draft.symbol);
             boolean fractional = asset == null || asset.fractionable();
             PlannedOrder order = draft.side == OrderSide.BUY ? buy(draft.symbol, wanted, price, fractional)
-                    : sell(draft.symbol, wanted, price, fractional, targets.held.get(draft.symbol),
+                    : sell(draft.symbol, wanted, price, fractional, targets.available.get(draft.symbol),
                             wanted.compareTo(targets.value(draft.symbol)) >= 0);
+            if (draft.side == OrderSide.SELL && targets.available.get(draft.symbol).signum() == 0) {
+                if (recordSkips && wanted.compareTo(CENT) >= 0) {
+                    skipped.add(skip(draft, wanted, QTY_NOT_AVAILABLE, "all of " + draft.symbol
+                            + " is held for open orders: none is available to sell"));
+                }
+                continue;
+            }
             if (order.value().compareTo(MIN_ORDER) < 0) {
                 if (recordSkips && wanted.compareTo(MIN_ORDER) < 0 && wanted.compareTo(CENT) >= 0) {
-                    skipped.add(new SkippedOrder(draft.symbol, draft.side, wanted.setScale(MONEY, RoundingMode.DOWN), "USD",
-                            SkippedOrder.LESS_THAN_MIN_NOTIONAL, "order notional value $"
-                                    + wanted.setScale(MONEY, RoundingMode.DOWN).stripTrailingZeros().toPlainString()
-                                    + " is less than min-notional set for correspondent ($1.0)"));
+                    skipped.add(skip(draft, wanted, SkippedOrder.LESS_THAN_MIN_NOTIONAL, "order notional value $"
+                            + wanted.setScale(MONEY, RoundingMode.DOWN).stripTrailingZeros().toPlainString()
+                            + " is less than min-notional set for correspondent ($1.0)"));
                 }
                 if (left != null && left.compareTo(MIN_ORDER) < 0) {
                     break; // what is left cannot make a $1 order for anyone after this one either
@@ -194,6 +248,10 @@ public final class Planner {
         return orders;
     }
 
+    private static SkippedOrder skip(Draft draft, BigDecimal wanted, String reason, String details) {
+        return new SkippedOrder(draft.symbol, draft.side, wanted.setScale(MONEY, RoundingMode.DOWN), "USD", reason, details);
+    }
+
     private static PlannedOrder buy(String symbol, BigDecimal wanted, BigDecimal price, boolean fractional) {
         if (fractional) {
             BigDecimal notional = wanted.setScale(MONEY, RoundingMode.DOWN);
@@ -204,9 +262,9 @@ public final class Planner {
     }
 
     private static PlannedOrder sell(String symbol, BigDecimal wanted, BigDecimal price, boolean fractional,
-            BigDecimal held, boolean everything) {
-        BigDecimal qty = everything ? held
-                : wanted.divide(price, fractional ? QTY : 0, RoundingMode.DOWN).min(held);
+            BigDecimal available, boolean everything) {
+        BigDecimal qty = everything ? available
+                : wanted.divide(price, fractional ? QTY : 0, RoundingMode.DOWN).min(available);
         return new PlannedOrder(symbol, OrderSide.SELL, qty, null, qty.multiply(price));
     }
 
@@ -223,6 +281,8 @@ public final class Planner {
         final BigDecimal cashTarget;
         final BigDecimal maxDeviation;
         final Map<String, BigDecimal> held = new LinkedHashMap<>();
+        /** What of each holding is not held for open orders: all that can be sold. */
+        final Map<String, BigDecimal> available = new LinkedHashMap<>();
         final Map<String, BigDecimal> prices = new LinkedHashMap<>();
         final Map<String, BigDecimal> targets = new LinkedHashMap<>();
 
@@ -239,6 +299,7 @@ public final class Planner {
                     throw new IllegalArgumentException("no price for held " + holding.symbol());
                 }
                 held.merge(holding.symbol(), holding.qty(), BigDecimal::add);
+                available.merge(holding.symbol(), holding.available(), BigDecimal::add);
                 prices.put(holding.symbol(), asset.price());
                 total = total.add(holding.qty().multiply(asset.price()));
             }

@@ -18,6 +18,10 @@ public record Run(
         List<SkippedOrder> skipped,
         boolean cancelRequested,
         Instant phaseStartedAt,
+        /** The last sign of life of a worker driving it. */
+        Instant activeAt,
+        /** The close of the market session its current phase was planned in. */
+        Instant sessionClose,
         Instant createdAt,
         Instant updatedAt,
         Instant completedAt,

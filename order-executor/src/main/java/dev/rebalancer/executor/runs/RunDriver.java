@@ -46,17 +46,14 @@ public class RunDriver {
 
     /** This instance's hold on a run. */
     public interface Lease {
-        /** Extends the hold; throws {@link LostLease} when another instance has taken the run over. */
+        /** What every write of the run is checked against. */
+        Fence fence();
+
+        /** Extends the hold; throws {@link Fence.Lost} when another instance has taken the run over. */
         void renew();
 
         /** Lets the run go, to be taken again at {@code notBefore} (null: at once). */
         void release(Instant notBefore);
-    }
-
-    public static final class LostLease extends RuntimeException {
-        public LostLease(String runId) {
-            super("run " + runId + " is no longer held by this instance");
-        }
     }
 
     private enum Outcome { DONE, CANCELED, TIMEOUT, HALTED }
@@ -81,24 +78,25 @@ public class RunDriver {
     }
 
     public void drive(String runId, Lease lease) {
+        Fence fence = lease.fence();
         Run run = store.run(runId).orElseThrow();
         if (run.status().isFinal()) {
             return;
         }
         Optional<Broker> found = brokers.forAccount(run.accountId());
         if (found.isEmpty()) {
-            store.finish(runId, RunStatus.ERROR, "account " + run.accountId() + " is not traded by this executor "
+            store.finish(fence, RunStatus.ERROR, "account " + run.accountId() + " is not traded by this executor "
                     + "(no Alpaca keys configured for it)");
             return;
         }
         Broker broker = found.get();
         if (run.status() == RunStatus.QUEUED && run.dryRun() != broker.dryRun()) {
             // Accepted while Alpaca had not yet said whose keys these are: the account's own setting holds.
-            store.dryRun(runId, broker.dryRun());
+            store.dryRun(fence, broker.dryRun());
             run = store.run(runId).orElseThrow();
         }
         if (run.cancelRequested()) {
-            cancel(run, broker, "cancel requested");
+            cancel(run, broker, fence, "cancel requested");
             return;
         }
         boolean resumed = run.status() == RunStatus.IN_PROGRESS;
@@ -109,14 +107,14 @@ public class RunDriver {
             }
             MarketClock clock = broker.client().clock();
             if (!clock.isOpen() || clock.untilClose().compareTo(settings.minimumBeforeClose()) < 0) {
-                Instant recheck = Instant.now().plus(settings.closedRecheck());
-                Instant opens = clock.nextOpen() == null ? recheck : clock.nextOpen().toInstant();
-                lease.release(opens.isBefore(recheck) ? opens : recheck);
+                releaseUntilOpen(clock, lease);
                 return;
             }
-            if (!startFirstPhase(run, broker)) {
+            if (!startFirstPhase(run, broker, lease, closeOf(clock))) {
                 return;
             }
+        } else if (!resume(run, broker, lease)) {
+            return;
         }
         while (true) {
             run = store.run(runId).orElseThrow();
@@ -127,12 +125,12 @@ public class RunDriver {
             resumed = false;
             switch (outcome) {
                 case CANCELED -> {
-                    cancel(store.run(runId).orElseThrow(), broker, "cancel requested");
+                    cancel(store.run(runId).orElseThrow(), broker, fence, "cancel requested");
                     return;
                 }
                 case TIMEOUT -> {
-                    cancelOpenOrders(run, broker);
-                    store.finish(runId, RunStatus.TIMEOUT, "the " + run.phase().name().toLowerCase()
+                    cancelOpenOrders(run, broker, fence);
+                    store.finish(fence, RunStatus.TIMEOUT, "the " + run.phase().name().toLowerCase()
                             + " were not all filled within " + settings.fillTimeout().toSeconds() + " s; open orders canceled");
                     return;
                 }
@@ -144,52 +142,150 @@ public class RunDriver {
                 }
             }
             if (run.phase() == RunPhase.SELLS && run.request().type() != RunType.PARTIAL_LIQUIDATION) {
-                Plan buys = plan(run.request(), read(broker), broker.client());
+                Plan buys = buysAfterSells(run.request(), read(broker, lease), broker.client(), lease);
                 checkpoints.reached(Checkpoints.BUYS_PLANNED, runId);
-                store.startPhase(runId, RunPhase.BUYS, buys.buys(), onlySide(buys.skipped(), OrderSide.BUY), false);
+                store.startPhase(fence, RunPhase.BUYS, buys.buys(), onlySide(buys.skipped(), OrderSide.BUY), false,
+                        run.sessionClose());
                 continue;
             }
-            finish(runId);
+            finish(run, fence);
             return;
         }
     }
 
+    private void releaseUntilOpen(MarketClock clock, Lease lease) {
+        Instant recheck = Instant.now().plus(settings.closedRecheck());
+        Instant opens = clock.nextOpen() == null ? recheck : clock.nextOpen().toInstant();
+        lease.release(opens.isBefore(recheck) ? opens : recheck);
+    }
+
+    private static Instant closeOf(MarketClock clock) {
+        return clock.nextClose() == null ? null : clock.nextClose().toInstant();
+    }
+
     /** Plans the run; records a dry run's plan and ends it; otherwise starts with the sells (or the buys if none). */
-    private boolean startFirstPhase(Run run, Broker broker) {
-        Plan plan = plan(run.request(), read(broker), broker.client());
+    private boolean startFirstPhase(Run run, Broker broker, Lease lease, Instant sessionClose) {
+        Fence fence = lease.fence();
+        Reading reading = read(broker, lease);
+        Plan plan = plan(run.request(), run.request().amount(), reading, broker.client(), lease);
         if (run.dryRun()) {
-            store.startPhase(run.runId(), RunPhase.SELLS, plan.sells(), plan.skipped(), true);
+            store.startPhase(fence, RunPhase.SELLS, plan.sells(), plan.skipped(), true, sessionClose);
             if (!plan.buys().isEmpty()) {
-                store.startPhase(run.runId(), RunPhase.BUYS, plan.buys(), List.of(), true);
+                store.startPhase(fence, RunPhase.BUYS, plan.buys(), List.of(), true, sessionClose);
             }
             LOG.infof("dry run %s: %d orders planned, none sent", run.runId(),
                     plan.sells().size() + plan.buys().size());
-            store.finish(run.runId(), plan.skipped().isEmpty() ? RunStatus.COMPLETED_SUCCESS
+            store.finish(fence, plan.skipped().isEmpty() ? RunStatus.COMPLETED_SUCCESS
                     : RunStatus.COMPLETED_ADJUSTED, "dry run: the plan is recorded, no order was sent");
             return false;
         }
         if (!plan.sells().isEmpty()) {
-            store.startPhase(run.runId(), RunPhase.SELLS, plan.sells(), onlySide(plan.skipped(), OrderSide.SELL), false);
+            store.startPhase(fence, RunPhase.SELLS, plan.sells(), onlySide(plan.skipped(), OrderSide.SELL), false,
+                    sessionClose);
+        } else if (run.request().type() == RunType.FULL_REBALANCE) {
+            // Nothing to sell: the buys go on the cash there is, as after any sells.
+            Plan buys = buysAfterSells(run.request(), reading, broker.client(), lease);
+            List<SkippedOrder> skipped = new ArrayList<>(onlySide(plan.skipped(), OrderSide.SELL));
+            skipped.addAll(buys.skipped());
+            store.startPhase(fence, RunPhase.BUYS, buys.buys(), skipped, false, sessionClose);
         } else {
-            store.startPhase(run.runId(), RunPhase.BUYS, plan.buys(), plan.skipped(), false);
+            store.startPhase(fence, RunPhase.BUYS, plan.buys(), plan.skipped(), false, sessionClose);
         }
         return true;
     }
 
-    private void finish(String runId) {
-        Run run = store.run(runId).orElseThrow();
-        boolean adjusted = !run.skipped().isEmpty()
-                || store.legs(runId).stream().anyMatch(leg -> !leg.filled());
-        store.finish(runId, adjusted ? RunStatus.COMPLETED_ADJUSTED : RunStatus.COMPLETED_SUCCESS, null);
+    /**
+     * A phase taken up again (after a halt, a crash, a lost lease). Orders already sent are watched whatever the hour;
+     * orders not yet sent go out only while the market is open (the start-of-run window is for starting, not for
+     * resuming), and when the phase was interrupted across a market close or for longer than
+     * {@code rebalancer.runs.replan-after} they are dropped and planned anew from the account as it is now. False when
+     * the run was let go to wait.
+     */
+    private boolean resume(Run run, Broker broker, Lease lease) {
+        if (phaseLegs(run).stream().noneMatch(RunDriver::unsent)) {
+            return true;
+        }
+        if (tradingSwitch.halted()) {
+            lease.release(null);
+            return false;
+        }
+        MarketClock clock = broker.client().clock();
+        if (!clock.isOpen()) {
+            releaseUntilOpen(clock, lease);
+            return false;
+        }
+        Instant close = closeOf(clock);
+        boolean acrossClose = run.sessionClose() != null && close != null && close.isAfter(run.sessionClose());
+        Duration idle = run.activeAt() == null ? Duration.ZERO : Duration.between(run.activeAt(), Instant.now());
+        if (acrossClose || idle.compareTo(settings.replanAfter()) > 0) {
+            LOG.infof("run %s: the %s were interrupted %s; what was not sent is planned anew", run.runId(),
+                    run.phase().name().toLowerCase(), acrossClose ? "across a market close" : "for " + idle.toSeconds() + " s");
+            replan(run, broker, lease, close);
+        }
+        return true;
+    }
+
+    /** Drops the phase's unsent orders and plans them again from the account as it is now; sent ones are kept. */
+    private void replan(Run run, Broker broker, Lease lease, Instant sessionClose) {
+        Fence fence = lease.fence();
+        for (Leg leg : phaseLegs(run)) {
+            if (leg.state() == Leg.State.SENDING) {
+                lookup(fence, leg, broker.client()); // a POST that may have reached Alpaca is watched, never dropped
+            }
+        }
+        List<Leg> sent = phaseLegs(run).stream().filter(leg -> leg.state() == Leg.State.SENT).toList();
+        Reading reading = read(broker, lease);
+        RebalanceRequest request = run.request();
+        Plan plan;
+        if (run.phase() == RunPhase.BUYS && request.type() == RunType.FULL_REBALANCE) {
+            plan = buysAfterSells(request, reading, broker.client(), lease);
+        } else {
+            BigDecimal amount = request.amount() == null ? null
+                    : request.amount().subtract(valueOf(sent, reading)).max(BigDecimal.ZERO);
+            plan = plan(request, amount, reading, broker.client(), lease);
+        }
+        OrderSide side = run.phase() == RunPhase.SELLS ? OrderSide.SELL : OrderSide.BUY;
+        store.replan(fence, run.phase(), side == OrderSide.SELL ? plan.sells() : plan.buys(),
+                onlySide(plan.skipped(), side), sessionClose);
+    }
+
+    /** What sent orders are worth: their notional, or their quantity at the fill price (else the price now). */
+    private static BigDecimal valueOf(List<Leg> legs, Reading reading) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Leg leg : legs) {
+            if (leg.notional() != null) {
+                total = total.add(leg.notional());
+                continue;
+            }
+            BigDecimal price = leg.filledAvgPrice() != null ? leg.filledAvgPrice() : reading.positions().stream()
+                    .filter(p -> p.symbol().equals(leg.symbol()) && p.currentPrice() != null)
+                    .map(Position::currentPrice).findFirst().orElse(BigDecimal.ZERO);
+            total = total.add(leg.qty().multiply(price));
+        }
+        return total;
+    }
+
+    private void finish(Run run, Fence fence) {
+        boolean adjusted = !store.run(run.runId()).orElseThrow().skipped().isEmpty()
+                || store.legs(run.runId()).stream().anyMatch(leg -> !leg.filled());
+        store.finish(fence, adjusted ? RunStatus.COMPLETED_ADJUSTED : RunStatus.COMPLETED_SUCCESS, null);
     }
 
     // ---- one phase ----------------------------------------------------------------------------------------------
 
-    /** Sends the phase's orders that are not out yet, then waits until every one is settled. */
+    private static boolean unsent(Leg leg) {
+        return leg.state() == Leg.State.PLANNED || leg.state() == Leg.State.SENDING;
+    }
+
+    /**
+     * Sends the phase's orders that are not out yet, then waits until every one is settled. The fill timeout counts
+     * from now: only time spent here, waiting on sent orders, counts against it, never a halt or an outage before.
+     */
     private Outcome execute(Run run, Broker broker, Lease lease, boolean resumed) {
+        Fence fence = lease.fence();
         broker.watch().ensureOpen(Duration.ofSeconds(2));
         for (Leg leg : phaseLegs(run)) {
-            if (leg.state() != Leg.State.PLANNED && leg.state() != Leg.State.SENDING) {
+            if (!unsent(leg)) {
                 continue;
             }
             Outcome stop = interruption(run.runId());
@@ -197,10 +293,10 @@ public class RunDriver {
                 return stop;
             }
             lease.renew();
-            send(leg, broker, run.accountId());
+            send(fence, leg, broker, run.accountId());
         }
         checkpoints.reached(Checkpoints.sent(run.phase()), run.runId());
-        Instant deadline = run.phaseStartedAt().plus(settings.fillTimeout());
+        Instant deadline = Instant.now().plus(settings.fillTimeout());
         Instant lastPoll = resumed ? Instant.EPOCH : Instant.now();
         Instant lastRenew = Instant.now();
         while (true) {
@@ -211,22 +307,29 @@ public class RunDriver {
             if (poll) {
                 lastPoll = Instant.now();
             }
-            for (Leg leg : legs) {
-                if (leg.state() == Leg.State.PLANNED || leg.state() == Leg.State.SENDING) {
-                    if (interruption(run.runId()) == null) {
-                        send(leg, broker, run.accountId());
-                    }
-                } else if (leg.open()) {
-                    refresh(leg, broker, poll);
-                }
-            }
-            boolean allSettled = phaseLegs(run).stream().allMatch(Leg::settled);
-            if (allSettled) {
-                return Outcome.DONE;
-            }
             Outcome stop = interruption(run.runId());
             if (stop == Outcome.CANCELED) {
                 return stop;
+            }
+            boolean held = false;
+            for (Leg leg : legs) {
+                if (unsent(leg)) {
+                    if (stop == null) {
+                        send(fence, leg, broker, run.accountId());
+                    } else {
+                        held = true;
+                    }
+                } else if (leg.open()) {
+                    refresh(fence, leg, broker, poll);
+                }
+            }
+            if (held) {
+                // Halted with orders still to send: the run is let go until trading resumes, and its fill timeout
+                // starts again then.
+                return Outcome.HALTED;
+            }
+            if (phaseLegs(run).stream().allMatch(Leg::settled)) {
+                return Outcome.DONE;
             }
             if (Instant.now().isAfter(deadline)) {
                 return Outcome.TIMEOUT;
@@ -252,17 +355,17 @@ public class RunDriver {
     }
 
     /** Takes the order's state from the stream, or from Alpaca when it is time to poll. */
-    private void refresh(Leg leg, Broker broker, boolean poll) {
+    private void refresh(Fence fence, Leg leg, Broker broker, boolean poll) {
         Optional<Order> streamed = broker.watch().latest(leg.clientOrderId());
         if (streamed.isPresent() && !streamed.get().status().equals(leg.status())) {
-            store.sent(leg.clientOrderId(), streamed.get());
+            store.sent(fence, leg.clientOrderId(), streamed.get());
             if (streamed.get().isTerminal()) {
                 return;
             }
         }
         if (poll) {
             try {
-                store.sent(leg.clientOrderId(), broker.client().order(leg.alpacaId()));
+                store.sent(fence, leg.clientOrderId(), broker.client().order(leg.alpacaId()));
             } catch (AlpacaException e) {
                 LOG.debugf("order %s not read (%s); trying again later", leg.clientOrderId(), e.getMessage());
             }
@@ -274,41 +377,41 @@ public class RunDriver {
      * client order id; Alpaca has it → SENT; Alpaca has none → PLANNED, to be sent again under the same id, which
      * Alpaca would refuse as a duplicate if it had taken the first one after all.
      */
-    private void send(Leg leg, Broker broker, String accountId) {
+    private void send(Fence fence, Leg leg, Broker broker, String accountId) {
         AlpacaClient client = broker.client();
-        if (leg.state() == Leg.State.SENDING && lookup(leg, client)) {
+        if (leg.state() == Leg.State.SENDING && lookup(fence, leg, client)) {
             return;
         }
-        store.sending(leg.clientOrderId());
+        store.sending(fence, leg.clientOrderId());
         try {
             Order order = client.submitOrder(request(leg));
             checkpoints.reached(Checkpoints.ORDER_POSTED, leg.runId());
-            store.sent(leg.clientOrderId(), order);
+            store.sent(fence, leg.clientOrderId(), order);
         } catch (AlpacaException.DuplicateClientOrderId e) {
-            lookup(leg, client);
+            lookup(fence, leg, client);
         } catch (AlpacaException.RateLimited e) {
-            store.notSent(leg.clientOrderId());
+            store.notSent(fence, leg.clientOrderId());
         } catch (AlpacaException.Unauthorized e) {
             throw e;
         } catch (AlpacaException e) {
             if (e.outcomeUnknown()) {
                 LOG.warnf("order %s: %s; looking it up by client order id", leg.clientOrderId(), e.getMessage());
-                lookup(leg, client);
+                lookup(fence, leg, client);
             } else {
-                store.rejected(leg, accountId, e.alpacaMessage());
+                store.rejected(fence, leg, accountId, e.alpacaMessage());
             }
         }
     }
 
     /** True when Alpaca has the order (now recorded as SENT); otherwise it is PLANNED again. */
-    private boolean lookup(Leg leg, AlpacaClient client) {
+    private boolean lookup(Fence fence, Leg leg, AlpacaClient client) {
         try {
             Optional<Order> order = client.orderByClientOrderId(leg.clientOrderId());
             if (order.isPresent()) {
-                store.sent(leg.clientOrderId(), order.get());
+                store.sent(fence, leg.clientOrderId(), order.get());
                 return true;
             }
-            store.notSent(leg.clientOrderId());
+            store.notSent(fence, leg.clientOrderId());
             return false;
         } catch (AlpacaException e) {
             LOG.warnf("order %s could not be looked up (%s); it stays unsettled", leg.clientOrderId(), e.getMessage());
@@ -326,18 +429,18 @@ public class RunDriver {
 
     // ---- cancel -------------------------------------------------------------------------------------------------
 
-    private void cancel(Run run, Broker broker, String reason) {
-        cancelOpenOrders(run, broker);
+    private void cancel(Run run, Broker broker, Fence fence, String reason) {
+        cancelOpenOrders(run, broker, fence);
         boolean anySent = store.legs(run.runId()).stream()
                 .anyMatch(leg -> leg.state() == Leg.State.SENT || leg.state() == Leg.State.SENDING);
-        store.finish(run.runId(), anySent ? RunStatus.CANCELED_MID_RUN : RunStatus.CANCELED,
+        store.finish(fence, anySent ? RunStatus.CANCELED_MID_RUN : RunStatus.CANCELED,
                 run.reason() != null ? run.reason() : reason);
     }
 
-    private void cancelOpenOrders(Run run, Broker broker) {
+    private void cancelOpenOrders(Run run, Broker broker, Fence fence) {
         for (Leg leg : store.legs(run.runId())) {
             if (leg.state() == Leg.State.SENDING) {
-                lookup(leg, broker.client());
+                lookup(fence, leg, broker.client());
             }
         }
         for (Leg leg : store.legs(run.runId())) {
@@ -350,7 +453,7 @@ public class RunDriver {
                 LOG.infof("order %s not canceled: %s", leg.clientOrderId(), e.getMessage());
             }
             try {
-                store.sent(leg.clientOrderId(), broker.client().order(leg.alpacaId()));
+                store.sent(fence, leg.clientOrderId(), broker.client().order(leg.alpacaId()));
             } catch (AlpacaException e) {
                 LOG.debugf("order %s not read after cancel: %s", leg.clientOrderId(), e.getMessage());
             }
@@ -362,19 +465,34 @@ public class RunDriver {
     private record Reading(Account account, List<Position> positions) {
     }
 
-    private Reading read(Broker broker) {
-        return new Reading(broker.client().account(), broker.client().positions());
+    /** The account and its positions; the lease renewed after each answer, however slow Alpaca is. */
+    private Reading read(Broker broker, Lease lease) {
+        Account account = broker.client().account();
+        lease.renew();
+        List<Position> positions = broker.client().positions();
+        lease.renew();
+        return new Reading(account, positions);
     }
 
-    /** The request's plan at the account as just read; prices from the positions, flags from Alpaca's assets. */
-    private Plan plan(RebalanceRequest request, Reading reading, AlpacaClient client) {
+    /** The account as a plan sees it: the book, the assets with their prices and flags, the weights that can be planned. */
+    private record Planning(Planner.Book book, Map<String, Asset> assets, List<Weight> weights,
+            List<SkippedOrder> unpriced) {
+    }
+
+    /**
+     * Prices from the positions (Alpaca's {@code current_price}; without it the position is held at its market value
+     * and not traded, never valued at a made-up price), flags from Alpaca's assets, what can be sold from
+     * {@code qty_available}, what can be bought without borrowing from {@code non_marginable_buying_power}.
+     */
+    private Planning planning(RebalanceRequest request, Reading reading, AlpacaClient client, Lease lease) {
         List<Holding> holdings = new ArrayList<>();
-        Map<String, BigDecimal> prices = new LinkedHashMap<>();
+        Map<String, Position> held = new LinkedHashMap<>();
         for (Position position : reading.positions()) {
-            holdings.add(new Holding(position.symbol(), position.qty()));
-            prices.put(position.symbol(), position.currentPrice());
+            BigDecimal available = position.qtyAvailable() != null ? position.qtyAvailable() : position.qty();
+            holdings.add(new Holding(position.symbol(), position.qty(), available));
+            held.put(position.symbol(), position);
         }
-        Set<String> symbols = new LinkedHashSet<>(prices.keySet());
+        Set<String> symbols = new LinkedHashSet<>(held.keySet());
         for (Weight weight : request.weights()) {
             if (weight.type() == WeightType.ASSET) {
                 symbols.add(weight.symbol());
@@ -383,30 +501,66 @@ public class RunDriver {
         Map<String, Asset> assets = new LinkedHashMap<>();
         List<SkippedOrder> unpriced = new ArrayList<>();
         for (String symbol : symbols) {
-            boolean fractionable = brokers.asset(client, symbol)
-                    .map(dev.rebalancer.alpaca.model.Asset::fractionable).orElse(false);
-            BigDecimal price = prices.get(symbol);
+            Optional<dev.rebalancer.alpaca.model.Asset> known = brokers.asset(client, symbol, lease::renew);
+            boolean fractionable = known.map(dev.rebalancer.alpaca.model.Asset::fractionable).orElse(false);
+            Asset.Restriction restriction = known.map(a -> a.tradable() ? Asset.Restriction.NONE
+                    : Asset.Restriction.NOT_TRADABLE).orElse(Asset.Restriction.NOT_TRADABLE);
+            Position position = held.get(symbol);
+            BigDecimal price = position == null ? null : position.currentPrice();
+            if (position != null && price == null) {
+                price = marketPrice(position);
+                restriction = Asset.Restriction.PRICE_UNKNOWN;
+            }
             if (price == null && !fractionable) {
                 // Whole shares need a price, and only held positions carry one (no market data is used).
                 unpriced.add(new SkippedOrder(symbol, OrderSide.BUY, null, "USD", "PRICE_UNKNOWN",
                         symbol + " trades in whole shares only and is not held, so no price is known to size it"));
                 continue;
             }
-            assets.put(symbol, new Asset(symbol, price == null ? BigDecimal.ONE : price, fractionable));
+            // A buy by notional needs no price; one not held is worth nothing whatever its price.
+            assets.put(symbol, new Asset(symbol, price == null ? BigDecimal.ONE : price, fractionable, restriction));
         }
         List<Weight> weights = request.weights().stream()
                 .filter(w -> w.type() != WeightType.ASSET || assets.containsKey(w.symbol())).toList();
-        Planner.Book book = new Planner.Book(reading.account().cash(), holdings);
+        Account account = reading.account();
+        BigDecimal buyingPower = account.nonMarginableBuyingPower() != null ? account.nonMarginableBuyingPower()
+                : account.cash();
+        return new Planning(new Planner.Book(account.cash(), buyingPower.min(account.cash()), holdings), assets,
+                weights, unpriced);
+    }
+
+    /** A position's price without Alpaca's current price: its market value per share, else its cost per share. */
+    private static BigDecimal marketPrice(Position position) {
+        BigDecimal value = position.marketValue() != null ? position.marketValue() : position.costBasis();
+        if (value == null || position.qty().signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        return value.divide(position.qty(), 9, java.math.RoundingMode.HALF_EVEN);
+    }
+
+    /** The request's plan, for {@code amount} (invest_cash, partial_liquidation), at the account as just read. */
+    private Plan plan(RebalanceRequest request, BigDecimal amount, Reading reading, AlpacaClient client, Lease lease) {
+        Planning p = planning(request, reading, client, lease);
         Plan plan = switch (request.type()) {
-            case FULL_REBALANCE -> planner.fullRebalance(book, weights, assets);
-            case INVEST_CASH -> planner.investCash(book, weights, assets, request.amount());
-            case PARTIAL_LIQUIDATION -> planner.partialLiquidation(book, weights, assets, request.amount());
+            case FULL_REBALANCE -> planner.fullRebalance(p.book(), p.weights(), p.assets());
+            case INVEST_CASH -> planner.investCash(p.book(), p.weights(), p.assets(), amount);
+            case PARTIAL_LIQUIDATION -> planner.partialLiquidation(p.book(), p.weights(), p.assets(), amount);
         };
-        if (unpriced.isEmpty()) {
+        return withUnpriced(plan, p);
+    }
+
+    /** A full rebalance's buys once its sells have settled: on the cash the account holds now. */
+    private Plan buysAfterSells(RebalanceRequest request, Reading reading, AlpacaClient client, Lease lease) {
+        Planning p = planning(request, reading, client, lease);
+        return withUnpriced(planner.buysAfterSells(p.book(), p.weights(), p.assets()), p);
+    }
+
+    private static Plan withUnpriced(Plan plan, Planning planning) {
+        if (planning.unpriced().isEmpty()) {
             return plan;
         }
         List<SkippedOrder> skipped = new ArrayList<>(plan.skipped());
-        skipped.addAll(unpriced);
+        skipped.addAll(planning.unpriced());
         return new Plan(plan.sells(), plan.buys(), skipped);
     }
 

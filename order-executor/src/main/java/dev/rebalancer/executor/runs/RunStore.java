@@ -27,7 +27,8 @@ import java.util.UUID;
 
 /**
  * Runs and their orders in PostgreSQL. Every change of a run's status or phase writes its {@code runs} event to the
- * outbox in the same transaction; alerts go the same way.
+ * outbox in the same transaction; alerts go the same way. Every write a worker makes checks its {@link Fence} in the
+ * same transaction and throws {@link Fence.Lost}, writing nothing, when the run is no longer its own.
  */
 @ApplicationScoped
 public class RunStore {
@@ -68,9 +69,12 @@ public class RunStore {
      * Corrects a queued run's dry-run flag to its account's setting, once Alpaca has said whose keys are whose. Not a
      * state change of its own: the run's next event carries it.
      */
-    public void dryRun(String runId, boolean dryRun) {
-        db.inTransaction(c -> Db.update(c, "UPDATE runs SET dry_run = ?, updated_at = ? WHERE run_id = ? AND status = "
-                + "'QUEUED'", dryRun, Instant.now(), runId));
+    public void dryRun(Fence fence, boolean dryRun) {
+        db.inTransaction(c -> {
+            hold(c, fence);
+            return Db.update(c, "UPDATE runs SET dry_run = ?, updated_at = ? WHERE run_id = ? AND status = 'QUEUED'",
+                    dryRun, Instant.now(), fence.runId());
+        });
     }
 
     /**
@@ -102,14 +106,15 @@ public class RunStore {
      * not leased by a live instance, not waiting for the market (unless it is to be canceled), of an account not
      * already driven here.
      */
-    public record Claim(String runId, String accountId) {
+    public record Claim(Fence fence, String accountId) {
     }
 
     public Optional<Claim> claim(String owner, Duration lease, Collection<String> busyAccounts) {
         return db.inTransaction(c -> {
             Instant now = Instant.now();
             return Db.one(c, """
-                    UPDATE runs SET lease_owner = ?, lease_until = ? WHERE run_id = (
+                    UPDATE runs SET lease_owner = ?, lease_until = ?, lease_generation = lease_generation + 1
+                    WHERE run_id = (
                         SELECT r.run_id FROM runs r
                         WHERE r.status IN ('QUEUED', 'IN_PROGRESS')
                           AND (r.lease_until IS NULL OR r.lease_until < ?)
@@ -118,21 +123,33 @@ public class RunStore {
                           AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.account_id = r.account_id
                                           AND o.status IN ('QUEUED', 'IN_PROGRESS') AND o.seq < r.seq)
                         ORDER BY r.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-                    RETURNING run_id, account_id""", row -> new Claim(row.getString(1), row.getString(2)), owner, now.plus(lease), now, now,
+                    RETURNING run_id, account_id, lease_generation""", row -> new Claim(new Fence(row.getString(1), owner,
+                            row.getLong(3)), row.getString(2)), owner, now.plus(lease), now, now,
                     c.createArrayOf("text", busyAccounts.toArray()));
         });
     }
 
-    /** Extends the lease; false when this instance no longer holds the run. */
-    public boolean renew(String runId, String owner, Duration lease) {
-        return db.inTransaction(c -> Db.update(c, "UPDATE runs SET lease_until = ? WHERE run_id = ? AND lease_owner = ?",
-                Instant.now().plus(lease), runId, owner) == 1);
+    /** Extends the lease, and notes the worker's sign of life; false when the run is no longer held under the fence. */
+    public boolean renew(Fence fence, Duration lease) {
+        Instant now = Instant.now();
+        return db.inTransaction(c -> Db.update(c, "UPDATE runs SET lease_until = ?, active_at = ? WHERE run_id = ? "
+                + "AND lease_owner = ? AND lease_generation = ?", now.plus(lease), now, fence.runId(), fence.owner(),
+                fence.generation()) == 1);
     }
 
     /** Lets the run go, to be taken again when {@code notBefore} (null: at once) has come. */
-    public void release(String runId, String owner, Instant notBefore) {
+    public void release(Fence fence, Instant notBefore) {
         db.inTransaction(c -> Db.update(c, "UPDATE runs SET lease_owner = NULL, lease_until = NULL, not_before = ?::timestamptz "
-                + "WHERE run_id = ? AND lease_owner = ?", notBefore, runId, owner));
+                + "WHERE run_id = ? AND lease_owner = ? AND lease_generation = ?", notBefore, fence.runId(),
+                fence.owner(), fence.generation()));
+    }
+
+    /** Locks the run for this transaction if it is still held under the fence; otherwise nothing is written. */
+    private static void hold(Connection c, Fence fence) throws SQLException {
+        if (Db.one(c, "SELECT 1 FROM runs WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE",
+                row -> 1, fence.runId(), fence.owner(), fence.generation()).isEmpty()) {
+            throw new Fence.Lost(fence);
+        }
     }
 
     // ---- reading ------------------------------------------------------------------------------------------------
@@ -161,34 +178,78 @@ public class RunStore {
 
     // ---- changes ------------------------------------------------------------------------------------------------
 
-    /** Starts a phase with its planned orders (and what was skipped), announcing the run. */
-    public void startPhase(String runId, RunPhase phase, List<PlannedOrder> orders, List<SkippedOrder> skipped,
-            boolean dryRun) {
+    /**
+     * Starts a phase with its planned orders (and what was skipped), planned in the market session that closes at
+     * {@code sessionClose}, announcing the run.
+     */
+    public void startPhase(Fence fence, RunPhase phase, List<PlannedOrder> orders, List<SkippedOrder> skipped,
+            boolean dryRun, Instant sessionClose) {
         db.inTransaction(c -> {
+            hold(c, fence);
+            String runId = fence.runId();
             Instant now = Instant.now();
-            int position = 0;
-            for (PlannedOrder order : orders) {
-                Db.update(c, """
-                        INSERT INTO run_orders (client_order_id, run_id, phase, position, symbol, side, qty, notional, state)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                        Leg.clientOrderId(runId, phase, order.symbol()), runId, phase.name(), position++, order.symbol(),
-                        order.side().name(), order.qty(), order.notional(),
-                        (dryRun ? Leg.State.DRY_RUN : Leg.State.PLANNED).name());
-            }
-            Run run = run(c, runId).orElseThrow();
-            List<SkippedOrder> allSkipped = new ArrayList<>(run.skipped());
-            allSkipped.addAll(skipped);
-            Db.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, skipped = ?, "
-                    + "not_before = NULL, updated_at = ? WHERE run_id = ?", phase.name(), now,
-                    EventJson.write(allSkipped), now, runId);
+            addLegs(c, runId, phase, orders, dryRun);
+            addSkipped(c, runId, skipped);
+            Db.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, session_close = ?::timestamptz, "
+                    + "not_before = NULL, active_at = ?, updated_at = ? WHERE run_id = ?", phase.name(), now,
+                    sessionClose, now, now, runId);
             announce(c, runId);
             return null;
         });
     }
 
-    /** Ends the run with a final status; alerts for the statuses that need a person. */
-    public void finish(String runId, RunStatus status, String reason) {
+    /**
+     * Plans the phase's unsent orders anew: the legs never sent are dropped, and the new plan's orders are added for
+     * every symbol the phase has not sent an order for already (those are only watched). Announces the run.
+     */
+    public void replan(Fence fence, RunPhase phase, List<PlannedOrder> orders, List<SkippedOrder> skipped,
+            Instant sessionClose) {
         db.inTransaction(c -> {
+            hold(c, fence);
+            String runId = fence.runId();
+            Instant now = Instant.now();
+            Db.update(c, "DELETE FROM run_orders WHERE run_id = ? AND phase = ? AND state = 'PLANNED'", runId, phase.name());
+            addLegs(c, runId, phase, orders, false);
+            addSkipped(c, runId, skipped);
+            Db.update(c, "UPDATE runs SET session_close = ?::timestamptz, active_at = ?, updated_at = ? WHERE run_id = ?",
+                    sessionClose, now, now, runId);
+            announce(c, runId);
+            return null;
+        });
+    }
+
+    private static void addLegs(Connection c, String runId, RunPhase phase, List<PlannedOrder> orders, boolean dryRun)
+            throws SQLException {
+        int position = Db.one(c, "SELECT COALESCE(MAX(position) + 1, 0) FROM run_orders WHERE run_id = ? AND phase = ?",
+                row -> row.getInt(1), runId, phase.name()).orElse(0);
+        for (PlannedOrder order : orders) {
+            Db.update(c, """
+                    INSERT INTO run_orders (client_order_id, run_id, phase, position, symbol, side, qty, notional, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                    Leg.clientOrderId(runId, phase, order.symbol()), runId, phase.name(), position++, order.symbol(),
+                    order.side().name(), order.qty(), order.notional(),
+                    (dryRun ? Leg.State.DRY_RUN : Leg.State.PLANNED).name());
+        }
+    }
+
+    /** Adds skipped orders to the run's, each (symbol, side, reason) once. */
+    private static void addSkipped(Connection c, String runId, List<SkippedOrder> skipped) throws SQLException {
+        Run run = run(c, runId).orElseThrow();
+        List<SkippedOrder> all = new ArrayList<>(run.skipped());
+        for (SkippedOrder skip : skipped) {
+            if (all.stream().noneMatch(s -> s.symbol().equals(skip.symbol()) && s.side() == skip.side()
+                    && s.reason().equals(skip.reason()))) {
+                all.add(skip);
+            }
+        }
+        Db.update(c, "UPDATE runs SET skipped = ? WHERE run_id = ?", EventJson.write(all), runId);
+    }
+
+    /** Ends the run with a final status; alerts for the statuses that need a person. */
+    public void finish(Fence fence, RunStatus status, String reason) {
+        db.inTransaction(c -> {
+            hold(c, fence);
+            String runId = fence.runId();
             Instant now = Instant.now();
             boolean canceled = status == RunStatus.CANCELED || status == RunStatus.CANCELED_MID_RUN;
             Db.update(c, "UPDATE runs SET status = ?, reason = COALESCE(?::text, reason), completed_at = ?, canceled_at = ?::timestamptz, "
@@ -208,23 +269,31 @@ public class RunStore {
         });
     }
 
-    public void sending(String clientOrderId) {
-        db.inTransaction(c -> Db.update(c, "UPDATE run_orders SET state = 'SENDING' WHERE client_order_id = ?",
-                clientOrderId));
+    /** The order is about to be sent: from now on its fate is looked up before anything else is done with it. */
+    public void sending(Fence fence, String clientOrderId) {
+        db.inTransaction(c -> {
+            hold(c, fence);
+            return Db.update(c, "UPDATE run_orders SET state = 'SENDING' WHERE client_order_id = ?", clientOrderId);
+        });
     }
 
     /** Alpaca has the order; its latest known state. */
-    public void sent(String clientOrderId, dev.rebalancer.alpaca.model.Order order) {
-        db.inTransaction(c -> Db.update(c, """
-                UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
-                       submitted_at = COALESCE(submitted_at, ?), filled_at = ?
-                WHERE client_order_id = ?""", order.id(), order.status(), order.filledQty(), order.filledAvgPrice(),
-                order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(), clientOrderId));
+    public void sent(Fence fence, String clientOrderId, dev.rebalancer.alpaca.model.Order order) {
+        db.inTransaction(c -> {
+            hold(c, fence);
+            return Db.update(c, """
+                    UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
+                           submitted_at = COALESCE(submitted_at, ?), filled_at = ?
+                    WHERE client_order_id = ?""", order.id(), order.status(), order.filledQty(), order.filledAvgPrice(),
+                    order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(),
+                    clientOrderId);
+        });
     }
 
     /** Alpaca refused the order: recorded with its message, and an alert. */
-    public void rejected(Leg leg, String accountId, String message) {
+    public void rejected(Fence fence, Leg leg, String accountId, String message) {
         db.inTransaction(c -> {
+            hold(c, fence);
             Db.update(c, "UPDATE run_orders SET state = 'REJECTED', reason = ? WHERE client_order_id = ?", message,
                     leg.clientOrderId());
             alert(c, accountId, leg.runId(), Severity.WARNING, "Order rejected: " + leg.side().name().toLowerCase()
@@ -234,9 +303,11 @@ public class RunStore {
     }
 
     /** Back to PLANNED: Alpaca has no order under this id, so sending it again cannot duplicate anything. */
-    public void notSent(String clientOrderId) {
-        db.inTransaction(c -> Db.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ?",
-                clientOrderId));
+    public void notSent(Fence fence, String clientOrderId) {
+        db.inTransaction(c -> {
+            hold(c, fence);
+            return Db.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ?", clientOrderId);
+        });
     }
 
     public void alert(String accountId, String runId, Severity severity, String title, String detail) {
@@ -309,7 +380,8 @@ public class RunStore {
         return new Run(row.getString("run_id"), EventJson.read(row.getString("request"), RebalanceRequest.class),
                 RunStatus.valueOf(row.getString("status")), phase == null ? null : RunPhase.valueOf(phase),
                 row.getString("reason"), row.getBoolean("dry_run"), readSkipped(row.getString("skipped")),
-                row.getBoolean("cancel_requested"), Db.instant(row, "phase_started_at"), Db.instant(row, "created_at"),
+                row.getBoolean("cancel_requested"), Db.instant(row, "phase_started_at"), Db.instant(row, "active_at"),
+                Db.instant(row, "session_close"), Db.instant(row, "created_at"),
                 Db.instant(row, "updated_at"), Db.instant(row, "completed_at"), Db.instant(row, "canceled_at"));
     }
 

@@ -104,49 +104,54 @@ public class RunWorkers {
                     return;
                 }
                 busyAccounts.add(claim.get().accountId());
-                String me = owner;
-                drivers.execute(() -> drive(claim.get(), me));
+                drivers.execute(() -> drive(claim.get()));
             }
         } catch (RuntimeException e) {
             LOG.warnf("looking for runs failed: %s", e.getMessage());
         }
     }
 
-    private void drive(RunStore.Claim claim, String me) {
-        String runId = claim.runId();
+    private void drive(RunStore.Claim claim) {
+        Fence fence = claim.fence();
+        String runId = fence.runId();
         AtomicBoolean released = new AtomicBoolean();
         RunDriver.Lease lease = new RunDriver.Lease() {
             @Override
+            public Fence fence() {
+                return fence;
+            }
+
+            @Override
             public void renew() {
-                if (!store.renew(runId, me, settings.lease())) {
-                    throw new RunDriver.LostLease(runId);
+                if (!store.renew(fence, settings.lease())) {
+                    throw new Fence.Lost(fence);
                 }
             }
 
             @Override
             public void release(Instant notBefore) {
-                store.release(runId, me, notBefore);
+                store.release(fence, notBefore);
                 released.set(true);
             }
         };
         try {
             driver.drive(runId, lease);
             if (!released.get()) {
-                store.release(runId, me, null);
+                store.release(fence, null);
             }
         } catch (Checkpoints.Killed killed) {
             LOG.infof("executor killed while driving run %s (%s)", runId, killed.getMessage());
             return;
-        } catch (RunDriver.LostLease e) {
-            LOG.warn(e.getMessage());
+        } catch (Fence.Lost e) {
+            LOG.warnf("%s: stopped without writing", e.getMessage());
         } catch (AlpacaException.Unauthorized e) {
-            store.finish(runId, RunStatus.ERROR, "Alpaca refused the account's keys: " + e.alpacaMessage());
+            safely(() -> store.finish(fence, RunStatus.ERROR, "Alpaca refused the account's keys: " + e.alpacaMessage()));
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted() || drivers.isShutdown()) {
                 return; // killed
             }
             LOG.warnf(e, "run %s: %s; trying again in %d s", runId, e.getMessage(), RETRY_AFTER_FAILURE.toSeconds());
-            safely(() -> store.release(runId, me, Instant.now().plus(RETRY_AFTER_FAILURE)));
+            safely(() -> store.release(fence, Instant.now().plus(RETRY_AFTER_FAILURE)));
         } finally {
             busyAccounts.remove(claim.accountId());
         }
@@ -157,7 +162,7 @@ public class RunWorkers {
         try {
             action.run();
         } catch (RuntimeException e) {
-            LOG.warnf("could not release a run: %s", e.getMessage());
+            LOG.warnf("could not record what became of a run: %s", e.getMessage());
         }
     }
 

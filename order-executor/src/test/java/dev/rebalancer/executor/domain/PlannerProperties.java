@@ -19,6 +19,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /** The planning math's promises, over accounts, portfolios and prices of every shape. */
 class PlannerProperties {
@@ -49,16 +50,99 @@ class PlannerProperties {
     }
 
     @Property(tries = 1000)
-    void no_plan_sells_more_than_is_held(@ForAll("accounts") Case c) {
+    void no_plan_sells_more_than_is_available_to_sell(@ForAll("accounts") Case c) {
         Planner planner = new Planner(c.reserveBps());
         for (Plan plan : List.of(planner.fullRebalance(c.book(), c.weights(), c.assets()),
                 planner.partialLiquidation(c.book(), c.weights(), c.assets(), c.amount()))) {
             Set<String> sold = new HashSet<>();
             for (PlannedOrder sell : plan.sells()) {
                 assertThat(sold.add(sell.symbol())).as("one sell per symbol").isTrue();
-                assertThat(sell.qty()).isPositive().isLessThanOrEqualTo(held(c, sell.symbol()));
+                assertThat(sell.qty()).isPositive().isLessThanOrEqualTo(available(c, sell.symbol()));
             }
         }
+    }
+
+    @Property(tries = 1000)
+    void an_asset_that_cannot_be_traded_is_never_ordered(@ForAll("accounts") Case c) {
+        Planner planner = new Planner(c.reserveBps());
+        for (Plan plan : List.of(planner.fullRebalance(c.book(), c.weights(), c.assets()),
+                planner.buysAfterSells(c.book(), c.weights(), c.assets()),
+                planner.investCash(c.book(), c.weights(), c.assets(), c.amount()),
+                planner.partialLiquidation(c.book(), c.weights(), c.assets(), c.amount()))) {
+            assertThat(concat(plan.sells(), plan.buys()))
+                    .allSatisfy(order -> assertThat(c.assets().get(order.symbol()).tradable()).isTrue());
+        }
+    }
+
+    /**
+     * The executor's two steps: the sells go out, any of them may end unfilled (refused, canceled, expired), and the
+     * buys are planned afterwards on the account as it then is. Whatever filled, the buys never spend proceeds that did
+     * not arrive: never beyond the cash there less the reserve, never beyond non-marginable buying power.
+     */
+    @Property(tries = 1000)
+    void buys_after_any_subset_of_the_sells_filled_never_exceed_the_cash_there_less_the_reserve(
+            @ForAll("accounts") Case c, @ForAll long filledSells, @ForAll @IntRange(min = 0, max = 100) int heldForBuys) {
+        Planner planner = new Planner(c.reserveBps());
+        Plan plan = planner.fullRebalance(c.book(), c.weights(), c.assets());
+        Planner.Book settled = settle(c, plan, filledSells, heldForBuys);
+
+        Plan buys = planner.buysAfterSells(settled, c.weights(), c.assets());
+
+        assertThat(buys.sells()).isEmpty();
+        BigDecimal reserve = planner.reserve(equity(settled, c.assets()));
+        assertThat(buys.buyValue()).isLessThanOrEqualTo(settled.cash().subtract(reserve).max(BigDecimal.ZERO));
+        assertThat(buys.buyValue()).isLessThanOrEqualTo(
+                settled.nonMarginableBuyingPower().subtract(reserve).max(BigDecimal.ZERO));
+    }
+
+    @Property(tries = 1000)
+    void buys_after_the_sells_never_leave_more_drift_than_the_sells_left(@ForAll("accounts") Case c,
+            @ForAll long filledSells) {
+        Planner planner = new Planner(c.reserveBps());
+        Planner.Book settled = settle(c, planner.fullRebalance(c.book(), c.weights(), c.assets()), filledSells, 0);
+        Case after = new Case(settled, c.weights(), c.assets(), c.reserveBps(), c.amount());
+
+        Plan buys = planner.buysAfterSells(settled, c.weights(), c.assets());
+
+        assertThat(maxDeviation(after, buys)).isLessThanOrEqualTo(maxDeviation(after, new Plan(List.of(), List.of(), List.of())));
+    }
+
+    @Property(tries = 1000)
+    void invest_cash_never_spends_beyond_non_marginable_buying_power(@ForAll("accounts") Case c,
+            @ForAll @IntRange(min = 0, max = 100) int heldForBuys) {
+        Planner planner = new Planner(c.reserveBps());
+        Planner.Book book = settle(c, new Plan(List.of(), List.of(), List.of()), 0, heldForBuys);
+
+        Plan plan = planner.investCash(book, c.weights(), c.assets(), c.amount());
+
+        assertThat(plan.buyValue()).isLessThanOrEqualTo(book.nonMarginableBuyingPower()
+                .subtract(planner.reserve(equity(book, c.assets()))).max(BigDecimal.ZERO));
+    }
+
+    /**
+     * The account once the plan's sells have settled: those whose bit is set in {@code filled} filled at the planning
+     * price, the others did not; open buys elsewhere hold {@code heldForBuys} percent of the cash.
+     */
+    private static Planner.Book settle(Case c, Plan plan, long filled, int heldForBuys) {
+        BigDecimal cash = c.book().cash();
+        Map<String, BigDecimal> qty = new LinkedHashMap<>();
+        c.book().holdings().forEach(h -> qty.merge(h.symbol(), h.qty(), BigDecimal::add));
+        for (int i = 0; i < plan.sells().size(); i++) {
+            PlannedOrder sell = plan.sells().get(i);
+            if ((filled >>> (i % 64) & 1) == 1) {
+                cash = cash.add(sell.value());
+                qty.merge(sell.symbol(), sell.qty().negate(), BigDecimal::add);
+            }
+        }
+        List<Holding> holdings = new ArrayList<>();
+        qty.forEach((symbol, q) -> {
+            if (q.signum() > 0) {
+                holdings.add(new Holding(symbol, q));
+            }
+        });
+        BigDecimal buyingPower = cash.multiply(BigDecimal.valueOf(100 - heldForBuys))
+                .divide(HUNDRED, 2, RoundingMode.DOWN);
+        return new Planner.Book(cash, buyingPower, holdings);
     }
 
     @Property(tries = 1000)
@@ -143,15 +227,19 @@ class PlannerProperties {
     }
 
     private static BigDecimal equity(Case c) {
-        BigDecimal equity = c.book().cash();
-        for (Holding holding : c.book().holdings()) {
-            equity = equity.add(holding.qty().multiply(c.assets().get(holding.symbol()).price()));
+        return equity(c.book(), c.assets());
+    }
+
+    private static BigDecimal equity(Planner.Book book, Map<String, Asset> assets) {
+        BigDecimal equity = book.cash();
+        for (Holding holding : book.holdings()) {
+            equity = equity.add(holding.qty().multiply(assets.get(holding.symbol()).price()));
         }
         return equity;
     }
 
-    private static BigDecimal held(Case c, String symbol) {
-        return c.book().holdings().stream().filter(h -> h.symbol().equals(symbol)).map(Holding::qty)
+    private static BigDecimal available(Case c, String symbol) {
+        return c.book().holdings().stream().filter(h -> h.symbol().equals(symbol)).map(Holding::available)
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
@@ -163,8 +251,12 @@ class PlannerProperties {
 
     // ---- generators ------------------------------------------------------------------------------------------
 
-    /** One asset of the universe: price, fractionable, held quantity (0 for none), and its share of the targets. */
-    record Line(BigDecimal price, boolean fractionable, BigDecimal qty, int share) {
+    /**
+     * One asset of the universe: price, fractionable, held quantity (0 for none), its share of the targets, the part
+     * of the holding not held for open orders (in quarters), and whether Alpaca trades it.
+     */
+    record Line(BigDecimal price, boolean fractionable, BigDecimal qty, int share, int availableQuarters,
+            boolean tradable) {
     }
 
     @Provide
@@ -177,7 +269,10 @@ class PlannerProperties {
                 Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("300")).ofScale(3),
                 Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("300")).ofScale(3));
         Arbitrary<Integer> share = Arbitraries.integers().between(0, 30);
-        Arbitrary<Line> line = Combinators.combine(price, fractionable, qty, share).as(Line::new);
+        Arbitrary<Integer> availableQuarters = Arbitraries.integers().between(0, 7).map(n -> Math.min(n, 4));
+        Arbitrary<Boolean> tradable = Arbitraries.integers().between(1, 8).map(n -> n != 8);
+        Arbitrary<Line> line = Combinators.combine(price, fractionable, qty, share, availableQuarters, tradable)
+                .as(Line::new);
         Arbitrary<List<Line>> universe = line.list().ofMinSize(1).ofMaxSize(7);
         Arbitrary<Integer> cashShare = Arbitraries.integers().between(0, 20);
         Arbitrary<BigDecimal> cash = Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("30000")).ofScale(2);
@@ -202,10 +297,13 @@ class PlannerProperties {
         for (int i = 0; i < universe.size(); i++) {
             Line line = universe.get(i);
             String symbol = "S" + i;
-            assets.put(symbol, new Asset(symbol, line.price(), line.fractionable()));
+            assets.put(symbol, new Asset(symbol, line.price(), line.fractionable(),
+                    line.tradable() ? Asset.Restriction.NONE : Asset.Restriction.NOT_TRADABLE));
             BigDecimal qty = line.fractionable() ? line.qty() : line.qty().setScale(0, RoundingMode.DOWN);
             if (qty.signum() > 0) {
-                holdings.add(new Holding(symbol, qty));
+                BigDecimal available = qty.multiply(BigDecimal.valueOf(line.availableQuarters()))
+                        .divide(BigDecimal.valueOf(4), line.fractionable() ? 9 : 0, RoundingMode.DOWN);
+                holdings.add(new Holding(symbol, qty, available));
             }
             if (line.share() > 0) {
                 BigDecimal percent = HUNDRED.multiply(BigDecimal.valueOf(line.share()))

@@ -114,4 +114,84 @@ class PlannerTest {
             assertThat(sell.value()).as("quantities round down to 9 decimals").isBetween(d("999.99"), d("1000.00"));
         });
     }
+
+    @Test
+    void partial_liquidation_takes_the_rest_from_the_largest_holdings_first() {
+        // Equity 10200, 2000 leaving: targets on 8200. Only SPY is over its target (6000 of 4920: 1080); the other 920
+        // come from the largest holding, SPY again, not from GLD, which Alpaca happens to list first.
+        Plan plan = planner.partialLiquidation(new Planner.Book(d("1000.00"), List.of(new Holding("GLD", d("4")),
+                        new Holding("SPY", d("10")), new Holding("TLT", d("25")))),
+                List.of(Weight.asset("GLD", "12.2"), Weight.asset("SPY", "60"), Weight.asset("TLT", "27.8")), assets,
+                d("2000.00"));
+
+        assertThat(plan.sells()).singleElement().satisfies(sell -> {
+            assertThat(sell.symbol()).isEqualTo("SPY");
+            assertThat(sell.qty()).isEqualByComparingTo("3.333333333");
+        });
+    }
+
+    @Test
+    void the_buys_after_a_sell_that_did_not_fill_are_sized_on_the_cash_there() {
+        // The plan sold 1000 of SPY (over its 5000 target) and bought 4500 of TLT. The sell was refused: 4000 cash is
+        // all there is, and the cash floor (the reserve, 25) stays; the 1000 that never came are not spent.
+        List<Weight> weights = List.of(Weight.cash("5"), Weight.asset("SPY", "50"), Weight.asset("TLT", "45"));
+        Planner.Book book = new Planner.Book(d("4000.00"), List.of(new Holding("SPY", d("10"))));
+        assertThat(planner.fullRebalance(book, weights, assets).buyValue()).isEqualByComparingTo("4500.00");
+
+        Plan buys = planner.buysAfterSells(book, weights, assets);
+
+        assertThat(buys.sells()).isEmpty();
+        assertThat(buys.buys()).singleElement().satisfies(buy -> {
+            assertThat(buy.symbol()).isEqualTo("TLT");
+            assertThat(buy.notional()).isEqualByComparingTo("3975.00");
+        });
+    }
+
+    @Test
+    void buys_never_go_beyond_non_marginable_buying_power() {
+        // 4000 cash, of which open buys elsewhere hold 2000: 2000 can be spent without borrowing, less the reserve.
+        Planner.Book book = new Planner.Book(d("4000.00"), d("2000.00"), List.of(new Holding("SPY", d("10"))));
+        List<Weight> weights = List.of(Weight.cash("5"), Weight.asset("SPY", "50"), Weight.asset("TLT", "45"));
+
+        assertThat(planner.buysAfterSells(book, weights, assets).buyValue()).isEqualByComparingTo("1975.00");
+        assertThat(planner.investCash(book, weights, assets, d("3000.00")).buyValue()).isEqualByComparingTo("1975.00");
+    }
+
+    @Test
+    void only_what_is_not_held_for_open_orders_is_sold_and_an_untradable_asset_is_skipped_with_a_reason() {
+        // SPY: 10 held, 1 available (9 held for an open order). GLD is no longer tradable.
+        Map<String, Asset> flagged = new java.util.HashMap<>(assets);
+        flagged.put("GLD", new Asset("GLD", d("250.00"), true, Asset.Restriction.NOT_TRADABLE));
+        Plan plan = planner.fullRebalance(new Planner.Book(d("0"), List.of(new Holding("SPY", d("10"), d("1")),
+                new Holding("GLD", d("8")))), List.of(Weight.asset("SPY", "20"), Weight.asset("TLT", "80")), flagged);
+
+        assertThat(plan.sells()).singleElement().satisfies(sell -> {
+            assertThat(sell.symbol()).isEqualTo("SPY");
+            assertThat(sell.qty()).isEqualByComparingTo("1");
+        });
+        assertThat(plan.skipped()).singleElement().satisfies(skip -> {
+            assertThat(skip.symbol()).isEqualTo("GLD");
+            assertThat(skip.side()).isEqualTo(OrderSide.SELL);
+            assertThat(skip.reason()).isEqualTo("ASSET_NOT_TRADABLE");
+            assertThat(skip.notional()).isEqualByComparingTo("2000.00");
+        });
+    }
+
+    @Test
+    void a_holding_without_a_current_price_is_held_at_its_market_value_and_not_traded() {
+        // 20 GLD worth 5000 at their market value, no current price: not sold, but counted, so SPY and TLT aim at 5000
+        // each of a 10000 equity (at $1 a share GLD would have counted 20 and the targets would be 2510).
+        Map<String, Asset> flagged = new java.util.HashMap<>(assets);
+        flagged.put("GLD", new Asset("GLD", d("250"), true, Asset.Restriction.PRICE_UNKNOWN));
+        Plan plan = planner.fullRebalance(new Planner.Book(d("5000.00"), List.of(new Holding("GLD", d("20")))),
+                List.of(Weight.asset("SPY", "50"), Weight.asset("TLT", "50")), flagged);
+
+        assertThat(plan.sells()).isEmpty();
+        assertThat(plan.skipped()).singleElement().satisfies(skip -> {
+            assertThat(skip.symbol()).isEqualTo("GLD");
+            assertThat(skip.reason()).isEqualTo("PRICE_UNKNOWN");
+        });
+        assertThat(plan.buys()).extracting(PlannedOrder::symbol, o -> o.notional().toPlainString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("SPY", "4975.00"));
+    }
 }

@@ -125,7 +125,10 @@ class ExecutorProcessCrashIT {
         return harness.awaitFinal(request.runId(), Duration.ofSeconds(60));
     }
 
-    /** The run's orders at the simulator; {@link Harness#orders} asserts that no client order id is there twice. */
+    /**
+     * The run's orders at the simulator; {@link Harness#orders} asserts, from the simulator's own count of submissions,
+     * that none was sent twice.
+     */
     private List<Order> ordersOf(String runId) {
         return harness.orders(KEY).stream().filter(o -> o.clientOrderId() != null
                 && o.clientOrderId().startsWith("rb-" + runId)).toList();

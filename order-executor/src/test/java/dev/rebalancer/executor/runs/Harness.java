@@ -42,6 +42,8 @@ final class Harness implements AutoCloseable {
     final TopicProbe runs;
     final TopicProbe alerts;
     private final KafkaProducer<String, String> producer;
+    private final Map<String, String> accountsByKey = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> faultedSymbols = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Harness(URI simulator, String bootstrap) {
         this.simulator = simulator;
@@ -62,7 +64,20 @@ final class Harness implements AutoCloseable {
 
     /** A new simulator account under one of the executor's configured keys. */
     String account(String key, String cash) {
-        return sim.createAccount(key, SECRET, cash).get("id").asText();
+        String id = sim.createAccount(key, SECRET, cash).get("id").asText();
+        accountsByKey.put(key, id);
+        return id;
+    }
+
+    /** Orders for the symbol are refused at the POST or end canceled or expired, until this harness closes. */
+    void orderFault(String symbol, String fault, String message) {
+        faultedSymbols.add(symbol);
+        sim.orderFault(symbol, fault, message);
+    }
+
+    /** The lowest cash the account ever had at the simulator. */
+    BigDecimal lowestCash(String account) {
+        return new BigDecimal(sim.stats(account).get("lowest_cash").asText());
     }
 
     AlpacaClient client(String key) {
@@ -150,15 +165,21 @@ final class Harness implements AutoCloseable {
         return events(runId).stream().filter(e -> e.status() == status).findFirst().orElseThrow();
     }
 
-    /** The account's orders at the simulator, oldest first; asserts no client order id is there twice. */
+    /**
+     * The account's orders at the simulator, oldest first; asserts, from the simulator's own count of submissions,
+     * that no order was sent twice: none refused as a duplicate client order id, none accepted twice.
+     */
     List<Order> orders(String key) {
         List<Order> orders = client(key).orders("all", 500, "asc");
-        assertThat(orders).extracting(Order::clientOrderId).doesNotHaveDuplicates();
+        String account = accountsByKey.computeIfAbsent(key, k -> client(k).account().id());
+        assertThat(sim.submissions(account).orderedTwice()).as("orders sent twice").isEmpty();
         return orders;
     }
 
     @Override
     public void close() {
+        faultedSymbols.forEach(symbol -> sim.orderFault(symbol, "none", null));
+        sim.cancelLatency(0);
         sim.clock(true);
         sim.config(0, "0");
         sim.faults(0, 0.0, 200, false);

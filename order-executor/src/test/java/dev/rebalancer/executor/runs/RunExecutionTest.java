@@ -35,6 +35,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Runs end to end: requests from Kafka, orders at the Alpaca simulator, run events and alerts on Kafka. */
 @QuarkusTest
@@ -59,6 +61,8 @@ class RunExecutionTest {
     Checkpoints checkpoints;
     @Inject
     Brokers brokers;
+    @Inject
+    RunDriver driver;
 
     Harness harness;
 
@@ -110,10 +114,9 @@ class RunExecutionTest {
     @Test
     void insufficient_buying_power_ends_the_run_adjusted_with_alpacas_message_and_an_alert() throws Exception {
         String account = harness.account("exec-t2", "10000");
-        harness.sim.config(4000, "0");
-        // An order of the account's own holds $9,000 of its buying power while it waits for its fill.
-        harness.client("exec-t2").submitOrder(dev.rebalancer.alpaca.model.OrderRequest.marketBuyNotional("GLD",
-                new BigDecimal("9000"), null));
+        // Buying power spent elsewhere between the plan and the order (another program on the same account): Alpaca
+        // refuses the buy with its message.
+        harness.orderFault("SPY", "refuse", "insufficient buying power");
         RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "5000", SPY_ONLY);
         harness.send(request, account);
 
@@ -129,6 +132,70 @@ class RunExecutionTest {
                 .map(r -> r.value()).toList();
         assertThat(alerts).anyMatch(a -> a.contains("Order rejected") && a.contains("insufficient buying power"));
         assertThat(alerts).anyMatch(a -> a.contains("Run completed with adjustments"));
+    }
+
+    @Test
+    void cash_held_for_open_buys_is_not_planned_again_so_no_buy_is_refused() throws Exception {
+        String account = harness.account("exec-t18", "10000");
+        harness.sim.config(4000, "0");
+        // An order of the account's own holds $9,000 of its buying power while it waits for its fill: Alpaca's
+        // non_marginable_buying_power says $1,000 can be spent; the reserve ($25) stays.
+        harness.client("exec-t18").submitOrder(dev.rebalancer.alpaca.model.OrderRequest.marketBuyNotional("GLD",
+                new BigDecimal("9000"), null));
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "5000", SPY_ONLY);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(done.failedOrders()).isEmpty();
+        assertThat(done.orders()).singleElement().satisfies(buy -> {
+            assertThat(buy.symbol()).isEqualTo("SPY");
+            assertThat(buy.notional()).isEqualByComparingTo("975.00");
+        });
+        assertThat(harness.lowestCash(account)).isGreaterThanOrEqualTo(BigDecimal.ZERO);
+    }
+
+    /**
+     * A sell that never fills — refused at the POST, or accepted and then canceled or expired — brings no proceeds, so
+     * the buys after it are sized on the cash that is there: no buy is refused for buying power, and on a margin
+     * account, which would lend the difference, nothing is borrowed.
+     */
+    @ParameterizedTest(name = "{0} sell on a {1} account")
+    @CsvSource({"refuse, cash, exec-t15", "cancel, margin, exec-t16", "expire, margin, exec-t17"})
+    void the_buys_after_a_sell_that_never_filled_spend_only_the_cash_that_is_there(String fault, String kind,
+            String key) throws Exception {
+        String account = harness.account(key, "10000");
+        harness.hold(key, "SPY", "14"); // $7,000 of SPY, $3,000 cash
+        if (kind.equals("margin")) {
+            harness.sim.margin(account, "2");
+        }
+        harness.orderFault("SPY", fault, "trade denied due to pattern day trading protection");
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_ADJUSTED);
+        assertThat(done.failedOrders()).singleElement().satisfies(failed -> {
+            assertThat(failed.side()).isEqualTo(OrderSide.SELL);
+            assertThat(failed.symbol()).isEqualTo("SPY");
+            if (fault.equals("refuse")) {
+                assertThat(failed.reason()).isEqualTo("trade denied due to pattern day trading protection");
+            } else {
+                assertThat(failed.status()).isEqualTo(fault.equals("cancel") ? "canceled" : "expired");
+            }
+        });
+        // $3,000 there; cash may fall to the larger of the reserve ($25) and its target less the largest deviation.
+        assertThat(done.orders()).singleElement().satisfies(buy -> {
+            assertThat(buy.side()).isEqualTo(OrderSide.BUY);
+            assertThat(buy.symbol()).isEqualTo("TLT");
+            assertThat(buy.status()).isEqualTo("filled");
+            assertThat(buy.notional()).isEqualByComparingTo("2975.00");
+        });
+        assertThat(harness.lowestCash(account)).as("the account's lowest cash").isGreaterThanOrEqualTo(BigDecimal.ZERO);
+        assertThat(harness.client(key).account().cash()).isEqualByComparingTo("25.00");
+        harness.orders(key);
     }
 
     @Test
@@ -361,6 +428,85 @@ class RunExecutionTest {
             dlq.await(r -> r.value().equals(poison), 1);
             harness.alerts.await(r -> r.value().contains("dead-lettered") && r.value().contains(account), 1);
         }
+    }
+
+    /**
+     * A worker stalls (a long GC pause, a frozen VM) after planning the buys and before recording them, past its
+     * lease; another instance takes the run over and completes it on the account as it then is. When the stale worker
+     * wakes up, every write it tries is refused: the run is not reopened, not finished twice, and its orders are the
+     * other instance's plan alone.
+     */
+    @Test
+    void a_worker_that_stalled_past_its_lease_cannot_write_over_the_instance_that_took_the_run_over() throws Exception {
+        String account = harness.account("exec-t22", "10000");
+        harness.hold("exec-t22", "SPY", "14"); // $7,000 of SPY, $3,000 cash: sell 4, then buy TLT
+        java.util.concurrent.CountDownLatch wakeUp = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+        checkpoints.hook((point, runId) -> {
+            if (point.equals(Checkpoints.BUYS_PLANNED) && stalled.compareAndSet(false, true)) {
+                try {
+                    wakeUp.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT);
+        harness.send(request, account);
+        Awaitility.await().atMost(RUN_TIME).until(stalled::get);
+        // The stale worker planned TLT $4,500 on $5,000 of cash; $1,000 more arrive before the other instance plans.
+        harness.sim.deposit(account, "1000");
+
+        RunStore.Claim other = Awaitility.await().atMost(RUN_TIME).until(() -> claim(request.runId()),
+                java.util.Optional::isPresent).orElseThrow();
+        driver.drive(request.runId(), new RunDriver.Lease() {
+            @Override
+            public Fence fence() {
+                return other.fence();
+            }
+
+            @Override
+            public void renew() {
+                if (!store.renew(other.fence(), Duration.ofSeconds(30))) {
+                    throw new Fence.Lost(other.fence());
+                }
+            }
+
+            @Override
+            public void release(Instant notBefore) {
+                store.release(other.fence(), notBefore);
+            }
+        });
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+        wakeUp.countDown();
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        // On $11,000: TLT to $4,950, SPY ($5,000 after the sell) to $5,500.
+        assertThat(done.orders()).extracting(RunOrder::side, RunOrder::symbol, o -> o.side() == OrderSide.SELL
+                        ? o.qty().toPlainString() : o.notional().toPlainString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(OrderSide.SELL, "SPY", "4"),
+                        org.assertj.core.groups.Tuple.tuple(OrderSide.BUY, "TLT", "4950.00"),
+                        org.assertj.core.groups.Tuple.tuple(OrderSide.BUY, "SPY", "500.00"));
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> {
+            List<RunEvent> events = harness.events(request.runId());
+            return events.stream().filter(e -> e.status().isFinal()).count() == 1
+                    && events.get(events.size() - 1).status().isFinal();
+        });
+        assertThat(store.legs(request.runId())).extracting(Leg::symbol, Leg::notional)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("SPY", null),
+                        org.assertj.core.groups.Tuple.tuple("TLT", new BigDecimal("4950.00")),
+                        org.assertj.core.groups.Tuple.tuple("SPY", new BigDecimal("500.00")));
+        assertThat(harness.orders("exec-t22")).hasSize(4); // the held SPY, the sell, two buys: each once
+    }
+
+    /** Claims the run as another executor instance would, once its lease has lapsed; any other run is let go. */
+    private java.util.Optional<RunStore.Claim> claim(String runId) {
+        java.util.Optional<RunStore.Claim> claim = store.claim("another-instance", Duration.ofSeconds(30), List.of());
+        if (claim.isPresent() && !claim.get().fence().runId().equals(runId)) {
+            store.release(claim.get().fence(), null);
+            return java.util.Optional.empty();
+        }
+        return claim;
     }
 
     /** The executor dies where the hook threw, and a new one starts over from the database. */
