@@ -98,10 +98,18 @@ public final class AlpacaClient {
 
     /** {@code GET /v2/orders} with {@code status} (open, closed, all), {@code limit} and {@code direction}. */
     public List<Order> orders(String status, int limit, String direction) {
+        return orders(status, limit, direction, null);
+    }
+
+    /** {@code GET /v2/orders}, only orders submitted after {@code after} (null: any). */
+    public List<Order> orders(String status, int limit, String direction, Instant after) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("status", status);
         query.put("limit", Integer.toString(limit));
         query.put("direction", direction);
+        if (after != null) {
+            query.put("after", after.toString());
+        }
         return call("GET", "/v2/orders" + query(query), null, listOf(Order.class), Retry.SAFE);
     }
 

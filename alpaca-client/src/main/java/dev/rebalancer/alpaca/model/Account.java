@@ -16,6 +16,8 @@ public record Account(
         BigDecimal nonMarginableBuyingPower,
         BigDecimal longMarketValue,
         BigDecimal portfolioValue,
+        /** 1 for a cash account; 2 or 4 for a margin account (which Alpaca's pattern-day-trader rule applies to). */
+        BigDecimal multiplier,
         boolean patternDayTrader,
         boolean tradingBlocked,
         boolean accountBlocked,

@@ -38,6 +38,9 @@ final class SimAccount {
     long latencyMs;
     /** Alpaca's margin multiplier: 1 for a cash account; 2 or 4 lend up to that many times the cash. */
     BigDecimal multiplier = BigDecimal.ONE;
+    /** Alpaca's day-trade count (the last five sessions) and pattern-day-trader flag, as set by the admin API. */
+    int daytradeCount;
+    boolean patternDayTrader;
     /** The lowest cash the account ever had: below zero means money was borrowed. */
     BigDecimal lowestCash;
     /** Every {@code POST /v2/orders}, by client order id, by outcome. */

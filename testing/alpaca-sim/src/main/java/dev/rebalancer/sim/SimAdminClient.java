@@ -115,6 +115,12 @@ public final class SimAdminClient {
         return call("PUT", "/sim/accounts/" + accountId + "/margin", object().put("multiplier", multiplier));
     }
 
+    /** A margin account with Alpaca's day-trade count of the last five sessions and pattern-day-trader flag. */
+    public JsonNode margin(String accountId, String multiplier, int daytradeCount, boolean patternDayTrader) {
+        return call("PUT", "/sim/accounts/" + accountId + "/margin", object().put("multiplier", multiplier)
+                .put("daytrade_count", daytradeCount).put("pattern_day_trader", patternDayTrader));
+    }
+
     /** Orders for the symbol are refused at the POST, or end canceled or expired; {@code none} ends the fault. */
     public JsonNode orderFault(String symbol, String fault, String message) {
         ObjectNode body = object().put("fault", fault);

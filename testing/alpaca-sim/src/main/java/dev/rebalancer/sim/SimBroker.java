@@ -283,7 +283,8 @@ public final class SimBroker implements AutoCloseable {
      * {@code PUT /sim/accounts/{id}/margin}: Alpaca's multiplier. Above 1 the account is a margin account: buying power
      * is that many times its cash, and a buy beyond the cash is accepted and paid with borrowed money.
      */
-    public synchronized ObjectNode setMargin(String accountId, BigDecimal multiplier) {
+    public synchronized ObjectNode setMargin(String accountId, BigDecimal multiplier, Integer daytradeCount,
+            Boolean patternDayTrader) {
         SimAccount account = accountsById.get(accountId);
         if (account == null) {
             throw SimError.notFound("account not found: " + accountId);
@@ -292,7 +293,16 @@ public final class SimBroker implements AutoCloseable {
                 || multiplier.compareTo(BigDecimal.valueOf(4)) == 0)) {
             throw SimError.validation("multiplier must be 1, 2 or 4");
         }
+        if (daytradeCount != null && daytradeCount < 0) {
+            throw SimError.validation("daytrade_count must not be negative");
+        }
         account.multiplier = multiplier.stripTrailingZeros();
+        if (daytradeCount != null) {
+            account.daytradeCount = daytradeCount;
+        }
+        if (patternDayTrader != null) {
+            account.patternDayTrader = patternDayTrader;
+        }
         return renderAccount(account);
     }
 
@@ -534,8 +544,11 @@ public final class SimBroker implements AutoCloseable {
         return accepted;
     }
 
-    /** {@code GET /v2/orders}: status open (default), closed or all; limit (default 50, at most 500); direction. */
-    public synchronized ArrayNode orders(SimAccount account, String status, int limit, String direction) {
+    /**
+     * {@code GET /v2/orders}: status open (default), closed or all; limit (default 50, at most 500); direction; only
+     * those submitted after {@code after} (null: any).
+     */
+    public synchronized ArrayNode orders(SimAccount account, String status, int limit, String direction, Instant after) {
         String wanted = status == null ? "open" : status;
         if (!List.of("open", "closed", "all").contains(wanted)) {
             throw SimError.validation("invalid status: " + status);
@@ -545,7 +558,8 @@ public final class SimBroker implements AutoCloseable {
         }
         List<SimOrder> selected = new ArrayList<>();
         for (SimOrder order : account.orders.values()) {
-            if ("all".equals(wanted) || order.isOpen() == "open".equals(wanted)) {
+            if (("all".equals(wanted) || order.isOpen() == "open".equals(wanted))
+                    && (after == null || order.createdAt.isAfter(after))) {
                 selected.add(order);
             }
         }

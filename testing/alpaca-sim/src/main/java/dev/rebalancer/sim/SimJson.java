@@ -51,7 +51,7 @@ final class SimJson {
         json.put("accrued_fees", "0");
         json.put("pending_transfer_in", "0");
         json.put("portfolio_value", money(equity));
-        json.put("pattern_day_trader", false);
+        json.put("pattern_day_trader", account.patternDayTrader);
         json.put("trading_blocked", false);
         json.put("transfers_blocked", false);
         json.put("account_blocked", false);
@@ -68,7 +68,7 @@ final class SimJson {
         json.put("maintenance_margin", "0");
         json.put("last_maintenance_margin", "0");
         json.put("sma", "0");
-        json.put("daytrade_count", 0);
+        json.put("daytrade_count", account.daytradeCount);
         json.put("balance_asof", Instant.now().atZone(NEW_YORK).toLocalDate().toString());
         return json;
     }

@@ -64,7 +64,9 @@ public final class SimRoutes {
         router.get("/sim/accounts/:account_id/submissions").handler(ctx -> adminCall(ctx,
                 body -> broker.submissions(ctx.pathParam("account_id"))));
         router.put("/sim/accounts/:account_id/margin").handler(ctx -> adminCall(ctx, body -> broker.setMargin(
-                ctx.pathParam("account_id"), SimBroker.decimal(body.get("multiplier"), "multiplier", true))));
+                ctx.pathParam("account_id"), SimBroker.decimal(body.get("multiplier"), "multiplier", true),
+                body.has("daytrade_count") ? (int) wholeNumber(body, "daytrade_count") : null,
+                body.has("pattern_day_trader") ? bool(body, "pattern_day_trader") : null)));
 
         router.get("/v2/account").handler(api(broker, false, (ctx, account) -> broker.account(account)));
         router.get("/v2/positions").handler(api(broker, false, (ctx, account) -> broker.positions(account)));
@@ -83,7 +85,8 @@ public final class SimRoutes {
         router.routeWithRegex(HttpMethod.GET, "/v2/orders:by_client_order_id").handler(api(broker, false,
                 (ctx, account) -> broker.orderByClientOrderId(account, ctx.queryParams().get("client_order_id"))));
         router.get("/v2/orders").handler(api(broker, false, (ctx, account) -> broker.orders(account,
-                ctx.queryParams().get("status"), intParam(ctx, "limit", 50), ctx.queryParams().get("direction"))));
+                ctx.queryParams().get("status"), intParam(ctx, "limit", 50), ctx.queryParams().get("direction"),
+                timeParam(ctx, "after"))));
         router.get("/v2/orders/:order_id").handler(api(broker, false,
                 (ctx, account) -> broker.order(account, ctx.pathParam("order_id"))));
         router.delete("/v2/orders/:order_id").handler(api(broker, false, (ctx, account) -> {

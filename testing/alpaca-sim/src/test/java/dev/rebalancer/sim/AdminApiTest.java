@@ -216,6 +216,11 @@ class AdminApiTest {
                 .until(() -> "filled".equals(api.get("/v2/orders/" + buy).body().get("status").asText()));
         assertThat(api.get("/v2/account").body().get("cash").asText()).isEqualTo("-500.00");
         assertThat(sim.admin().stats(id).get("lowest_cash").asText()).isEqualTo("-500.00");
+        JsonNode dayTrader = sim.admin().margin(id, "4", 3, true);
+        assertThat(dayTrader.get("daytrade_count").asInt()).isEqualTo(3);
+        assertThat(dayTrader.get("pattern_day_trader").asBoolean()).isTrue();
+        assertThat(api.get("/v2/orders?status=all&after=" + java.time.Instant.now().plusSeconds(60)).body()).isEmpty();
+        assertThat(api.get("/v2/orders?status=all&after=" + java.time.Instant.now().minusSeconds(60)).body()).hasSize(1);
     }
 
     @Test
