@@ -65,9 +65,40 @@ public final class KafkaBroker {
 
     /** Creates the system's topics (and their dead-letter topics) if they do not exist yet. */
     public static void createSystemTopics() {
+        createSystemTopics(bootstrapServers());
+    }
+
+    /**
+     * A broker of its own, apart from the JVM's shared one, with the system's topics: for a benchmark whose traffic
+     * must reach no other's services. Closed by its user.
+     */
+    public static final class Isolated implements AutoCloseable {
+        private final KafkaClusterTestKit kit;
+
+        private Isolated(KafkaClusterTestKit kit) {
+            this.kit = kit;
+        }
+
+        public static Isolated start() {
+            Isolated broker = new Isolated(KafkaBroker.start());
+            createSystemTopics(broker.bootstrapServers());
+            return broker;
+        }
+
+        public String bootstrapServers() {
+            return kit.bootstrapServers();
+        }
+
+        @Override
+        public void close() throws Exception {
+            kit.close();
+        }
+    }
+
+    private static void createSystemTopics(String bootstrapServers) {
         List<NewTopic> topics = new ArrayList<>();
         Topics.layout().forEach((topic, configs) -> topics.add(new NewTopic(topic, PARTITIONS, (short) 1).configs(configs)));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (var result : admin.createTopics(topics).values().values()) {
                 try {
                     result.get(30, TimeUnit.SECONDS);
