@@ -48,6 +48,14 @@ public interface ExecutorConfig {
         @WithDefault("5m")
         Duration fillTimeout();
 
+        /**
+         * How long a run that cancels its orders (timeout, cancel, error) waits for Alpaca to confirm each canceled (or
+         * filled meanwhile) before it ends; orders still open then are named in an alert, and the account's next run
+         * waits until they have ended.
+         */
+        @WithDefault("1m")
+        Duration cancelTimeout();
+
         /** How often open orders are looked up while the trade_updates stream is down. */
         @WithDefault("1s")
         Duration pollInterval();
@@ -74,6 +82,17 @@ public interface ExecutorConfig {
         /** How often a queued run asks the clock again while the market is closed. */
         @WithDefault("1m")
         Duration closedRecheck();
+
+        /** The first wait after a run failed (doubling with every failure, to at most 5 minutes). */
+        @WithDefault("5s")
+        Duration retryBackoff();
+
+        /**
+         * A run that keeps failing (not an Alpaca outage, which is waited out) for longer than this ends ERROR, after
+         * its open orders are settled, with an alert; until then it is retried and holds back its account's later runs.
+         */
+        @WithDefault("30m")
+        Duration giveUpAfter();
 
         /** How often the workers look for runs to drive (they are also woken by new runs). */
         @WithDefault("250ms")

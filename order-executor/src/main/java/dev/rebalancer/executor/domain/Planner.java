@@ -57,6 +57,7 @@ public final class Planner {
     }
 
     public static final String QTY_NOT_AVAILABLE = "QTY_NOT_AVAILABLE";
+    public static final String DAY_TRADE_DEFERRED = "DAY_TRADE_DEFERRED";
 
     private final BigDecimal reserveBasisPoints;
 
@@ -219,15 +220,32 @@ public final class Planner {
             }
             BigDecimal price = asset != null ? asset.price() : targets.prices.get(draft.symbol);
             boolean fractional = asset == null || asset.fractionable();
-            PlannedOrder order = draft.side == OrderSide.BUY ? buy(draft.symbol, wanted, price, fractional)
-                    : sell(draft.symbol, wanted, price, fractional, targets.available.get(draft.symbol),
-                            wanted.compareTo(targets.value(draft.symbol)) >= 0);
-            if (draft.side == OrderSide.SELL && targets.available.get(draft.symbol).signum() == 0) {
-                if (recordSkips && wanted.compareTo(CENT) >= 0) {
-                    skipped.add(skip(draft, wanted, QTY_NOT_AVAILABLE, "all of " + draft.symbol
-                            + " is held for open orders: none is available to sell"));
+            PlannedOrder order;
+            if (draft.side == OrderSide.BUY) {
+                order = buy(draft.symbol, wanted, price, fractional);
+            } else {
+                BigDecimal available = targets.available.get(draft.symbol);
+                if (available.signum() == 0) {
+                    if (recordSkips && wanted.compareTo(CENT) >= 0) {
+                        skipped.add(skip(draft, wanted, QTY_NOT_AVAILABLE, "all of " + draft.symbol
+                                + " is held for open orders: none is available to sell"));
+                    }
+                    continue;
                 }
-                continue;
+                boolean everything = wanted.compareTo(targets.value(draft.symbol)) >= 0;
+                BigDecimal locked = targets.boughtToday.getOrDefault(draft.symbol, BigDecimal.ZERO).min(available);
+                order = sell(draft.symbol, wanted, price, fractional, available, everything);
+                BigDecimal sellable = available.subtract(locked);
+                if (order.qty().compareTo(sellable) > 0) {
+                    PlannedOrder allowed = sell(draft.symbol, wanted, price, fractional, sellable, everything);
+                    BigDecimal deferred = order.value().subtract(allowed.value());
+                    if (recordSkips && deferred.compareTo(CENT) >= 0) {
+                        skipped.add(skip(draft, deferred, DAY_TRADE_DEFERRED, locked.stripTrailingZeros().toPlainString()
+                                + " shares of " + draft.symbol + " were bought today, and selling them on a margin "
+                                + "account under $25,000 would be a day trade: deferred to the next session"));
+                    }
+                    order = allowed;
+                }
             }
             if (order.value().compareTo(MIN_ORDER) < 0) {
                 if (recordSkips && wanted.compareTo(MIN_ORDER) < 0 && wanted.compareTo(CENT) >= 0) {
@@ -283,6 +301,8 @@ public final class Planner {
         final Map<String, BigDecimal> held = new LinkedHashMap<>();
         /** What of each holding is not held for open orders: all that can be sold. */
         final Map<String, BigDecimal> available = new LinkedHashMap<>();
+        /** What of each holding may not be sold today (a day trade otherwise). */
+        final Map<String, BigDecimal> boughtToday = new LinkedHashMap<>();
         final Map<String, BigDecimal> prices = new LinkedHashMap<>();
         final Map<String, BigDecimal> targets = new LinkedHashMap<>();
 
@@ -300,6 +320,7 @@ public final class Planner {
                 }
                 held.merge(holding.symbol(), holding.qty(), BigDecimal::add);
                 available.merge(holding.symbol(), holding.available(), BigDecimal::add);
+                boughtToday.merge(holding.symbol(), holding.boughtToday(), BigDecimal::add);
                 prices.put(holding.symbol(), asset.price());
                 total = total.add(holding.qty().multiply(asset.price()));
             }

@@ -57,4 +57,9 @@ public record Leg(
     public boolean open() {
         return state == State.SENT && !settled();
     }
+
+    /** Open at Alpaca, or possibly there (a POST whose answer was lost): it may still fill. */
+    public boolean atAlpacaUnsettled() {
+        return open() || state == State.SENDING;
+    }
 }

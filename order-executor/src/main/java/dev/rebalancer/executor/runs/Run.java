@@ -22,6 +22,12 @@ public record Run(
         Instant activeAt,
         /** The close of the market session its current phase was planned in. */
         Instant sessionClose,
+        /** Since when it has been failing without progress (null: it is not). */
+        Instant failingSince,
+        /** How often it failed since then. */
+        int failures,
+        /** What went wrong the last time it failed. */
+        String lastError,
         Instant createdAt,
         Instant updatedAt,
         Instant completedAt,

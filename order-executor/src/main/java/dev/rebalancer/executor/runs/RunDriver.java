@@ -27,6 +27,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -95,8 +96,13 @@ public class RunDriver {
             store.dryRun(fence, broker.dryRun());
             run = store.run(runId).orElseThrow();
         }
+        if (run.failingSince() != null
+                && Duration.between(run.failingSince(), Instant.now()).compareTo(settings.giveUpAfter()) > 0) {
+            giveUp(run, broker, lease);
+            return;
+        }
         if (run.cancelRequested()) {
-            cancel(run, broker, fence, "cancel requested");
+            cancel(run, broker, lease, "cancel requested");
             return;
         }
         boolean resumed = run.status() == RunStatus.IN_PROGRESS;
@@ -125,13 +131,14 @@ public class RunDriver {
             resumed = false;
             switch (outcome) {
                 case CANCELED -> {
-                    cancel(store.run(runId).orElseThrow(), broker, fence, "cancel requested");
+                    cancel(store.run(runId).orElseThrow(), broker, lease, "cancel requested");
                     return;
                 }
                 case TIMEOUT -> {
-                    cancelOpenOrders(run, broker, fence);
+                    List<Leg> stillOpen = cancelOpenOrders(run, broker, lease);
                     store.finish(fence, RunStatus.TIMEOUT, "the " + run.phase().name().toLowerCase()
-                            + " were not all filled within " + settings.fillTimeout().toSeconds() + " s; open orders canceled");
+                            + " were not all filled within " + settings.fillTimeout().toSeconds() + " s; open orders canceled",
+                            stillOpen);
                     return;
                 }
                 case HALTED -> {
@@ -167,6 +174,7 @@ public class RunDriver {
     private boolean startFirstPhase(Run run, Broker broker, Lease lease, Instant sessionClose) {
         Fence fence = lease.fence();
         Reading reading = read(broker, lease);
+        warnOfDayTrades(run, reading.account());
         Plan plan = plan(run.request(), run.request().amount(), reading, broker.client(), lease);
         if (run.dryRun()) {
             store.startPhase(fence, RunPhase.SELLS, plan.sells(), plan.skipped(), true, sessionClose);
@@ -429,40 +437,126 @@ public class RunDriver {
 
     // ---- cancel -------------------------------------------------------------------------------------------------
 
-    private void cancel(Run run, Broker broker, Fence fence, String reason) {
-        cancelOpenOrders(run, broker, fence);
-        boolean anySent = store.legs(run.runId()).stream()
-                .anyMatch(leg -> leg.state() == Leg.State.SENT || leg.state() == Leg.State.SENDING);
-        store.finish(fence, anySent ? RunStatus.CANCELED_MID_RUN : RunStatus.CANCELED,
-                run.reason() != null ? run.reason() : reason);
-    }
-
-    private void cancelOpenOrders(Run run, Broker broker, Fence fence) {
-        for (Leg leg : store.legs(run.runId())) {
-            if (leg.state() == Leg.State.SENDING) {
-                lookup(fence, leg, broker.client());
+    /**
+     * The run has failed without progress for longer than {@code rebalancer.runs.give-up-after}: its open orders are
+     * canceled (and confirmed), and it ends ERROR with the last failure and, for invest_cash, how much of the deposit
+     * was left uninvested, so that the account's later runs are no longer held back.
+     */
+    private void giveUp(Run run, Broker broker, Lease lease) {
+        List<Leg> stillOpen = cancelOpenOrders(run, broker, lease);
+        String reason = "gave up after " + run.failures() + " failures over "
+                + Duration.between(run.failingSince(), Instant.now()).toSeconds() + " s; the last: " + run.lastError();
+        BigDecimal amount = run.request().amount();
+        if (run.request().type() == RunType.INVEST_CASH && amount != null) {
+            BigDecimal invested = store.legs(run.runId()).stream()
+                    .filter(leg -> leg.side() == OrderSide.BUY && leg.filledQty() != null && leg.filledAvgPrice() != null)
+                    .map(leg -> leg.filledQty().multiply(leg.filledAvgPrice()))
+                    .reduce(BigDecimal.ZERO, BigDecimal::add).setScale(2, java.math.RoundingMode.HALF_UP);
+            BigDecimal left = amount.subtract(invested);
+            if (left.signum() > 0) {
+                reason += ". $" + left.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString() + " of the $"
+                        + amount.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString()
+                        + " deposit was left uninvested: invest it with a manual run";
             }
         }
-        for (Leg leg : store.legs(run.runId())) {
-            if (!leg.open()) {
-                continue;
+        LOG.warnf("run %s: %s", run.runId(), reason);
+        store.finish(lease.fence(), RunStatus.ERROR, reason, stillOpen);
+    }
+
+    private void cancel(Run run, Broker broker, Lease lease, String reason) {
+        List<Leg> stillOpen = cancelOpenOrders(run, broker, lease);
+        boolean anySent = store.legs(run.runId()).stream()
+                .anyMatch(leg -> leg.state() == Leg.State.SENT || leg.state() == Leg.State.SENDING);
+        store.finish(lease.fence(), anySent ? RunStatus.CANCELED_MID_RUN : RunStatus.CANCELED,
+                run.reason() != null ? run.reason() : reason, stillOpen);
+    }
+
+    /**
+     * Cancels the run's open orders and waits, up to {@code rebalancer.runs.cancel-timeout}, until Alpaca says each has
+     * ended: canceled, or filled meanwhile (a fill counts in the run's orders, and in the cash the next run plans on).
+     * An order whose POST may have reached Alpaca is looked up first, again each round until it is found or known not
+     * to be there. Returns the orders still open, or of unknown fate, when the time is up.
+     */
+    private List<Leg> cancelOpenOrders(Run run, Broker broker, Lease lease) {
+        Fence fence = lease.fence();
+        Set<String> asked = new HashSet<>();
+        Instant deadline = Instant.now().plus(settings.cancelTimeout());
+        while (true) {
+            long seen = broker.watch().version();
+            for (Leg leg : store.legs(run.runId())) {
+                if (leg.state() == Leg.State.SENDING) {
+                    lookup(fence, leg, broker.client());
+                }
             }
-            try {
-                broker.client().cancelOrder(leg.alpacaId());
-            } catch (AlpacaException e) {
-                LOG.infof("order %s not canceled: %s", leg.clientOrderId(), e.getMessage());
+            List<Leg> open = store.legs(run.runId()).stream().filter(Leg::atAlpacaUnsettled).toList();
+            if (open.isEmpty()) {
+                return List.of();
             }
+            if (Instant.now().isAfter(deadline)) {
+                return open;
+            }
+            for (Leg leg : open) {
+                if (leg.state() != Leg.State.SENT) {
+                    continue;
+                }
+                if (asked.add(leg.clientOrderId())) {
+                    try {
+                        broker.client().cancelOrder(leg.alpacaId());
+                    } catch (AlpacaException e) {
+                        LOG.infof("order %s not canceled: %s", leg.clientOrderId(), e.getMessage());
+                    }
+                }
+                refresh(fence, leg, broker, true);
+            }
+            lease.renew();
+            broker.watch().awaitChange(seen, settings.pollInterval());
+        }
+    }
+
+    /**
+     * One look at the orders that runs of the account left open at Alpaca when they ended (their cancels unconfirmed
+     * within the cancel timeout): each is read again and canceled again. The account's next run waits until none is
+     * left.
+     */
+    public void settleLeftovers(String accountId) {
+        Optional<Broker> found = brokers.forAccount(accountId);
+        if (found.isEmpty()) {
+            return;
+        }
+        AlpacaClient client = found.get().client();
+        for (Leg leg : store.leftovers(accountId)) {
             try {
-                store.sent(fence, leg.clientOrderId(), broker.client().order(leg.alpacaId()));
+                if (leg.state() == Leg.State.SENDING) {
+                    Optional<Order> order = client.orderByClientOrderId(leg.clientOrderId());
+                    store.settleLeftover(leg.clientOrderId(), order.orElse(null));
+                    continue;
+                }
+                Order order = client.order(leg.alpacaId());
+                if (!order.isTerminal() && !"pending_cancel".equals(order.status())) {
+                    client.cancelOrder(leg.alpacaId());
+                }
+                store.settleLeftover(leg.clientOrderId(), order);
             } catch (AlpacaException e) {
-                LOG.debugf("order %s not read after cancel: %s", leg.clientOrderId(), e.getMessage());
+                LOG.debugf("order %s left open by an ended run not read (%s); trying again", leg.clientOrderId(),
+                        e.getMessage());
             }
         }
     }
 
     // ---- planning -----------------------------------------------------------------------------------------------
 
-    private record Reading(Account account, List<Position> positions) {
+    /** The account as read for a plan; {@code boughtToday}: shares of each symbol that may not be sold today. */
+    private record Reading(Account account, List<Position> positions, Map<String, BigDecimal> boughtToday) {
+    }
+
+    /** Below this equity a margin account that makes four day trades in five sessions is restricted (FINRA's rule). */
+    private static final BigDecimal PATTERN_DAY_TRADER_EQUITY = new BigDecimal("25000");
+    private static final java.time.ZoneId NEW_YORK = java.time.ZoneId.of("America/New_York");
+
+    /** Whether selling shares bought the same day would count as a day trade that can get the account restricted. */
+    private static boolean dayTradesCount(Account account) {
+        return account.multiplier() != null && account.multiplier().compareTo(BigDecimal.ONE) > 0
+                && account.equity() != null && account.equity().compareTo(PATTERN_DAY_TRADER_EQUITY) < 0;
     }
 
     /** The account and its positions; the lease renewed after each answer, however slow Alpaca is. */
@@ -471,8 +565,38 @@ public class RunDriver {
         lease.renew();
         List<Position> positions = broker.client().positions();
         lease.renew();
-        return new Reading(account, positions);
+        Map<String, BigDecimal> boughtToday = new LinkedHashMap<>();
+        if (dayTradesCount(account)) {
+            // Buys filled today (this rebalancer's and anyone's on the account): selling those shares today is a day trade.
+            Instant today = java.time.LocalDate.now(NEW_YORK).atStartOfDay(NEW_YORK).toInstant();
+            for (Order order : broker.client().orders("all", 500, "desc", today)) {
+                if ("buy".equals(order.side()) && order.filledQty() != null && order.filledQty().signum() > 0
+                        && (order.filledAt() == null || !order.filledAt().isBefore(today))) {
+                    boughtToday.merge(order.symbol(), order.filledQty(), BigDecimal::add);
+                }
+            }
+            lease.renew();
+        }
+        return new Reading(account, positions, boughtToday);
     }
+
+    /** Alpaca counts three day trades in five sessions on a margin account under $25,000: one more restricts it. */
+    private void warnOfDayTrades(Run run, Account account) {
+        if (!dayTradesCount(account) || account.daytradeCount() == null || account.daytradeCount() < 3) {
+            return;
+        }
+        java.time.LocalDate today = java.time.LocalDate.now(NEW_YORK);
+        if (today.equals(dayTradesWarned.put(run.accountId(), today))) {
+            return;
+        }
+        store.alert(run.accountId(), run.runId(), dev.rebalancer.contracts.Severity.WARNING,
+                "Day trades: " + account.daytradeCount() + " in the last five sessions",
+                "Alpaca counts " + account.daytradeCount() + " day trades on this margin account under $25,000: a "
+                        + "fourth in five sessions gets it restricted as a pattern day trader. The rebalancer makes "
+                        + "none: it defers selling shares bought the same day to the next session.");
+    }
+
+    private final Map<String, java.time.LocalDate> dayTradesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The account as a plan sees it: the book, the assets with their prices and flags, the weights that can be planned. */
     private record Planning(Planner.Book book, Map<String, Asset> assets, List<Weight> weights,
@@ -489,7 +613,8 @@ public class RunDriver {
         Map<String, Position> held = new LinkedHashMap<>();
         for (Position position : reading.positions()) {
             BigDecimal available = position.qtyAvailable() != null ? position.qtyAvailable() : position.qty();
-            holdings.add(new Holding(position.symbol(), position.qty(), available));
+            holdings.add(new Holding(position.symbol(), position.qty(), available,
+                    reading.boughtToday().getOrDefault(position.symbol(), BigDecimal.ZERO)));
             held.put(position.symbol(), position);
         }
         Set<String> symbols = new LinkedHashSet<>(held.keySet());

@@ -35,6 +35,9 @@ public class RunStore {
 
     static final String SOURCE = "order-executor";
     private static final String UNFINISHED = "('QUEUED', 'IN_PROGRESS')";
+    /** A leg open at Alpaca, or possibly there: the condition of the partial index {@code run_orders_unsettled}. */
+    private static final String UNSETTLED_LEG = "(lo.state = 'SENDING' OR (lo.state = 'SENT' AND (lo.status IS NULL "
+            + "OR lo.status NOT IN ('filled', 'canceled', 'expired', 'rejected', 'replaced', 'done_for_day'))))";
     private static final TypeReference<List<SkippedOrder>> SKIPPED = new TypeReference<>() {
     };
 
@@ -122,6 +125,9 @@ public class RunStore {
                           AND NOT (r.account_id = ANY (?))
                           AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.account_id = r.account_id
                                           AND o.status IN ('QUEUED', 'IN_PROGRESS') AND o.seq < r.seq)
+                          AND NOT EXISTS (SELECT 1 FROM runs o JOIN run_orders lo ON lo.run_id = o.run_id
+                                          WHERE o.account_id = r.account_id AND o.seq < r.seq AND """ + UNSETTLED_LEG + """
+                                          )
                         ORDER BY r.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
                     RETURNING run_id, account_id, lease_generation""", row -> new Claim(new Fence(row.getString(1), owner,
                             row.getLong(3)), row.getString(2)), owner, now.plus(lease), now, now,
@@ -141,6 +147,17 @@ public class RunStore {
     public void release(Fence fence, Instant notBefore) {
         db.inTransaction(c -> Db.update(c, "UPDATE runs SET lease_owner = NULL, lease_until = NULL, not_before = ?::timestamptz "
                 + "WHERE run_id = ? AND lease_owner = ? AND lease_generation = ?", notBefore, fence.runId(),
+                fence.owner(), fence.generation()));
+    }
+
+    /**
+     * The run failed (not for want of Alpaca, which is waited out): counted, and let go until {@code notBefore}. Its
+     * first failure since it last made progress starts the clock that {@code rebalancer.runs.give-up-after} bounds.
+     */
+    public void failed(Fence fence, Instant notBefore, String error) {
+        db.inTransaction(c -> Db.update(c, "UPDATE runs SET failing_since = COALESCE(failing_since, ?), failures = failures + 1, "
+                + "last_error = ?, lease_owner = NULL, lease_until = NULL, not_before = ? WHERE run_id = ? "
+                + "AND lease_owner = ? AND lease_generation = ?", Instant.now(), error, notBefore, fence.runId(),
                 fence.owner(), fence.generation()));
     }
 
@@ -191,7 +208,7 @@ public class RunStore {
             addLegs(c, runId, phase, orders, dryRun);
             addSkipped(c, runId, skipped);
             Db.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, session_close = ?::timestamptz, "
-                    + "not_before = NULL, active_at = ?, updated_at = ? WHERE run_id = ?", phase.name(), now,
+                    + "not_before = NULL, active_at = ?, failing_since = NULL, failures = 0, updated_at = ? WHERE run_id = ?", phase.name(), now,
                     sessionClose, now, now, runId);
             announce(c, runId);
             return null;
@@ -247,8 +264,32 @@ public class RunStore {
 
     /** Ends the run with a final status; alerts for the statuses that need a person. */
     public void finish(Fence fence, RunStatus status, String reason) {
+        finish(fence, status, reason, List.of());
+    }
+
+    /**
+     * Ends the run with a final status though some of its orders are still open at Alpaca (their cancels unconfirmed):
+     * an alert names them, and the account's next run is not claimed until they have ended.
+     */
+    public void finish(Fence fence, RunStatus status, String reason, List<Leg> stillOpen) {
         db.inTransaction(c -> {
-            hold(c, fence);
+            if (!stillOpen.isEmpty()) {
+                hold(c, fence);
+                Run run = run(c, fence.runId()).orElseThrow();
+                alert(c, run.accountId(), run.runId(), Severity.CRITICAL, "Orders still open at Alpaca after the run ended",
+                        "Canceled, but Alpaca has not confirmed it; the account's next run waits until they have "
+                                + "ended:\n" + String.join("\n", stillOpen.stream().map(leg -> leg.side().name()
+                                .toLowerCase() + " " + leg.symbol() + " (" + leg.clientOrderId() + ", "
+                                + (leg.status() == null ? "answer lost" : leg.status()) + ")").toList()));
+            }
+            finishIn(c, fence, status, reason);
+            return null;
+        });
+    }
+
+    private static void finishIn(Connection c, Fence fence, RunStatus status, String reason) throws SQLException {
+        hold(c, fence);
+        {
             String runId = fence.runId();
             Instant now = Instant.now();
             boolean canceled = status == RunStatus.CANCELED || status == RunStatus.CANCELED_MID_RUN;
@@ -265,7 +306,37 @@ public class RunStore {
                 default -> {
                 }
             }
-            return null;
+        }
+    }
+
+    // ---- orders left open by ended runs ---------------------------------------------------------------------------
+
+    /** Accounts some ended run of which left an order open at Alpaca (or of unknown fate), but those in {@code busy}. */
+    public List<String> accountsWithLeftovers(Collection<String> busy, int limit) {
+        return db.inTransaction(c -> Db.query(c, "SELECT DISTINCT o.account_id FROM runs o JOIN run_orders lo ON "
+                + "lo.run_id = o.run_id WHERE o.status NOT IN " + UNFINISHED + " AND " + UNSETTLED_LEG
+                + " AND NOT (o.account_id = ANY (?)) LIMIT ?", row -> row.getString(1),
+                c.createArrayOf("text", busy.toArray()), limit));
+    }
+
+    /** The account's orders that ended runs left open at Alpaca, or of unknown fate. */
+    public List<Leg> leftovers(String accountId) {
+        return db.inTransaction(c -> Db.query(c, "SELECT lo.* FROM runs o JOIN run_orders lo ON lo.run_id = o.run_id "
+                + "WHERE o.account_id = ? AND o.status NOT IN " + UNFINISHED + " AND " + UNSETTLED_LEG
+                + " ORDER BY o.seq, lo.position", RunStore::leg, accountId));
+    }
+
+    /**
+     * What Alpaca now says of an order an ended run left open ({@code null}: it has no such order, the POST never
+     * reached it). The run is final, so no lease guards it; only the order's own row changes.
+     */
+    public void settleLeftover(String clientOrderId, dev.rebalancer.alpaca.model.Order order) {
+        db.inTransaction(c -> {
+            if (order == null) {
+                return Db.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ? AND state = 'SENDING'",
+                        clientOrderId);
+            }
+            return sent(c, clientOrderId, order);
         });
     }
 
@@ -281,13 +352,17 @@ public class RunStore {
     public void sent(Fence fence, String clientOrderId, dev.rebalancer.alpaca.model.Order order) {
         db.inTransaction(c -> {
             hold(c, fence);
-            return Db.update(c, """
-                    UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
-                           submitted_at = COALESCE(submitted_at, ?), filled_at = ?
-                    WHERE client_order_id = ?""", order.id(), order.status(), order.filledQty(), order.filledAvgPrice(),
-                    order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(),
-                    clientOrderId);
+            return sent(c, clientOrderId, order);
         });
+    }
+
+    private static int sent(Connection c, String clientOrderId, dev.rebalancer.alpaca.model.Order order)
+            throws SQLException {
+        return Db.update(c, """
+                UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
+                       submitted_at = COALESCE(submitted_at, ?), filled_at = ?
+                WHERE client_order_id = ?""", order.id(), order.status(), order.filledQty(), order.filledAvgPrice(),
+                order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(), clientOrderId);
     }
 
     /** Alpaca refused the order: recorded with its message, and an alert. */
@@ -381,7 +456,9 @@ public class RunStore {
                 RunStatus.valueOf(row.getString("status")), phase == null ? null : RunPhase.valueOf(phase),
                 row.getString("reason"), row.getBoolean("dry_run"), readSkipped(row.getString("skipped")),
                 row.getBoolean("cancel_requested"), Db.instant(row, "phase_started_at"), Db.instant(row, "active_at"),
-                Db.instant(row, "session_close"), Db.instant(row, "created_at"),
+                Db.instant(row, "session_close"), Db.instant(row, "failing_since"), row.getInt("failures"),
+                row.getString("last_error"),
+                Db.instant(row, "created_at"),
                 Db.instant(row, "updated_at"), Db.instant(row, "completed_at"), Db.instant(row, "canceled_at"));
     }
 

@@ -2,6 +2,7 @@ package dev.rebalancer.executor.runs;
 
 import dev.rebalancer.alpaca.AlpacaException;
 import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.executor.alpaca.Brokers;
 import dev.rebalancer.executor.config.ExecutorConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -30,6 +31,7 @@ public class RunWorkers {
 
     private static final Logger LOG = Logger.getLogger(RunWorkers.class);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+    private static final Duration LONGEST_BACKOFF = Duration.ofMinutes(5);
 
     private final RunStore store;
     private final RunDriver driver;
@@ -37,6 +39,7 @@ public class RunWorkers {
     private final ExecutorConfig.Runs settings;
     private final Set<String> busyAccounts = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final java.util.Map<String, Instant> lastSettled = new ConcurrentHashMap<>();
     private volatile String owner;
     private volatile ScheduledExecutorService ticker;
     private volatile ExecutorService drivers;
@@ -95,19 +98,47 @@ public class RunWorkers {
 
     private void claimAll() {
         try {
-            if (tradingSwitch.halted()) {
-                return;
-            }
-            while (busyAccounts.size() < settings.parallelAccounts()) {
-                Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts));
-                if (claim.isEmpty()) {
-                    return;
+            if (!tradingSwitch.halted()) {
+                while (busyAccounts.size() < settings.parallelAccounts()) {
+                    Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts));
+                    if (claim.isEmpty()) {
+                        break;
+                    }
+                    busyAccounts.add(claim.get().accountId());
+                    drivers.execute(() -> drive(claim.get()));
                 }
-                busyAccounts.add(claim.get().accountId());
-                drivers.execute(() -> drive(claim.get()));
             }
+            settleLeftovers();
         } catch (RuntimeException e) {
             LOG.warnf("looking for runs failed: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Orders that ended runs left open at Alpaca (cancels unconfirmed in time) are looked at again, at most once a
+     * poll interval per account, halt or not: their accounts' next runs wait on them.
+     */
+    private void settleLeftovers() {
+        int free = settings.parallelAccounts() - busyAccounts.size();
+        if (free <= 0) {
+            return;
+        }
+        Instant now = Instant.now();
+        for (String account : store.accountsWithLeftovers(Set.copyOf(busyAccounts), free)) {
+            Instant last = lastSettled.get(account);
+            if (last != null && last.plus(settings.pollInterval()).isAfter(now) || !busyAccounts.add(account)) {
+                continue;
+            }
+            lastSettled.put(account, now);
+            drivers.execute(() -> {
+                try {
+                    driver.settleLeftovers(account);
+                } catch (RuntimeException e) {
+                    LOG.warnf("orders left open for account %s not looked at: %s", account, e.getMessage());
+                } finally {
+                    busyAccounts.remove(account);
+                }
+            });
         }
     }
 
@@ -146,16 +177,32 @@ public class RunWorkers {
             LOG.warnf("%s: stopped without writing", e.getMessage());
         } catch (AlpacaException.Unauthorized e) {
             safely(() -> store.finish(fence, RunStatus.ERROR, "Alpaca refused the account's keys: " + e.alpacaMessage()));
+        } catch (Brokers.NotYetKnown e) {
+            // Alpaca could not be asked just now: an outage is waited out, never counted as the run's failure.
+            LOG.infof("run %s: %s; trying again in %d s", runId, e.getMessage(), RETRY_AFTER_FAILURE.toSeconds());
+            safely(() -> store.release(fence, Instant.now().plus(RETRY_AFTER_FAILURE)));
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted() || drivers.isShutdown()) {
                 return; // killed
             }
-            LOG.warnf(e, "run %s: %s; trying again in %d s", runId, e.getMessage(), RETRY_AFTER_FAILURE.toSeconds());
-            safely(() -> store.release(fence, Instant.now().plus(RETRY_AFTER_FAILURE)));
+            safely(() -> {
+                Duration backoff = backoff(store.run(runId).map(Run::failures).orElse(0));
+                LOG.warnf(e, "run %s: %s; trying again in %d ms", runId, e.getMessage(), backoff.toMillis());
+                store.failed(fence, Instant.now().plus(backoff), String.valueOf(e.getMessage()));
+            });
         } finally {
             busyAccounts.remove(claim.accountId());
         }
         wake();
+    }
+
+    /** The wait after the run's {@code failures + 1}th failure in a row: doubling from the configured first, capped. */
+    private Duration backoff(int failures) {
+        Duration wait = settings.retryBackoff();
+        for (int i = 0; i < failures && wait.compareTo(LONGEST_BACKOFF) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(LONGEST_BACKOFF) > 0 ? LONGEST_BACKOFF : wait;
     }
 
     private static void safely(Runnable action) {

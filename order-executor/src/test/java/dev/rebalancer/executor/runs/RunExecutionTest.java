@@ -159,14 +159,15 @@ class RunExecutionTest {
     /**
      * A sell that never fills — refused at the POST, or accepted and then canceled or expired — brings no proceeds, so
      * the buys after it are sized on the cash that is there: no buy is refused for buying power, and on a margin
-     * account, which would lend the difference, nothing is borrowed.
+     * account, which would lend the difference, nothing is borrowed. (Accounts of $40,000: under $25,000 a margin account
+     * would not sell shares bought the same day at all.)
      */
     @ParameterizedTest(name = "{0} sell on a {1} account")
     @CsvSource({"refuse, cash, exec-t15", "cancel, margin, exec-t16", "expire, margin, exec-t17"})
     void the_buys_after_a_sell_that_never_filled_spend_only_the_cash_that_is_there(String fault, String kind,
             String key) throws Exception {
-        String account = harness.account(key, "10000");
-        harness.hold(key, "SPY", "14"); // $7,000 of SPY, $3,000 cash
+        String account = harness.account(key, "40000");
+        harness.hold(key, "SPY", "56"); // $28,000 of SPY, $12,000 cash
         if (kind.equals("margin")) {
             harness.sim.margin(account, "2");
         }
@@ -186,16 +187,43 @@ class RunExecutionTest {
                 assertThat(failed.status()).isEqualTo(fault.equals("cancel") ? "canceled" : "expired");
             }
         });
-        // $3,000 there; cash may fall to the larger of the reserve ($25) and its target less the largest deviation.
+        // $12,000 there (the plan counted on $8,000 more from the sell, for TLT's $18,000 target); cash may fall to the
+        // larger of the reserve ($100) and its target less the largest deviation.
         assertThat(done.orders()).singleElement().satisfies(buy -> {
             assertThat(buy.side()).isEqualTo(OrderSide.BUY);
             assertThat(buy.symbol()).isEqualTo("TLT");
             assertThat(buy.status()).isEqualTo("filled");
-            assertThat(buy.notional()).isEqualByComparingTo("2975.00");
+            assertThat(buy.notional()).isEqualByComparingTo("11900.00");
         });
         assertThat(harness.lowestCash(account)).as("the account's lowest cash").isGreaterThanOrEqualTo(BigDecimal.ZERO);
-        assertThat(harness.client(key).account().cash()).isEqualByComparingTo("25.00");
+        assertThat(harness.client(key).account().cash()).isEqualByComparingTo("100.00");
         harness.orders(key);
+    }
+
+    @Test
+    void on_a_margin_account_under_25000_shares_bought_today_are_not_sold_the_same_day() throws Exception {
+        String account = harness.account("exec-t26", "10000");
+        harness.hold("exec-t26", "SPY", "14"); // bought today: $7,000 of SPY, $3,000 cash
+        harness.sim.margin(account, "2", 3, false);
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT);
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_ADJUSTED);
+        assertThat(done.skippedOrders()).singleElement().satisfies(skip -> {
+            assertThat(skip.symbol()).isEqualTo("SPY");
+            assertThat(skip.side()).isEqualTo(OrderSide.SELL);
+            assertThat(skip.reason()).isEqualTo("DAY_TRADE_DEFERRED");
+            assertThat(skip.notional()).isEqualByComparingTo("2000.00");
+            assertThat(skip.reasonDetails()).contains("deferred to the next session");
+        });
+        assertThat(done.orders()).singleElement().satisfies(buy -> {
+            assertThat(buy.symbol()).isEqualTo("TLT");
+            assertThat(buy.notional()).isEqualByComparingTo("2975.00");
+        });
+        assertThat(harness.orders("exec-t26")).extracting(Order::side).containsExactly("buy", "buy");
+        harness.alerts.await(r -> r.value().contains(account) && r.value().contains("Day trades: 3"), 1);
     }
 
     @Test

@@ -44,11 +44,16 @@ import org.junit.jupiter.api.Test;
 class RunTimeoutTest {
 
     static final Duration FILL_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration GIVE_UP_AFTER = Duration.ofSeconds(3);
 
     public static class ShortFillTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("rebalancer.runs.fill-timeout", FILL_TIMEOUT.toSeconds() + "s");
+            return Map.of("rebalancer.runs.fill-timeout", FILL_TIMEOUT.toSeconds() + "s",
+                    "rebalancer.runs.cancel-timeout", CANCEL_TIMEOUT.toSeconds() + "s",
+                    "rebalancer.runs.retry-backoff", "200ms",
+                    "rebalancer.runs.give-up-after", GIVE_UP_AFTER.toSeconds() + "s");
         }
     }
 
@@ -166,6 +171,89 @@ class RunTimeoutTest {
         // Planned anew on $11,000: TLT's target is $4,950 ($4,500 before the deposit); SPY's order was sent and stays.
         assertThat(done.orders()).extracting(RunOrder::symbol, o -> o.notional().toPlainString())
                 .containsExactly(Tuple.tuple("SPY", "5000.00"), Tuple.tuple("TLT", "4950.00"));
+    }
+
+    @Test
+    void a_run_timed_out_waits_for_its_cancel_to_be_confirmed_and_counts_a_fill_that_came_meanwhile() throws Exception {
+        String account = harness.account("exec-t23", "10000");
+        // The order fills 3 s after it was sent; the cancel sent at the 2 s timeout takes 5 s to be confirmed.
+        harness.sim.config(3_000, "0");
+        harness.sim.cancelLatency(5_000);
+        RebalanceRequest first = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
+        RebalanceRequest next = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
+        harness.send(first, account);
+        harness.send(next, account);
+
+        RunEvent done = harness.awaitFinal(first.runId(), Duration.ofSeconds(30));
+
+        assertThat(done.status()).isEqualTo(RunStatus.TIMEOUT);
+        assertThat(done.orders()).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo("filled"));
+        assertThat(done.failedOrders()).isEmpty();
+        // The next run planned only once the first one's order had ended, on the cash that was then there.
+        harness.awaitFinal(next.runId(), Duration.ofSeconds(30));
+        java.util.List<Order> orders = harness.orders("exec-t23");
+        assertThat(orders).extracting(Order::clientOrderId).containsExactly(
+                Leg.clientOrderId(first.runId(), dev.rebalancer.contracts.RunPhase.BUYS, "SPY"),
+                Leg.clientOrderId(next.runId(), dev.rebalancer.contracts.RunPhase.BUYS, "SPY"));
+        assertThat(orders.get(1).createdAt()).isAfterOrEqualTo(orders.get(0).filledAt());
+    }
+
+    @Test
+    void a_cancel_unconfirmed_in_time_is_named_in_an_alert_and_the_accounts_next_run_waits_until_the_order_ended()
+            throws Exception {
+        String account = harness.account("exec-t24", "10000");
+        // Fills 6 s after it was sent: past the 2 s fill timeout and the 2 s the cancel is waited for (60 s to confirm).
+        harness.sim.config(6_000, "0");
+        harness.sim.cancelLatency(60_000);
+        RebalanceRequest first = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
+        RebalanceRequest next = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
+        harness.send(first, account);
+        harness.send(next, account);
+
+        RunEvent done = harness.awaitFinal(first.runId(), Duration.ofSeconds(30));
+        assertThat(done.status()).isEqualTo(RunStatus.TIMEOUT);
+        harness.alerts.await(r -> r.value().contains(first.runId()) && r.value().contains("still open at Alpaca")
+                && r.value().contains(Leg.clientOrderId(first.runId(), dev.rebalancer.contracts.RunPhase.BUYS, "SPY")), 1);
+        Order left = harness.orders("exec-t24").get(0);
+        assertThat(left.status()).isEqualTo("pending_cancel");
+        harness.sim.config(0, "0"); // the next run's order fills at once (the first one's fill stays 6 s after it was sent)
+
+        RunEvent after = harness.awaitFinal(next.runId(), Duration.ofSeconds(30));
+        assertThat(after.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        java.util.List<Order> orders = harness.orders("exec-t24");
+        assertThat(orders).hasSize(2);
+        assertThat(orders.get(0).status()).isEqualTo("filled");
+        assertThat(orders.get(1).createdAt()).as("the next run's order").isAfterOrEqualTo(orders.get(0).filledAt());
+    }
+
+    @Test
+    void a_run_that_keeps_failing_ends_error_after_the_bound_with_its_order_canceled_and_the_deposit_named()
+            throws Exception {
+        String account = harness.account("exec-t25", "10000");
+        harness.sim.config(60_000, "0");
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
+        RebalanceRequest next = harness.request(account, RunType.INVEST_CASH, "500", RunExecutionTest.SPY_ONLY);
+        // A fault of the executor's own (not Alpaca's) every time the run's buys are out.
+        checkpoints.hook((point, runId) -> {
+            if (runId.equals(request.runId()) && point.equals(Checkpoints.sent(dev.rebalancer.contracts.RunPhase.BUYS))) {
+                throw new IllegalStateException("a fault of the test's making");
+            }
+        });
+        harness.send(request, account);
+        harness.send(next, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), Duration.ofSeconds(30));
+
+        assertThat(done.status()).isEqualTo(RunStatus.ERROR);
+        assertThat(done.reason()).contains("a fault of the test's making")
+                .contains("$1000.00 of the $1000.00 deposit was left uninvested");
+        harness.alerts.await(r -> r.value().contains(request.runId()) && r.value().contains("Run ERROR")
+                && r.value().contains("left uninvested"), 1);
+        assertThat(harness.orders("exec-t25")).filteredOn(o -> o.clientOrderId().contains(request.runId()))
+                .singleElement().extracting(Order::status).isEqualTo("canceled");
+        // The account's next run is no longer held back: it runs (and, its order unfilled in 2 s, times out in turn).
+        harness.awaitFinal(next.runId(), Duration.ofSeconds(30));
+        assertThat(harness.orders("exec-t25")).filteredOn(o -> o.clientOrderId().contains(next.runId())).hasSize(1);
     }
 
     /** The halt is engaged right after the run's first order reached Alpaca. */
