@@ -174,12 +174,39 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** A port nobody listens on right now. */
+    /**
+     * A port nobody listens on right now, below the kernel's ephemeral range: a port the kernel handed out for
+     * {@code bind(0)} lies in that range, where any outgoing connection (a Kafka client's, an HTTP client's) may take it
+     * before the service binds it — which once failed a CI run with "port in use". Chosen at random, so that processes
+     * choosing at once rarely try the same.
+     */
     public static int freePort() {
+        int ephemeralStart = ephemeralRangeStart();
+        int low = Math.max(1024, Math.min(20_000, ephemeralStart - 8_000));
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; ephemeralStart - low > 100 && attempt < 200; attempt++) {
+            int port = random.nextInt(low, ephemeralStart);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where the kernel's ephemeral ports start (Linux: {@code ip_local_port_range}); 32768 when it cannot be read. */
+    private static int ephemeralRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 
