@@ -580,9 +580,13 @@ public class RunDriver {
         return new Reading(account, positions, boughtToday);
     }
 
-    /** Alpaca counts three day trades in five sessions on a margin account under $25,000: one more restricts it. */
+    /**
+     * Alpaca counts three day trades in five sessions on a margin account under $25,000 (one more restricts it), or has
+     * flagged it a pattern day trader already: the owner hears of it once a day.
+     */
     private void warnOfDayTrades(Run run, Account account) {
-        if (!dayTradesCount(account) || account.daytradeCount() == null || account.daytradeCount() < 3) {
+        int count = account.daytradeCount() == null ? 0 : account.daytradeCount();
+        if (!dayTradesCount(account) || (count < 3 && !account.patternDayTrader())) {
             return;
         }
         java.time.LocalDate today = java.time.LocalDate.now(NEW_YORK);
@@ -590,10 +594,11 @@ public class RunDriver {
             return;
         }
         store.alert(run.accountId(), run.runId(), dev.rebalancer.contracts.Severity.WARNING,
-                "Day trades: " + account.daytradeCount() + " in the last five sessions",
-                "Alpaca counts " + account.daytradeCount() + " day trades on this margin account under $25,000: a "
-                        + "fourth in five sessions gets it restricted as a pattern day trader. The rebalancer makes "
-                        + "none: it defers selling shares bought the same day to the next session.");
+                "Day trades: " + count + " in the last five sessions",
+                "Alpaca counts " + count + " day trades on this margin account under $25,000"
+                        + (account.patternDayTrader() ? " and flags it a pattern day trader" : ": a fourth in five "
+                                + "sessions gets it restricted as a pattern day trader")
+                        + ". The rebalancer makes none: it defers selling shares bought the same day to the next session.");
     }
 
     private final Map<String, java.time.LocalDate> dayTradesWarned = new java.util.concurrent.ConcurrentHashMap<>();

@@ -62,6 +62,7 @@ class PlannerProperties {
         }
     }
 
+    /** Untradable or unpriced (held at its market value): never bought nor sold, whatever the plan. */
     @Property(tries = 1000)
     void an_asset_that_cannot_be_traded_is_never_ordered(@ForAll("accounts") Case c) {
         Planner planner = new Planner(c.reserveBps());
@@ -253,10 +254,11 @@ class PlannerProperties {
 
     /**
      * One asset of the universe: price, fractionable, held quantity (0 for none), its share of the targets, the part
-     * of the holding not held for open orders (in quarters), and whether Alpaca trades it.
+     * of the holding not held for open orders (in quarters), and what keeps it from being traded (not tradable at
+     * Alpaca, or no current price: valued at its market value then).
      */
     record Line(BigDecimal price, boolean fractionable, BigDecimal qty, int share, int availableQuarters,
-            boolean tradable) {
+            Asset.Restriction restriction) {
     }
 
     @Provide
@@ -270,8 +272,9 @@ class PlannerProperties {
                 Arbitraries.bigDecimals().between(BigDecimal.ZERO, new BigDecimal("300")).ofScale(3));
         Arbitrary<Integer> share = Arbitraries.integers().between(0, 30);
         Arbitrary<Integer> availableQuarters = Arbitraries.integers().between(0, 7).map(n -> Math.min(n, 4));
-        Arbitrary<Boolean> tradable = Arbitraries.integers().between(1, 8).map(n -> n != 8);
-        Arbitrary<Line> line = Combinators.combine(price, fractionable, qty, share, availableQuarters, tradable)
+        Arbitrary<Asset.Restriction> restriction = Arbitraries.integers().between(1, 8).map(n -> n == 8
+                ? Asset.Restriction.NOT_TRADABLE : n == 7 ? Asset.Restriction.PRICE_UNKNOWN : Asset.Restriction.NONE);
+        Arbitrary<Line> line = Combinators.combine(price, fractionable, qty, share, availableQuarters, restriction)
                 .as(Line::new);
         Arbitrary<List<Line>> universe = line.list().ofMinSize(1).ofMaxSize(7);
         Arbitrary<Integer> cashShare = Arbitraries.integers().between(0, 20);
@@ -297,8 +300,7 @@ class PlannerProperties {
         for (int i = 0; i < universe.size(); i++) {
             Line line = universe.get(i);
             String symbol = "S" + i;
-            assets.put(symbol, new Asset(symbol, line.price(), line.fractionable(),
-                    line.tradable() ? Asset.Restriction.NONE : Asset.Restriction.NOT_TRADABLE));
+            assets.put(symbol, new Asset(symbol, line.price(), line.fractionable(), line.restriction()));
             BigDecimal qty = line.fractionable() ? line.qty() : line.qty().setScale(0, RoundingMode.DOWN);
             if (qty.signum() > 0) {
                 BigDecimal available = qty.multiply(BigDecimal.valueOf(line.availableQuarters()))

@@ -227,6 +227,34 @@ class RunExecutionTest {
     }
 
     @Test
+    void a_holding_alpaca_has_no_current_price_for_is_held_at_its_market_value_never_sold_at_a_made_up_one()
+            throws Exception {
+        String account = harness.account("exec-t27", "10000");
+        harness.hold("exec-t27", "GLD", "25"); // $5,000 at $200
+        harness.sim.quoted("GLD", "200", false); // no quote now: positions show no current_price
+        try {
+            RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null,
+                    List.of(Weight.asset("SPY", "50"), Weight.asset("TLT", "50")));
+            harness.send(request, account);
+
+            RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+            assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_ADJUSTED);
+            assertThat(done.skippedOrders()).singleElement().satisfies(skip -> {
+                assertThat(skip.symbol()).isEqualTo("GLD");
+                assertThat(skip.reason()).isEqualTo("PRICE_UNKNOWN");
+            });
+            // Equity $10,000 with GLD at its market value: SPY and TLT aim at $5,000 each; $4,975 of cash can go.
+            assertThat(done.orders()).extracting(RunOrder::side, RunOrder::symbol, o -> o.notional().toPlainString())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(OrderSide.BUY, "SPY", "4975.00"));
+            assertThat(harness.client("exec-t27").positions()).filteredOn(p -> p.symbol().equals("GLD"))
+                    .singleElement().satisfies(p -> assertThat(p.qty()).isEqualByComparingTo("25"));
+        } finally {
+            harness.sim.quoted("GLD", "200", true);
+        }
+    }
+
+    @Test
     void a_whole_share_asset_is_sold_in_whole_shares() throws Exception {
         String account = harness.account("exec-t3", "10000");
         harness.hold("exec-t3", "BRKX", "10"); // $4,000 at $400, not fractionable

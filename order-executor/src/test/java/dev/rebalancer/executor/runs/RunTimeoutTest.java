@@ -175,14 +175,10 @@ class RunTimeoutTest {
 
     @Test
     void a_run_timed_out_waits_for_its_cancel_to_be_confirmed_and_counts_a_fill_that_came_meanwhile() throws Exception {
-        String account = harness.account("exec-t23", "10000");
         // The order fills 3 s after it was sent; the cancel sent at the 2 s timeout takes 5 s to be confirmed.
-        harness.sim.config(3_000, "0");
-        harness.sim.cancelLatency(5_000);
-        RebalanceRequest first = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
-        RebalanceRequest next = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
-        harness.send(first, account);
-        harness.send(next, account);
+        java.util.List<RebalanceRequest> runs = twoRuns("exec-t23", 3_000, 5_000);
+        RebalanceRequest first = runs.get(0);
+        RebalanceRequest next = runs.get(1);
 
         RunEvent done = harness.awaitFinal(first.runId(), Duration.ofSeconds(30));
 
@@ -201,14 +197,10 @@ class RunTimeoutTest {
     @Test
     void a_cancel_unconfirmed_in_time_is_named_in_an_alert_and_the_accounts_next_run_waits_until_the_order_ended()
             throws Exception {
-        String account = harness.account("exec-t24", "10000");
         // Fills 6 s after it was sent: past the 2 s fill timeout and the 2 s the cancel is waited for (60 s to confirm).
-        harness.sim.config(6_000, "0");
-        harness.sim.cancelLatency(60_000);
-        RebalanceRequest first = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
-        RebalanceRequest next = harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY);
-        harness.send(first, account);
-        harness.send(next, account);
+        java.util.List<RebalanceRequest> runs = twoRuns("exec-t24", 6_000, 60_000);
+        RebalanceRequest first = runs.get(0);
+        RebalanceRequest next = runs.get(1);
 
         RunEvent done = harness.awaitFinal(first.runId(), Duration.ofSeconds(30));
         assertThat(done.status()).isEqualTo(RunStatus.TIMEOUT);
@@ -254,6 +246,21 @@ class RunTimeoutTest {
         // The account's next run is no longer held back: it runs (and, its order unfilled in 2 s, times out in turn).
         harness.awaitFinal(next.runId(), Duration.ofSeconds(30));
         assertThat(harness.orders("exec-t25")).filteredOn(o -> o.clientOrderId().contains(next.runId())).hasSize(1);
+    }
+
+    /** Two invest_cash runs of $1,000 in SPY for a new account, sent one after the other, at these latencies. */
+    private java.util.List<RebalanceRequest> twoRuns(String key, long fillLatencyMs, long cancelLatencyMs)
+            throws Exception {
+        String account = harness.account(key, "10000");
+        harness.sim.config(fillLatencyMs, "0");
+        harness.sim.cancelLatency(cancelLatencyMs);
+        java.util.List<RebalanceRequest> runs = java.util.List.of(
+                harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY),
+                harness.request(account, RunType.INVEST_CASH, "1000", RunExecutionTest.SPY_ONLY));
+        for (RebalanceRequest run : runs) {
+            harness.send(run, account);
+        }
+        return runs;
     }
 
     /** The halt is engaged right after the run's first order reached Alpaca. */

@@ -44,6 +44,13 @@ public final class SimAdminClient {
         return call("PUT", "/sim/prices", body);
     }
 
+    /** Sets the symbol's price and whether Alpaca has a current quote for it (without, positions show no current_price). */
+    public JsonNode quoted(String symbol, String price, boolean quoted) {
+        ObjectNode body = object();
+        body.putObject(symbol).put("price", price).put("quoted", quoted);
+        return call("PUT", "/sim/prices", body);
+    }
+
     public JsonNode clock(boolean isOpen) {
         return call("PUT", "/sim/clock", object().put("is_open", isOpen));
     }

@@ -13,6 +13,8 @@ final class SimAsset {
     BigDecimal price;
     boolean fractionable = true;
     boolean tradable = true;
+    /** Whether Alpaca has a current quote: without one, positions show no {@code current_price}. */
+    boolean quoted = true;
 
     SimAsset(String symbol, BigDecimal price) {
         this.id = UUID.nameUUIDFromBytes(("asset:" + symbol).getBytes(StandardCharsets.UTF_8)).toString();

@@ -131,7 +131,7 @@ public final class SimBroker implements AutoCloseable {
         return SimJson.activity(activity);
     }
 
-    /** {@code PUT /sim/prices}: a price per symbol, or {@code {"price", "fractionable", "tradable"}}. */
+    /** {@code PUT /sim/prices}: a price per symbol, or {@code {"price", "fractionable", "tradable", "quoted"}}. */
     public synchronized ObjectNode setPrices(JsonNode prices) {
         if (prices == null || !prices.isObject()) {
             throw SimError.validation("body must be an object of symbol to price");
@@ -153,6 +153,9 @@ public final class SimBroker implements AutoCloseable {
                 }
                 if (value.has("tradable")) {
                     asset.tradable = value.get("tradable").asBoolean();
+                }
+                if (value.has("quoted")) {
+                    asset.quoted = value.get("quoted").asBoolean();
                 }
             }
         });

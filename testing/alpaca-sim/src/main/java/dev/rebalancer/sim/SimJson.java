@@ -97,8 +97,9 @@ final class SimJson {
         // Prices do not move within a simulated day: intraday is the whole of it.
         json.put("unrealized_intraday_pl", money(unrealized));
         json.put("unrealized_intraday_plpc", unrealizedShare);
-        json.put("current_price", asset.price.toPlainString());
-        json.put("lastday_price", asset.price.toPlainString());
+        // Without a quote Alpaca has no current price; the market value stays as last computed.
+        json.put("current_price", asset.quoted ? asset.price.toPlainString() : null);
+        json.put("lastday_price", asset.quoted ? asset.price.toPlainString() : null);
         json.put("change_today", "0");
         return json;
     }
