@@ -63,4 +63,14 @@ public record RunEvent(
     public String eventType() {
         return TYPE;
     }
+
+    /**
+     * Whether the run restarts its subscription's cooldown: a completed {@code full_rebalance} that sent orders (a dry
+     * run's, that would have sent them). Alpaca's {@code invest_cash} runs regardless of the cooldown and restarts
+     * nothing; neither does a rebalance that found nothing to trade.
+     */
+    public boolean startsCooldown() {
+        return type == RunType.FULL_REBALANCE && !orders.isEmpty()
+                && (status == RunStatus.COMPLETED_SUCCESS || status == RunStatus.COMPLETED_ADJUSTED);
+    }
 }

@@ -72,6 +72,18 @@ class RunsConsumerTest {
                 status.isFinal() ? updatedAt : null, null);
     }
 
+    /** A run of the type completed at {@code at}, with one filled order or none. */
+    private static RunEvent completed(String accountId, RunType type, Instant at, boolean traded) {
+        String runId = UUID.randomUUID().toString();
+        List<RunOrder> orders = traded ? List.of(new RunOrder("order-" + runId, "rb-" + runId + "-b-SPY", "SPY",
+                OrderSide.BUY, null, new BigDecimal("100.00"), BigDecimal.ONE, new BigDecimal("100"), "filled", at, at,
+                null)) : List.of();
+        return new RunEvent(UUID.randomUUID().toString(), accountId, at, runId, "test:" + runId, null, type,
+                type == RunType.INVEST_CASH ? new BigDecimal("100.00") : null, InitiatedFrom.SYSTEM, Trigger.MANUAL,
+                RunStatus.COMPLETED_SUCCESS, null, null, false, List.of(Weight.asset("SPY", "100")), orders, List.of(),
+                List.of(), at, at, at, null);
+    }
+
     @Test
     void run_updates_are_recorded_in_alpacas_shape_once_and_in_order() throws Exception {
         String account = "acct-" + UUID.randomUUID();
@@ -134,8 +146,13 @@ class RunsConsumerTest {
         }
     }
 
+    /**
+     * Alpaca's cooldown counts from the last completed full rebalance that traded: an invest_cash runs regardless of it,
+     * and a rebalance that found nothing to trade restarts nothing.
+     */
     @Test
-    void a_completed_rebalance_is_recorded_on_the_subscription_and_announced_for_the_cooldown() throws Exception {
+    void a_completed_full_rebalance_that_traded_is_recorded_on_the_subscription_and_announced_for_the_cooldown()
+            throws Exception {
         String account = Accounts.simAccountId();
         String portfolio = Api.authorized().body(Api.balancedPortfolio("Cooldown")).when()
                 .post("/v1/rebalancing/portfolios").then().statusCode(200).extract().path("id");
@@ -143,8 +160,11 @@ class RunsConsumerTest {
                 .when().post("/v1/rebalancing/subscriptions").then().statusCode(200).extract().path("id");
         try {
             Instant done = Instant.now().minusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-            send(account, EventJson.write(run(UUID.randomUUID().toString(), account, UUID.randomUUID().toString(),
-                    RunStatus.COMPLETED_SUCCESS, done, List.of())));
+            Instant invested = done.minusSeconds(20);
+            Instant nothingTraded = done.minusSeconds(10);
+            send(account, EventJson.write(completed(account, RunType.INVEST_CASH, invested, true)));
+            send(account, EventJson.write(completed(account, RunType.FULL_REBALANCE, nothingTraded, false)));
+            send(account, EventJson.write(completed(account, RunType.FULL_REBALANCE, done, true)));
 
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     Api.authorized().when().get("/v1/rebalancing/subscriptions/" + subscription).then()
@@ -152,6 +172,10 @@ class RunsConsumerTest {
             try (TopicProbe targets = new TopicProbe(bootstrap, Topics.TARGETS)) {
                 targets.await(r -> account.equals(r.key()) && r.value() != null
                         && done.equals(EventJson.read(r.value(), TargetAllocation.class).lastRebalancedAt()), 1);
+                // The three arrived in order on one partition: the first two were handled before the third.
+                assertThat(targets.readToEnd(r -> account.equals(r.key()) && r.value() != null).stream()
+                        .map(r -> EventJson.read(r.value(), TargetAllocation.class).lastRebalancedAt()))
+                        .doesNotContain(invested, nothingTraded);
             }
         } finally {
             Api.authorized().when().delete("/v1/rebalancing/subscriptions/" + subscription).then().statusCode(204);

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param subscriptionPending   a new subscription waits for its first rebalance
  * @param portfolioUpdatePending the portfolio's weights changed and wait for a rebalance once the cooldown allows
  * @param recentDeposits        the latest deposit ids handled, so a replayed deposit is invested once
+ * @param lastRunEndedAt        when the account's last run ended: a snapshot older than that shows the account before
+ *                              the run's orders, so drift waits for a newer one
  */
 public record AccountState(
         TargetAllocation target,
@@ -31,7 +33,8 @@ public record AccountState(
         LocalDate lastCalendarDay,
         boolean subscriptionPending,
         boolean portfolioUpdatePending,
-        List<String> recentDeposits) {
+        List<String> recentDeposits,
+        Instant lastRunEndedAt) {
 
     static final int DEPOSITS_REMEMBERED = 200;
 
@@ -41,22 +44,26 @@ public record AccountState(
     }
 
     public static AccountState empty() {
-        return new AccountState(null, null, Map.of(), null, null, null, false, false, List.of());
+        return new AccountState(null, null, Map.of(), null, null, null, false, false, List.of(), null);
     }
 
     AccountState withTarget(TargetAllocation newTarget, boolean subscription, boolean portfolioUpdate) {
         return new AccountState(newTarget, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscription, portfolioUpdate, recentDeposits);
+                lastCalendarDay, subscription, portfolioUpdate, recentDeposits, lastRunEndedAt);
     }
 
     public AccountState withSnapshot(PositionSnapshot newSnapshot) {
         return new AccountState(target, newSnapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits);
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt);
     }
 
     AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt) {
+        return withRuns(runs, fullRebalanceAt, lastRunEndedAt);
+    }
+
+    AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt, Instant runEndedAt) {
         return new AccountState(target, snapshot, runs, fullRebalanceAt, lastAutomaticDay, lastCalendarDay,
-                subscriptionPending, portfolioUpdatePending, recentDeposits);
+                subscriptionPending, portfolioUpdatePending, recentDeposits, runEndedAt);
     }
 
     AccountState withDeposit(String depositId) {
@@ -66,7 +73,7 @@ public record AccountState(
             deposits = deposits.subList(deposits.size() - DEPOSITS_REMEMBERED, deposits.size());
         }
         return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscriptionPending, portfolioUpdatePending, deposits);
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, deposits, lastRunEndedAt);
     }
 
     /** A full rebalance was requested: the run is unfinished from now, and today's automatic request is spent. */
@@ -74,7 +81,7 @@ public record AccountState(
         Map<String, Instant> runs = new LinkedHashMap<>(unfinishedRuns);
         runs.putIfAbsent(runId, now);
         return new AccountState(target, snapshot, runs, lastFullRebalanceAt, day, calendar ? day : lastCalendarDay,
-                false, false, recentDeposits);
+                false, false, recentDeposits, lastRunEndedAt);
     }
 
     AccountState withRunRequested(String runId, Instant now) {

@@ -107,21 +107,26 @@ public final class DriftRules {
         return Outcome.of(seen.withRunRequested(request.runId(), now), request);
     }
 
-    /** A run's progress: while it is unfinished no automatic rebalance starts; a completed full one starts the cooldown. */
+    /**
+     * A run's progress: while it is unfinished no automatic rebalance starts; a completed full rebalance that traded
+     * starts the cooldown (an invest_cash, as at Alpaca, runs regardless of it and restarts nothing); and once a run has
+     * ended, drift is judged only on a snapshot taken after it.
+     */
     public Outcome onRun(AccountState state, RunEvent run, Instant now) {
         Map<String, Instant> runs = new LinkedHashMap<>(state.unfinishedRuns());
         Instant lastFull = state.lastFullRebalanceAt();
+        Instant ended = state.lastRunEndedAt();
         if (run.status().isFinal()) {
             runs.remove(run.runId());
-            boolean completed = run.status() == RunStatus.COMPLETED_SUCCESS || run.status() == RunStatus.COMPLETED_ADJUSTED;
-            if (completed && run.type() == RunType.FULL_REBALANCE) {
-                Instant at = run.completedAt() != null ? run.completedAt() : run.updatedAt();
-                lastFull = lastFull == null || at.isAfter(lastFull) ? at : lastFull;
+            Instant at = run.completedAt() != null ? run.completedAt() : run.updatedAt();
+            if (run.startsCooldown()) {
+                lastFull = latest(lastFull, at);
             }
+            ended = latest(ended, at);
         } else {
             runs.putIfAbsent(run.runId(), now);
         }
-        return evaluate(state.withRuns(runs, lastFull), now);
+        return evaluate(state.withRuns(runs, lastFull, ended), now);
     }
 
     /** The wall clock moved on: calendar conditions, and waits that may have ended (cooldown, a new trading day). */
@@ -141,7 +146,7 @@ public final class DriftRules {
         TargetAllocation target = state.target();
         PositionSnapshot snapshot = state.snapshot();
         LocalDate today = now.atZone(settings.zone()).toLocalDate();
-        if (!isActive(target) || target.weights().isEmpty() || snapshot == null
+        if (!isActive(target) || target.weights().isEmpty() || snapshot == null || takenBeforeTheLastRun(state)
                 || !settings.calendar().isTradingDay(today) || hasUnfinishedRun(state, now)
                 || today.equals(state.lastAutomaticDay()) || !cooledDown(state, today)
                 || !enoughEquity(target, snapshot)) {
@@ -192,6 +197,12 @@ public final class DriftRules {
     private boolean hasUnfinishedRun(AccountState state, Instant now) {
         return state.unfinishedRuns().values().stream()
                 .anyMatch(since -> since.plus(settings.unfinishedExpiry()).isAfter(now));
+    }
+
+    /** The snapshot shows the account before its last run's orders: a newer one follows every run. */
+    private static boolean takenBeforeTheLastRun(AccountState state) {
+        return state.lastRunEndedAt() != null && state.snapshot().occurredAt() != null
+                && state.snapshot().occurredAt().isBefore(state.lastRunEndedAt());
     }
 
     private boolean cooledDown(AccountState state, LocalDate today) {

@@ -61,7 +61,7 @@ public final class DriftTopology {
         for (String topic : INPUTS) {
             topology.addSource(topic, new StringDeserializer(), new StringDeserializer(), topic);
         }
-        topology.addProcessor(PROCESSOR, () -> new RulesProcessor(rules, tickEvery, clockOffset),
+        topology.addProcessor(PROCESSOR, () -> rulesProcessor(rules, tickEvery, clockOffset),
                 INPUTS.toArray(String[]::new));
         // The record cache batches writes to RocksDB and the changelog per commit instead of per record.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
@@ -84,13 +84,24 @@ public final class DriftTopology {
         return snapshotJson == null ? state : state.withSnapshot(EventJson.read(snapshotJson, PositionSnapshot.class));
     }
 
+    /** The processor that applies the rules to every input, one per task. */
+    static Processor<String, String, String, String> rulesProcessor(DriftRules rules, Duration tickEvery,
+            Duration clockOffset) {
+        return new RulesProcessor(rules, tickEvery, clockOffset);
+    }
+
     private static String deadLetterSink(String topic) {
         return "dead-letter-" + topic;
     }
 
     private static final class RulesProcessor implements Processor<String, String, String, String> {
 
-        /** Accounts whose parsed state is kept beside the store; this processor alone writes their keys. */
+        /**
+         * Accounts whose parsed state is kept beside the store; this processor alone writes their keys. It is the
+         * stores' state, so it lives no longer than they do: under exactly-once, a task whose transaction aborted is
+         * initialized again over stores rolled back to the last commit, and a state remembered from the aborted
+         * transaction (a deposit "already seen") would lose what the replay must produce again.
+         */
         private static final int PARSED_STATES = 50_000;
 
         private final DriftRules rules;
@@ -114,6 +125,7 @@ public final class DriftTopology {
 
         @Override
         public void init(ProcessorContext<String, String> context) {
+            parsed.clear();
             this.context = context;
             this.store = context.getStateStore(STORE);
             this.positions = context.getStateStore(POSITIONS_STORE);

@@ -8,12 +8,14 @@ import dev.rebalancer.contracts.ConditionSubType;
 import dev.rebalancer.contracts.ConditionType;
 import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.InitiatedFrom;
+import dev.rebalancer.contracts.OrderSide;
 import dev.rebalancer.contracts.PortfolioStatus;
 import dev.rebalancer.contracts.Position;
 import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.RebalanceCondition;
 import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunOrder;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.TargetAllocation;
@@ -115,10 +117,18 @@ class DriftTopologyTest {
                 new BigDecimal(equity), new BigDecimal(cash), new BigDecimal(cash), held)));
     }
 
+    /** A run's event; one that completed sent an order (a rebalance that traded). */
     private void run(String runId, RunType type, RunStatus status) {
+        run(runId, type, status, status.isFinal());
+    }
+
+    private void run(String runId, RunType type, RunStatus status, boolean traded) {
+        List<RunOrder> orders = traded ? List.of(new RunOrder("order-" + runId, "rb-" + runId + "-b-SPY", "SPY",
+                OrderSide.BUY, null, new BigDecimal("100.00"), BigDecimal.ONE, new BigDecimal("100"), "filled", now, now,
+                null)) : List.of();
         runs.pipeInput(ACCOUNT, EventJson.write(new RunEvent(UUID.randomUUID().toString(), ACCOUNT, now, runId,
                 "r:" + runId, "portfolio-1", type, null, InitiatedFrom.SYSTEM, Trigger.DRIFT_BAND, status, null, null,
-                false, SIXTY_FORTY, List.of(), List.of(), List.of(), now, now, status.isFinal() ? now : null, null)));
+                false, SIXTY_FORTY, orders, List.of(), List.of(), now, now, status.isFinal() ? now : null, null)));
     }
 
     private void deposit(String activityId, String amount) {
@@ -255,8 +265,25 @@ class DriftTopologyTest {
         positions("10000", "0", "SPY", "7000", "TLT", "3000");
         assertThat(requested()).isEmpty();
 
+        advance(Duration.ofMinutes(1));
         run("run-in-flight", RunType.INVEST_CASH, RunStatus.COMPLETED_SUCCESS);
+        assertThat(requested()).as("the snapshot shows the account before the run's buys").isEmpty();
+        positions("10000", "0", "SPY", "7000", "TLT", "3000");
         assertThat(requested()).singleElement().extracting(RebalanceRequest::trigger).isEqualTo(Trigger.DRIFT_BAND);
+    }
+
+    @Test
+    void a_full_rebalance_that_traded_nothing_and_an_invest_cash_restart_no_cooldown() {
+        start();
+        settled(SIXTY_FORTY, 3, "10000", "0", "SPY", "6000", "TLT", "4000");
+        run("nothing-to-do", RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS, false);
+        run("deposit", RunType.INVEST_CASH, RunStatus.COMPLETED_SUCCESS, true);
+
+        advance(Duration.ofDays(1));
+        positions("10000", "0", "SPY", "7000", "TLT", "3000");
+
+        assertThat(requested()).as("the cooldown counts from the last rebalance that traded, three days ago")
+                .singleElement().extracting(RebalanceRequest::trigger).isEqualTo(Trigger.DRIFT_BAND);
     }
 
     @Test
@@ -332,6 +359,7 @@ class DriftTopologyTest {
         // Three days on the cooldown has just ended; start a new one with a completed full rebalance today.
         run("today", RunType.FULL_REBALANCE, RunStatus.IN_PROGRESS);
         run("today", RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+        positions("10000", "0", "SPY", "6000", "TLT", "4000"); // the snapshot portfolio-service takes after every run
         requested();
 
         targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", List.of(Weight.asset("SPY", "100")),

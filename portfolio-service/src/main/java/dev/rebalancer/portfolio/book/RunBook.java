@@ -194,7 +194,7 @@ public class RunBook {
         run.canceledAt = event.canceledAt();
         run.persist();
         if (event.status().isFinal() && !wasFinal) {
-            if (event.status() == RunStatus.COMPLETED_SUCCESS || event.status() == RunStatus.COMPLETED_ADJUSTED) {
+            if (event.startsCooldown()) {
                 subscriptions.rebalanced(event.accountId(),
                         event.completedAt() != null ? event.completedAt() : event.updatedAt());
             }
