@@ -7,6 +7,7 @@ import dev.rebalancer.contracts.Alert;
 import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.InitiatedFrom;
 import dev.rebalancer.contracts.OrderSide;
+import dev.rebalancer.contracts.RunCancellation;
 import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunOrder;
 import dev.rebalancer.contracts.RunStatus;
@@ -180,5 +181,41 @@ class RunsConsumerTest {
         } finally {
             Api.authorized().when().delete("/v1/rebalancing/subscriptions/" + subscription).then().statusCode(204);
         }
+    }
+
+    @Test
+    void unsubscribing_cancels_the_runs_the_system_queued_and_leaves_manual_ones() throws Exception {
+        String account = Accounts.simAccountId();
+        String portfolio = Api.authorized().body(Api.balancedPortfolio("Unsubscribe")).when()
+                .post("/v1/rebalancing/portfolios").then().statusCode(200).extract().path("id");
+        String subscription = Api.authorized().body(Map.of("account_id", account, "portfolio_id", portfolio))
+                .when().post("/v1/rebalancing/subscriptions").then().statusCode(200).extract().path("id");
+        String automatic = UUID.randomUUID().toString();
+        String manual = UUID.randomUUID().toString();
+        send(account, EventJson.write(queued(account, automatic, InitiatedFrom.SYSTEM)));
+        send(account, EventJson.write(queued(account, manual, InitiatedFrom.API)));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Api.authorized().when().get("/v1/rebalancing/runs/" + automatic).then().statusCode(200);
+            Api.authorized().when().get("/v1/rebalancing/runs/" + manual).then().statusCode(200);
+        });
+
+        try (TopicProbe requests = new TopicProbe(bootstrap, Topics.REBALANCE_REQUESTS)) {
+            Api.authorized().when().delete("/v1/rebalancing/subscriptions/" + subscription).then().statusCode(204);
+
+            RunCancellation cancel = EventJson.read(requests.await(r -> r.value() != null
+                    && r.value().contains(RunCancellation.TYPE) && r.value().contains(automatic), 1).get(0).value(),
+                    RunCancellation.class);
+            assertThat(cancel.accountId()).isEqualTo(account);
+            assertThat(requests.readToEnd(r -> r.value() != null && r.value().contains(RunCancellation.TYPE)
+                    && r.value().contains(manual))).as("a manual run stays").isEmpty();
+        }
+    }
+
+    private static RunEvent queued(String accountId, String runId, InitiatedFrom initiatedFrom) {
+        Instant now = Instant.now();
+        return new RunEvent(UUID.randomUUID().toString(), accountId, now, runId, "test:" + runId, null,
+                RunType.FULL_REBALANCE, null, initiatedFrom, initiatedFrom == InitiatedFrom.API ? Trigger.MANUAL
+                        : Trigger.DRIFT_BAND, RunStatus.QUEUED, null, null, false, List.of(Weight.asset("SPY", "100")),
+                List.of(), List.of(), List.of(), now, now, null, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rebalancer.portfolio.book;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rebalancer.contracts.RunCancellation;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.alpaca.SnapshotRequests;
 import dev.rebalancer.portfolio.domain.InvalidInput;
@@ -8,6 +9,7 @@ import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
+import dev.rebalancer.portfolio.persistence.RunEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
 import dev.rebalancer.portfolio.rest.ApiException;
 import dev.rebalancer.portfolio.rest.Paging;
@@ -73,12 +75,21 @@ public class SubscriptionBook {
         return view(find(id));
     }
 
-    /** Stops the account's rebalancing: the targets topic gets a tombstone for it. */
+    /**
+     * Stops the account's rebalancing: the targets topic gets a tombstone for it, and the runs the system queued for it
+     * (drift, deposits, calendar) are canceled — a user about to withdraw wants none of them trading at the next open.
+     * Manual runs stay.
+     */
     @Transactional
     public void delete(UUID id) {
         SubscriptionEntity subscription = find(id);
-        subscription.deletedAt = Clock.now();
+        Instant now = Clock.now();
+        subscription.deletedAt = now;
         outbox.tombstone(Topics.TARGETS, subscription.accountId);
+        for (RunEntity run : RunEntity.queuedAutomatic(subscription.accountId)) {
+            outbox.publish(Topics.REBALANCE_REQUESTS, new RunCancellation(UUID.randomUUID().toString(),
+                    subscription.accountId, now, run.id, "the account was unsubscribed"));
+        }
     }
 
     @Transactional

@@ -48,4 +48,9 @@ public class RunEntity extends PanacheEntityBase {
     public Instant completedAt;
     @Column(name = "canceled_at")
     public Instant canceledAt;
+
+    /** The account's runs the system started (drift, deposits, calendar) that are still waiting to start. */
+    public static java.util.List<RunEntity> queuedAutomatic(String accountId) {
+        return list("accountId = ?1 and status = 'QUEUED' and initiatedFrom = 'system'", accountId);
+    }
 }
