@@ -52,4 +52,12 @@ public interface DriftConfig {
     /** Stream threads of this instance; partitions are spread over all threads of all instances. */
     @WithDefault("1")
     int streamThreads();
+
+    /** Replicas of Kafka Streams' own changelog and repartition topics (3 on a production cluster). */
+    @WithDefault("1")
+    short replicationFactor();
+
+    /** Replicas a write to those topics must reach ({@code min.insync.replicas}; 2 of 3 on a production cluster). */
+    @WithDefault("1")
+    int minInsyncReplicas();
 }

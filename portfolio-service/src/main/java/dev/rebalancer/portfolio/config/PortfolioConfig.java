@@ -83,8 +83,15 @@ public interface PortfolioConfig {
         @WithDefault("6")
         int partitions();
 
-        /** Replicas of every topic. */
+        /** Replicas of every topic (3 on a production cluster). */
         @WithDefault("1")
         short replicationFactor();
+
+        /**
+         * Replicas that must have a record before it counts as written ({@code min.insync.replicas}, with the
+         * producers' {@code acks=all}): 2 of 3 on a production cluster, so one broker lost loses nothing.
+         */
+        @WithDefault("1")
+        int minInsyncReplicas();
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -26,11 +27,20 @@ public class KafkaTopicsSetup {
 
     private static final Logger LOG = Logger.getLogger(KafkaTopicsSetup.class);
 
+    /** Every topic of the system as configured: partitions, replicas, and the replicas a write must reach. */
+    static List<NewTopic> topics(PortfolioConfig.Topics settings) {
+        List<NewTopic> topics = new ArrayList<>();
+        Topics.layout().forEach((topic, configs) -> {
+            Map<String, String> all = new java.util.LinkedHashMap<>(configs);
+            all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
+            topics.add(new NewTopic(topic, settings.partitions(), settings.replicationFactor()).configs(all));
+        });
+        return topics;
+    }
+
     void create(@Observes StartupEvent event, PortfolioConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
-        List<NewTopic> topics = new ArrayList<>();
-        Topics.layout().forEach((topic, configs) -> topics.add(new NewTopic(topic, config.topics().partitions(),
-                config.topics().replicationFactor()).configs(configs)));
+        List<NewTopic> topics = topics(config.topics());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {

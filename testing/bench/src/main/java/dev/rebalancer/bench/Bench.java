@@ -215,6 +215,14 @@ public final class Bench {
             public int streamThreads() {
                 return Integer.getInteger("bench.stream-threads", 1);
             }
+
+            public short replicationFactor() {
+                return 1;
+            }
+
+            public int minInsyncReplicas() {
+                return 1;
+            }
         };
     }
 
