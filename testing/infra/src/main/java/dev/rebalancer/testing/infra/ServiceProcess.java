@@ -201,10 +201,12 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Where the kernel's ephemeral ports start (Linux: {@code ip_local_port_range}); 32768 when it cannot be read. */
-    private static int ephemeralRangeStart() {
-        try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-            return Integer.parseInt(range.split("\\s+")[0]);
+    static int ephemeralRangeStart() {
+        // Read as a stream: procfs reports a size of 0, and Files.readString here returned the first byte only.
+        try (java.io.BufferedReader reader = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String line = reader.readLine();
+            int start = Integer.parseInt(line.trim().split("\\s+")[0]);
+            return start >= 2048 && start <= 65_535 ? start : 32_768;
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }
