@@ -177,23 +177,36 @@ public class RunWorkers {
             LOG.warnf("%s: stopped without writing", e.getMessage());
         } catch (AlpacaException.Unauthorized e) {
             safely(() -> store.finish(fence, RunStatus.ERROR, "Alpaca refused the account's keys: " + e.alpacaMessage()));
-        } catch (Brokers.NotYetKnown e) {
-            // Alpaca could not be asked just now: an outage is waited out, never counted as the run's failure.
-            LOG.infof("run %s: %s; trying again in %d s", runId, e.getMessage(), RETRY_AFTER_FAILURE.toSeconds());
-            safely(() -> store.release(fence, Instant.now().plus(RETRY_AFTER_FAILURE)));
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted() || drivers.isShutdown()) {
                 return; // killed
             }
-            safely(() -> {
-                Duration backoff = backoff(store.run(runId).map(Run::failures).orElse(0));
-                LOG.warnf(e, "run %s: %s; trying again in %d ms", runId, e.getMessage(), backoff.toMillis());
-                store.failed(fence, Instant.now().plus(backoff), String.valueOf(e.getMessage()));
-            });
+            boolean alpacaAway = e instanceof Brokers.NotYetKnown || e instanceof AlpacaException.RateLimited
+                    || (e instanceof AlpacaException alpaca && alpaca.outcomeUnknown()); // a 5xx or no answer
+            if (alpacaAway) {
+                alpacaAway(fence, e);
+            } else {
+                failed(fence, e);
+            }
         } finally {
             busyAccounts.remove(claim.accountId());
         }
         wake();
+    }
+
+    /** Alpaca could not be asked just now (an outage, its rate limit): waited out, never counted as the run's failure. */
+    private void alpacaAway(Fence fence, RuntimeException e) {
+        LOG.infof("run %s: %s; trying again in %d s", fence.runId(), e.getMessage(), RETRY_AFTER_FAILURE.toSeconds());
+        safely(() -> store.release(fence, Instant.now().plus(RETRY_AFTER_FAILURE)));
+    }
+
+    /** A failure of the run's own: counted toward rebalancer.runs.give-up-after, and retried after a backoff. */
+    private void failed(Fence fence, RuntimeException e) {
+        safely(() -> {
+            Duration backoff = backoff(store.run(fence.runId()).map(Run::failures).orElse(0));
+            LOG.warnf(e, "run %s: %s; trying again in %d ms", fence.runId(), e.getMessage(), backoff.toMillis());
+            store.failed(fence, Instant.now().plus(backoff), String.valueOf(e.getMessage()));
+        });
     }
 
     /** The wait after the run's {@code failures + 1}th failure in a row: doubling from the configured first, capped. */
