@@ -8,13 +8,21 @@ import java.time.Instant;
 
 /**
  * The kill switch, on {@link Topics#CONTROL} (compacted, always under {@link #KEY}). While {@code halted}, no new
- * order is submitted for any account. A halt needs a reason; a release may give one.
+ * order is submitted for any account. A halt needs a reason; a release may give one. {@code version} counts the
+ * switch's changes: a state older than one already applied is ignored (a stale "not halted" never lifts a halt); an
+ * event without one (written before versions) is applied as it comes.
  */
-public record TradingControl(String eventId, Instant occurredAt, Boolean halted, String reason) implements Event {
+public record TradingControl(String eventId, Instant occurredAt, Boolean halted, String reason, Long version)
+        implements Event {
 
     public static final String TYPE = "trading_control";
     /** The one key of the control topic: the switch is global. */
     public static final String KEY = "trading";
+
+    /** A state without a version. */
+    public TradingControl(String eventId, Instant occurredAt, Boolean halted, String reason) {
+        this(eventId, occurredAt, halted, reason, null);
+    }
 
     public TradingControl {
         requiredText(eventId, "event_id");

@@ -113,8 +113,12 @@ class AccountEventsTest {
             assertThat(events.get(halt).halted()).isTrue();
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> control
                     .records(r -> TradingControl.KEY.equals(r.key())).size() >= halt + 2);
-            assertThat(EventJson.read(control.records(r -> TradingControl.KEY.equals(r.key())).get(halt + 1).value(),
-                    TradingControl.class).halted()).isFalse();
+            TradingControl resumed = EventJson.read(control.records(r -> TradingControl.KEY.equals(r.key()))
+                    .get(halt + 1).value(), TradingControl.class);
+            assertThat(resumed.halted()).isFalse();
+            // Each change counts up: a consumer can tell the resume is newer than the halt, whatever order they arrive in.
+            assertThat(events.get(halt).version()).isNotNull();
+            assertThat(resumed.version()).isEqualTo(events.get(halt).version() + 1);
         }
     }
 

@@ -63,6 +63,8 @@ class RunExecutionTest {
     Brokers brokers;
     @Inject
     RunDriver driver;
+    @Inject
+    TradingSwitch tradingSwitch;
 
     Harness harness;
 
@@ -553,6 +555,22 @@ class RunExecutionTest {
                         org.assertj.core.groups.Tuple.tuple("TLT", new BigDecimal("4950.00")),
                         org.assertj.core.groups.Tuple.tuple("SPY", new BigDecimal("500.00")));
         assertThat(harness.orders("exec-t22")).hasSize(4); // the held SPY, the sell, two buys: each once
+    }
+
+    @Test
+    void a_stale_not_halted_arriving_after_a_halt_is_ignored() {
+        assertThat(tradingSwitch.apply(control(true, 5))).isTrue();
+
+        assertThat(tradingSwitch.apply(control(false, 4))).as("older than the halt").isFalse();
+        assertThat(tradingSwitch.halted()).isTrue();
+
+        assertThat(tradingSwitch.apply(control(false, 6))).isTrue();
+        assertThat(tradingSwitch.halted()).isFalse();
+    }
+
+    private static TradingControl control(boolean halted, long version) {
+        return new TradingControl(UUID.randomUUID().toString(), Instant.now(), halted, halted ? "a test's halt" : null,
+                version);
     }
 
     /** Claims the run as another executor instance would, once its lease has lapsed; any other run is let go. */

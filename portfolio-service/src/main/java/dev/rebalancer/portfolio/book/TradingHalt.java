@@ -48,8 +48,9 @@ public class TradingHalt {
         halt.halted = halted;
         halt.reason = reason;
         halt.updatedAt = Clock.now();
+        halt.version++;
         outbox.publish(Topics.CONTROL, TradingControl.KEY,
-                new TradingControl(UUID.randomUUID().toString(), halt.updatedAt, halted, reason));
+                new TradingControl(UUID.randomUUID().toString(), halt.updatedAt, halted, reason, halt.version));
         return new Views.Halt(halted, reason, halt.updatedAt);
     }
 }

@@ -20,4 +20,6 @@ public class TradingHaltEntity extends PanacheEntityBase {
     public String reason;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** Counts the switch's changes; every announcement carries it, so consumers can ignore a stale one. */
+    public long version;
 }
