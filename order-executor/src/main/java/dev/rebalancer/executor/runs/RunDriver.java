@@ -60,6 +60,9 @@ public class RunDriver {
     private enum Outcome { DONE, CANCELED, TIMEOUT, HALTED }
 
     private static final Logger LOG = Logger.getLogger(RunDriver.class);
+    /** Below this equity a margin account that makes four day trades in five sessions is restricted (FINRA's rule). */
+    private static final BigDecimal PATTERN_DAY_TRADER_EQUITY = new BigDecimal("25000");
+    private static final java.time.ZoneId NEW_YORK = java.time.ZoneId.of("America/New_York");
 
     private final RunStore store;
     private final Brokers brokers;
@@ -67,6 +70,8 @@ public class RunDriver {
     private final Checkpoints checkpoints;
     private final ExecutorConfig.Runs settings;
     private final Planner planner;
+    /** The day each account's day-trade count was last warned of (once a day per instance). */
+    private final Map<String, java.time.LocalDate> dayTradesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
     RunDriver(RunStore store, Brokers brokers, TradingSwitch tradingSwitch, Checkpoints checkpoints,
             ExecutorConfig config) {
@@ -549,10 +554,6 @@ public class RunDriver {
     private record Reading(Account account, List<Position> positions, Map<String, BigDecimal> boughtToday) {
     }
 
-    /** Below this equity a margin account that makes four day trades in five sessions is restricted (FINRA's rule). */
-    private static final BigDecimal PATTERN_DAY_TRADER_EQUITY = new BigDecimal("25000");
-    private static final java.time.ZoneId NEW_YORK = java.time.ZoneId.of("America/New_York");
-
     /** Whether selling shares bought the same day would count as a day trade that can get the account restricted. */
     private static boolean dayTradesCount(Account account) {
         return account.multiplier() != null && account.multiplier().compareTo(BigDecimal.ONE) > 0
@@ -601,7 +602,6 @@ public class RunDriver {
                         + ". The rebalancer makes none: it defers selling shares bought the same day to the next session.");
     }
 
-    private final Map<String, java.time.LocalDate> dayTradesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The account as a plan sees it: the book, the assets with their prices and flags, the weights that can be planned. */
     private record Planning(Planner.Book book, Map<String, Asset> assets, List<Weight> weights,

@@ -273,23 +273,7 @@ public class RunStore {
      */
     public void finish(Fence fence, RunStatus status, String reason, List<Leg> stillOpen) {
         db.inTransaction(c -> {
-            if (!stillOpen.isEmpty()) {
-                hold(c, fence);
-                Run run = run(c, fence.runId()).orElseThrow();
-                alert(c, run.accountId(), run.runId(), Severity.CRITICAL, "Orders still open at Alpaca after the run ended",
-                        "Canceled, but Alpaca has not confirmed it; the account's next run waits until they have "
-                                + "ended:\n" + String.join("\n", stillOpen.stream().map(leg -> leg.side().name()
-                                .toLowerCase() + " " + leg.symbol() + " (" + leg.clientOrderId() + ", "
-                                + (leg.status() == null ? "answer lost" : leg.status()) + ")").toList()));
-            }
-            finishIn(c, fence, status, reason);
-            return null;
-        });
-    }
-
-    private static void finishIn(Connection c, Fence fence, RunStatus status, String reason) throws SQLException {
-        hold(c, fence);
-        {
+            hold(c, fence);
             String runId = fence.runId();
             Instant now = Instant.now();
             boolean canceled = status == RunStatus.CANCELED || status == RunStatus.CANCELED_MID_RUN;
@@ -306,7 +290,15 @@ public class RunStore {
                 default -> {
                 }
             }
-        }
+            if (!stillOpen.isEmpty()) {
+                alert(c, event.accountId(), runId, Severity.CRITICAL, "Orders still open at Alpaca after the run ended",
+                        "Canceled, but Alpaca has not confirmed it; the account's next run waits until they have "
+                                + "ended:\n" + String.join("\n", stillOpen.stream().map(leg -> leg.side().name()
+                                .toLowerCase() + " " + leg.symbol() + " (" + leg.clientOrderId() + ", "
+                                + (leg.status() == null ? "answer lost" : leg.status()) + ")").toList()));
+            }
+            return null;
+        });
     }
 
     // ---- orders left open by ended runs ---------------------------------------------------------------------------
