@@ -31,6 +31,9 @@ public final class Topics {
     /** Every topic above. */
     public static final List<String> ALL = List.of(TARGETS, POSITIONS, CASH_DEPOSITS, REBALANCE_REQUESTS, RUNS, ALERTS, CONTROL);
 
+    /** The header of a dead-lettered message that says why it could not be read. */
+    public static final String DEAD_LETTER_REASON = "rebalancer-dead-letter-reason";
+
     private static final String DEAD_LETTER_SUFFIX = ".dlq";
     private static final Map<String, String> COMPACT = Map.of("cleanup.policy", "compact");
 

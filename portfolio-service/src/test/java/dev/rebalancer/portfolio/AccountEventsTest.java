@@ -94,32 +94,53 @@ class AccountEventsTest {
     }
 
     @Test
-    void the_halt_switch_is_announced_on_the_control_topic() {
+    void the_halt_switch_is_announced_on_the_control_topic_kept_in_the_history_and_announced_again() {
         String reason = "investigating " + UUID.randomUUID();
 
-        Api.authorized().body(Map.of("reason", reason)).when().post("/v1/trading/halt")
+        Api.authorized().body(Map.of("reason", reason, "cancel_open_orders", true)).when().post("/v1/trading/halt")
                 .then().statusCode(200).body("halted", equalTo(true)).body("reason", equalTo(reason));
         Api.authorized().when().get("/v1/trading/halt").then().body("halted", equalTo(true));
         Api.authorized().body("{}").when().post("/v1/trading/halt")
                 .then().statusCode(422).body("message", org.hamcrest.Matchers.containsString("reason: is required"));
+        Api.authorized().body(Map.of("reason", "x", "cancel_open_orders", "yes")).when().post("/v1/trading/halt")
+                .then().statusCode(422).body("message", org.hamcrest.Matchers.containsString(
+                        "cancel_open_orders: must be true or false"));
         Api.authorized().queryParam("reason", "resolved").when().delete("/v1/trading/halt")
                 .then().statusCode(200).body("halted", equalTo(false));
 
         try (TopicProbe control = new TopicProbe(bootstrap, Topics.CONTROL)) {
-            List<TradingControl> events = control.await(r -> TradingControl.KEY.equals(r.key()), 2).stream()
+            java.util.function.Supplier<List<TradingControl>> heard = () -> control
+                    .records(r -> TradingControl.KEY.equals(r.key())).stream()
                     .map(r -> EventJson.read(r.value(), TradingControl.class)).toList();
-            int halt = events.stream().map(TradingControl::reason).toList().indexOf(reason);
-            assertThat(halt).isNotNegative();
-            assertThat(events.get(halt).halted()).isTrue();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> control
-                    .records(r -> TradingControl.KEY.equals(r.key())).size() >= halt + 2);
-            TradingControl resumed = EventJson.read(control.records(r -> TradingControl.KEY.equals(r.key()))
-                    .get(halt + 1).value(), TradingControl.class);
-            assertThat(resumed.halted()).isFalse();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.get().stream()
+                    .anyMatch(e -> reason.equals(e.reason())));
+            TradingControl halt = heard.get().stream().filter(e -> reason.equals(e.reason())).findFirst().orElseThrow();
+            assertThat(halt.halted()).isTrue();
+            assertThat(halt.cancelsOpenOrders()).isTrue();
             // Each change counts up: a consumer can tell the resume is newer than the halt, whatever order they arrive in.
-            assertThat(events.get(halt).version()).isNotNull();
-            assertThat(resumed.version()).isEqualTo(events.get(halt).version() + 1);
+            assertThat(halt.version()).isNotNull();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.get().stream()
+                    .anyMatch(e -> "resolved".equals(e.reason())));
+            TradingControl resumed = heard.get().stream().filter(e -> "resolved".equals(e.reason())).findFirst()
+                    .orElseThrow();
+            assertThat(resumed.halted()).isFalse();
+            assertThat(resumed.version()).isEqualTo(halt.version() + 1);
+
+            // With nothing changed, the state is announced again (every 2 s in tests) with the same version.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.get().stream()
+                    .filter(e -> resumed.version().equals(e.version()) && !e.halted()).count() >= 2);
+            assertThat(heard.get().stream().filter(e -> resumed.version().equals(e.version()))
+                    .map(TradingControl::eventId).distinct().count()).isGreaterThanOrEqualTo(2);
         }
+
+        var history = Api.authorized().queryParam("limit", "2").when().get("/v1/trading/halt/history")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(history.getList("changes.halted", Boolean.class)).containsExactly(false, true);
+        assertThat(history.getList("changes.reason", String.class)).containsExactly("resolved", reason);
+        assertThat(history.getList("changes.actor", String.class)).containsOnly("api_key:" + Api.KEY);
+        assertThat(history.getList("changes.cancel_open_orders", Boolean.class)).containsExactly(false, true);
+        assertThat(history.getLong("changes[0].version")).isEqualTo(history.getLong("changes[1].version") + 1);
+        Api.authorized().queryParam("limit", "0").when().get("/v1/trading/halt/history").then().statusCode(422);
     }
 
     /** What the client throws when nothing answers. */

@@ -43,6 +43,7 @@ class AuthenticationTest {
                 Arguments.of(Method.GET, "/v1/trading/halt"),
                 Arguments.of(Method.POST, "/v1/trading/halt"),
                 Arguments.of(Method.DELETE, "/v1/trading/halt"),
+                Arguments.of(Method.GET, "/v1/trading/halt/history"),
                 Arguments.of(Method.GET, "/q/metrics"),
                 Arguments.of(Method.GET, "/q/openapi"));
     }

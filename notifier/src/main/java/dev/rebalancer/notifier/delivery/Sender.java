@@ -8,11 +8,13 @@ import dev.rebalancer.notifier.delivery.NotificationStore.Message;
 import dev.rebalancer.notifier.delivery.NotificationStore.Pending;
 import dev.rebalancer.notifier.telegram.Parts;
 import dev.rebalancer.notifier.telegram.TelegramClient;
+import dev.rebalancer.runtime.ConsumerRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -73,6 +75,39 @@ public class Sender {
         }
         long tick = settings.tick().toMillis();
         worker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A consumer that cannot store what it receives (the notifier's database away) is reported to Telegram directly,
+     * past the store that is stuck; without a bot token, to the notifications log.
+     */
+    @Produces
+    @ApplicationScoped
+    ConsumerRetry.Alarm stalledConsumerAlarm() {
+        return new ConsumerRetry.Alarm() {
+            @Override
+            public void stalled(String channel, Duration stalledFor, String error) {
+                direct("Notifier cannot store " + channel + " events", "No progress for " + stalledFor.toSeconds()
+                        + " s; they wait in Kafka and are delivered when this clears. Last error: " + error);
+            }
+
+            @Override
+            public void recovered(String channel, Duration stalledFor) {
+                direct("Notifier stores " + channel + " events again", "After " + stalledFor.toSeconds()
+                        + " s without progress; nothing was skipped.");
+            }
+        };
+    }
+
+    private void direct(String title, String detail) {
+        if (telegram.isEmpty()) {
+            NOTIFICATIONS_LOG.info(JSON.createObjectNode().put("title", title).put("detail", detail).toString());
+            return;
+        }
+        TelegramClient.Result result = telegram.get().send(title + "\n" + detail, false);
+        if (!(result instanceof TelegramClient.Sent)) {
+            throw new IllegalStateException("Telegram did not take the message: " + result);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

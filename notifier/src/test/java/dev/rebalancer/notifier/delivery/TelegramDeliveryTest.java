@@ -12,6 +12,7 @@ import dev.rebalancer.notifier.domain.SummariesTest;
 import dev.rebalancer.notifier.delivery.TelegramWireMock.Call;
 import dev.rebalancer.testing.infra.KafkaResource;
 import dev.rebalancer.testing.infra.PostgresResource;
+import dev.rebalancer.testing.infra.PostgresServer;
 import dev.rebalancer.testing.infra.TopicProbe;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -255,6 +256,58 @@ class TelegramDeliveryTest {
                     .anyMatch(c -> c.text().startsWith("*Unreadable event dead\\-lettered*")));
             assertThat(dlq.await(r -> r.value().contains(tag), 1)).hasSize(1);
         }
+    }
+
+    /**
+     * The notifier's database goes away (connections refused, open ones terminated) while an alert, a problem run and
+     * an unreadable event arrive: readiness is DOWN, the owner hears of it on Telegram directly (the store is what is
+     * stuck); once the database is back each is delivered once, and only the unreadable one is dead-lettered.
+     */
+    @Test
+    void events_that_arrive_while_the_database_is_away_are_delivered_once_it_returns() throws Exception {
+        try (TopicProbe alertsDlq = new TopicProbe(bootstrap, Topics.deadLetterOf(Topics.ALERTS));
+                TopicProbe runsDlq = new TopicProbe(bootstrap, Topics.deadLetterOf(Topics.RUNS))) {
+            int unreadableBefore = occurrences(UNREADABLE);
+            PostgresServer.unreachable("notifier");
+            try {
+                send(Topics.ALERTS, alert(Severity.CRITICAL, "Sent while the database was away"));
+                send(Topics.RUNS, withAccount(SummariesTest.run(RunStatus.COMPLETED_ADJUSTED, null, List.of(),
+                        List.of(SummariesTest.order("TLT", OrderSide.BUY, "450", "rejected", "insufficient buying power")),
+                        List.of()), "outage"));
+                producer.send(new ProducerRecord<>(Topics.ALERTS, "acct-" + tag, "{not json " + tag)).get();
+
+                Awaitility.await().atMost(DELIVERY).untilAsserted(() -> io.restassured.RestAssured.given()
+                        .get("/q/health/ready").then().statusCode(503));
+                Awaitility.await().atMost(DELIVERY).until(() -> TelegramWireMock.delivered().stream()
+                        .anyMatch(c -> c.text().startsWith("Notifier cannot store alerts events")));
+            } finally {
+                PostgresServer.reachable("notifier");
+            }
+
+            String alertText = "Sent while the database was away " + tag;
+            String account = "acct\\-" + tag; // named once by the alert and once by the run's summary
+            Awaitility.await().atMost(DELIVERY).untilAsserted(() -> assertThat(List.of(occurrences(alertText),
+                    occurrences(account), occurrences(UNREADABLE) - unreadableBefore))
+                    .as("in %s", TelegramWireMock.delivered().stream().map(Call::text).toList())
+                    .containsExactly(1, 2, 1));
+            Awaitility.await().atMost(DELIVERY).untilAsserted(() -> io.restassured.RestAssured.given()
+                    .get("/q/health/ready").then().statusCode(200));
+            Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                    occurrences(alertText) == 1 && occurrences(account) == 2
+                            && occurrences(UNREADABLE) == unreadableBefore + 1);
+            assertThat(mine()).extracting(Call::text).anyMatch(text -> text.contains("insufficient buying power"));
+            assertThat(alertsDlq.readToEnd(r -> r.value().contains(tag))).extracting(r -> r.value())
+                    .containsExactly("{not json " + tag);
+            assertThat(runsDlq.readToEnd(r -> r.value().contains(tag))).isEmpty();
+        }
+    }
+
+    private static final String UNREADABLE = "*Unreadable event dead\\-lettered*";
+
+    /** How many times the text appears in everything delivered so far. */
+    private static int occurrences(String text) {
+        return TelegramWireMock.delivered().stream().mapToInt(c -> c.text().split(java.util.regex.Pattern.quote(text),
+                -1).length - 1).sum();
     }
 
     /** The summary's account carries the test's tag, so the test finds its own messages. */

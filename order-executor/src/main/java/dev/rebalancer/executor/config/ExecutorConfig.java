@@ -16,9 +16,20 @@ public interface ExecutorConfig {
 
     Runs runs();
 
+    Control control();
+
     /** Whether the outbox relay publishes by itself (off only in tests that look at unpublished events). */
     @WithDefault("true")
     boolean outboxRelay();
+
+    interface Control {
+        /**
+         * How often portfolio-service announces the halt switch's state (the same setting there): after three
+         * intervals without a word the executor holds every order, and says so.
+         */
+        @WithDefault("30s")
+        Duration announceInterval();
+    }
 
     interface Account {
         /** Alpaca API key id; an account without one is not traded. */

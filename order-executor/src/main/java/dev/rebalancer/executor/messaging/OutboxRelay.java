@@ -2,10 +2,14 @@ package dev.rebalancer.executor.messaging;
 
 import dev.rebalancer.executor.config.ExecutorConfig;
 import dev.rebalancer.executor.runs.Db;
+import dev.rebalancer.executor.runs.RunStore;
+import dev.rebalancer.runtime.ConsumerRetry;
+import dev.rebalancer.runtime.StalledConsumerAlerts;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +120,13 @@ public class OutboxRelay {
                     entries.stream().map(Entry::id).toArray()));
             return entries.size();
         });
+    }
+
+    /** A stuck consumer's alarm goes out on the alerts topic directly. */
+    @Produces
+    @ApplicationScoped
+    ConsumerRetry.Alarm stalledConsumerAlarm() {
+        return new StalledConsumerAlerts(RunStore.SOURCE, producer);
     }
 
     void close(@Observes ShutdownEvent event) {

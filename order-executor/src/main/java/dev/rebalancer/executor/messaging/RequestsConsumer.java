@@ -13,6 +13,7 @@ import dev.rebalancer.executor.runs.Outbox;
 import dev.rebalancer.executor.runs.RunStore;
 import dev.rebalancer.executor.runs.RunWorkers;
 import dev.rebalancer.executor.runs.TradingSwitch;
+import dev.rebalancer.runtime.ConsumerRetry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import org.jboss.logging.Logger;
  * Rebalance requests become QUEUED runs (once per request_id) and are acknowledged at once; the workers drive them
  * from the database. Run cancellations share the topic (by {@code event_type}) so they stay in order with the
  * account's requests. Control events set the halt switch. An unreadable message goes to its dead-letter topic with an
- * alert, through the outbox, and the consumer moves on.
+ * alert, through the outbox, and the consumer moves on; any other failure (the database away) is retried until the
+ * message is applied, its offset uncommitted meanwhile ({@link ConsumerRetry}).
  */
 @ApplicationScoped
 public class RequestsConsumer {
@@ -36,9 +38,11 @@ public class RequestsConsumer {
     private final RunWorkers workers;
     private final TradingSwitch tradingSwitch;
     private final OutboxRelay relay;
+    private final ConsumerRetry retry;
 
     RequestsConsumer(RunStore store, Brokers brokers, RunWorkers workers, TradingSwitch tradingSwitch,
-            OutboxRelay relay) {
+            OutboxRelay relay, ConsumerRetry retry) {
+        this.retry = retry;
         this.store = store;
         this.brokers = brokers;
         this.workers = workers;
@@ -49,6 +53,12 @@ public class RequestsConsumer {
     @Incoming("rebalance-requests")
     @Blocking
     public void request(ConsumerRecord<String, String> record) {
+        retry.untilApplied("rebalance-requests", () -> applyRequest(record));
+        relay.wake();
+        workers.wake();
+    }
+
+    private void applyRequest(ConsumerRecord<String, String> record) {
         try {
             byte[] bytes = record.value() == null ? new byte[0] : record.value().getBytes(StandardCharsets.UTF_8);
             String type = EventJson.eventType(bytes);
@@ -71,13 +81,17 @@ public class RequestsConsumer {
         } catch (EventFormatException e) {
             deadLetter(record, e.getMessage());
         }
-        relay.wake();
-        workers.wake();
     }
 
     @Incoming("control")
     @Blocking
     public void control(ConsumerRecord<String, String> record) {
+        retry.untilApplied(TradingSwitch.CONTROL_CHANNEL, () -> applyControl(record));
+        relay.wake();
+        workers.wake();
+    }
+
+    private void applyControl(ConsumerRecord<String, String> record) {
         try {
             TradingControl control = EventJson.read(record.value() == null ? "" : record.value(), TradingControl.class);
             if (tradingSwitch.apply(control)) {
@@ -87,8 +101,6 @@ public class RequestsConsumer {
         } catch (EventFormatException e) {
             deadLetter(record, e.getMessage());
         }
-        relay.wake();
-        workers.wake();
     }
 
     private void deadLetter(ConsumerRecord<String, String> record, String why) {

@@ -1,6 +1,6 @@
 package dev.rebalancer.executor.runs;
 
-import dev.rebalancer.jdbc.Transactions;
+import dev.rebalancer.runtime.Transactions;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

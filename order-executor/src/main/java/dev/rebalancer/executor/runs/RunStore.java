@@ -33,7 +33,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class RunStore {
 
-    static final String SOURCE = "order-executor";
+    public static final String SOURCE = "order-executor";
     private static final String UNFINISHED = "('QUEUED', 'IN_PROGRESS')";
     /** A leg open at Alpaca, or possibly there: the condition of the partial index {@code run_orders_unsettled}. */
     private static final String UNSETTLED_LEG = "(lo.state = 'SENDING' OR (lo.state = 'SENT' AND (lo.status IS NULL "
@@ -112,7 +112,8 @@ public class RunStore {
     public record Claim(Fence fence, String accountId) {
     }
 
-    public Optional<Claim> claim(String owner, Duration lease, Collection<String> busyAccounts) {
+    /** With {@code cancelsOnly} (trading halted), only a run that is to be canceled. */
+    public Optional<Claim> claim(String owner, Duration lease, Collection<String> busyAccounts, boolean cancelsOnly) {
         return db.inTransaction(c -> {
             Instant now = Instant.now();
             return Db.one(c, """
@@ -122,6 +123,7 @@ public class RunStore {
                         WHERE r.status IN ('QUEUED', 'IN_PROGRESS')
                           AND (r.lease_until IS NULL OR r.lease_until < ?)
                           AND (r.not_before IS NULL OR r.not_before <= ? OR r.cancel_requested)
+                          AND (r.cancel_requested OR NOT ?)
                           AND NOT (r.account_id = ANY (?))
                           AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.account_id = r.account_id
                                           AND o.status IN ('QUEUED', 'IN_PROGRESS') AND o.seq < r.seq)
@@ -130,7 +132,7 @@ public class RunStore {
                                           )
                         ORDER BY r.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
                     RETURNING run_id, account_id, lease_generation""", row -> new Claim(new Fence(row.getString(1), owner,
-                            row.getLong(3)), row.getString(2)), owner, now.plus(lease), now, now,
+                            row.getLong(3)), row.getString(2)), owner, now.plus(lease), now, now, cancelsOnly,
                     c.createArrayOf("text", busyAccounts.toArray()));
         });
     }

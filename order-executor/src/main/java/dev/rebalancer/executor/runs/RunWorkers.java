@@ -98,15 +98,16 @@ public class RunWorkers {
 
     private void claimAll() {
         try {
-            if (!tradingSwitch.halted()) {
-                while (busyAccounts.size() < settings.parallelAccounts()) {
-                    Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts));
-                    if (claim.isEmpty()) {
-                        break;
-                    }
-                    busyAccounts.add(claim.get().accountId());
-                    drivers.execute(() -> drive(claim.get()));
+            // While halted, only runs to be canceled are taken: canceling sends no order, and cancels open ones.
+            boolean halted = tradingSwitch.halted();
+            while (busyAccounts.size() < settings.parallelAccounts()) {
+                Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts),
+                        halted);
+                if (claim.isEmpty()) {
+                    break;
                 }
+                busyAccounts.add(claim.get().accountId());
+                drivers.execute(() -> drive(claim.get()));
             }
             settleLeftovers();
         } catch (RuntimeException e) {

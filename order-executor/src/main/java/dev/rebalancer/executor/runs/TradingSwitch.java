@@ -2,35 +2,86 @@ package dev.rebalancer.executor.runs;
 
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.runtime.ConsumerRetry;
+import dev.rebalancer.executor.config.ExecutorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The halt switch, as last heard on the control topic and kept in the database so every instance sees it before
- * every order it sends.
+ * every order it sends. It fails closed: trading is held while no state has been heard yet, while a control message
+ * waits unapplied, and when nothing was heard for three announcement intervals (portfolio-service repeats the state,
+ * so silence means this executor is cut off from it) — the last with an alert.
  */
 @ApplicationScoped
 public class TradingSwitch {
 
-    private final Db db;
+    /** The consumer channel of the control topic, whose messages set this switch. */
+    public static final String CONTROL_CHANNEL = "control";
 
-    TradingSwitch(Db db) {
-        this.db = db;
+    private final Db db;
+    private final ConsumerRetry consumers;
+    private final Duration silenceLimit;
+    private final AtomicBoolean silenceAlerted = new AtomicBoolean();
+
+    @Inject
+    TradingSwitch(Db db, ConsumerRetry consumers, ExecutorConfig config) {
+        this(db, consumers, config.control().announceInterval());
     }
 
+    TradingSwitch(Db db, ConsumerRetry consumers, Duration announceInterval) {
+        this.db = db;
+        this.consumers = consumers;
+        this.silenceLimit = announceInterval.multipliedBy(3);
+    }
+
+    private record Heard(boolean halted, Instant at) {
+    }
+
+    /**
+     * Halted as the database says; also while a control message waits unapplied (the database was away when it came:
+     * it may be the halt), when no state was ever heard, and when the last was heard longer ago than three
+     * announcement intervals.
+     */
     public boolean halted() {
-        return db.inTransaction(c -> Db.one(c, "SELECT halted FROM trading_control WHERE id = 1",
-                row -> row.getBoolean(1)).orElse(false));
+        if (consumers.stalls().containsKey(CONTROL_CHANNEL)) {
+            return true;
+        }
+        return db.inTransaction(c -> {
+            Optional<Heard> heard = Db.one(c, "SELECT halted, updated_at FROM trading_control WHERE id = 1",
+                    row -> new Heard(row.getBoolean(1), Db.instant(row, "updated_at")));
+            if (heard.isEmpty()) {
+                return true;
+            }
+            Duration silence = Duration.between(heard.get().at(), Instant.now());
+            if (silence.compareTo(silenceLimit) > 0) {
+                if (silenceAlerted.compareAndSet(false, true)) {
+                    RunStore.alert(c, null, null, Severity.CRITICAL, "Trading held: the halt switch is not heard",
+                            "Nothing on the control topic for " + silence.toSeconds() + " s (portfolio-service"
+                                    + " announces it every " + silenceLimit.dividedBy(3).toSeconds() + " s); no order"
+                                    + " is sent until it is heard again.");
+                }
+                return true;
+            }
+            silenceAlerted.set(false);
+            return heard.get().halted();
+        });
     }
 
     /**
      * Records the control event, unless it is older than the state applied (its version lower: a stale "not halted"
-     * never lifts a halt); an engaged halt raises an alert (once per event). True when it changed anything.
+     * never lifts a halt); a repeated announcement of the same state only notes that it was heard. An engaged halt
+     * raises an alert (once per event); one that cancels open orders marks every run in progress to be canceled, and
+     * the workers cancel their open orders at Alpaca. True when the switch flipped (or was first set).
      */
     public boolean apply(TradingControl control) {
         return db.inTransaction(c -> {
-            boolean wasHalted = Db.one(c, "SELECT halted FROM trading_control WHERE id = 1 FOR UPDATE",
-                    row -> row.getBoolean(1)).orElse(false);
+            Optional<Boolean> was = Db.one(c, "SELECT halted FROM trading_control WHERE id = 1 FOR UPDATE",
+                    row -> row.getBoolean(1));
             int changed = Db.update(c, """
                     INSERT INTO trading_control (id, halted, reason, event_id, version, updated_at)
                     VALUES (1, ?, ?, ?, ?, ?)
@@ -40,11 +91,19 @@ public class TradingSwitch {
                       AND (EXCLUDED.version IS NULL OR trading_control.version IS NULL
                            OR EXCLUDED.version >= trading_control.version)""", control.halted(), control.reason(),
                     control.eventId(), control.version(), Instant.now());
-            if (changed == 1 && control.halted() && !wasHalted) {
+            boolean flipped = changed == 1 && !was.equals(Optional.of(control.halted()));
+            if (flipped && control.halted()) {
                 RunStore.alert(c, null, null, Severity.CRITICAL, "Trading halted",
                         "No order is sent until trading is resumed: " + control.reason());
             }
-            return changed == 1;
+            if (changed == 1 && control.cancelsOpenOrders()) {
+                int runs = Db.update(c, "UPDATE runs SET cancel_requested = TRUE, reason = ?, updated_at = ? "
+                        + "WHERE status = 'IN_PROGRESS' AND NOT cancel_requested", "trading halted, open orders"
+                        + " canceled: " + control.reason(), Instant.now());
+                RunStore.alert(c, null, null, Severity.CRITICAL, "Open orders canceled",
+                        runs + " run(s) in progress canceled with their open orders at Alpaca: " + control.reason());
+            }
+            return flipped;
         });
     }
 }

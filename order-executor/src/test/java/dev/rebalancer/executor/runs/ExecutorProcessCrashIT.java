@@ -51,7 +51,9 @@ class ExecutorProcessCrashIT {
                 "DB_PASSWORD", PostgresServer.PASSWORD,
                 "ALPACA_API_KEY_ID", KEY,
                 "ALPACA_API_SECRET_KEY", Harness.SECRET,
-                "ALPACA_BASE_URL", simulator.baseUrl().toString());
+                "ALPACA_BASE_URL", simulator.baseUrl().toString(),
+                // No portfolio-service here: the harness announces "not halted" once, which must not go stale.
+                "CONTROL_ANNOUNCE_INTERVAL", "1h");
     }
 
     @AfterAll

@@ -60,6 +60,18 @@ final class Harness implements AutoCloseable {
         sim.config(0, "0");
         sim.faults(0, 0.0, 200, false);
         sim.rateLimit(AlpacaClientOptions.ALPACA_REQUESTS_PER_MINUTE, 60_000);
+        resume();
+    }
+
+    /** Announces "not halted", as portfolio-service does (the executor holds every order until it hears a state). */
+    void resume() {
+        try {
+            sendRaw(Topics.CONTROL, dev.rebalancer.contracts.TradingControl.KEY, EventJson.write(
+                    new dev.rebalancer.contracts.TradingControl(UUID.randomUUID().toString(), Instant.now(), false,
+                            null)));
+        } catch (Exception e) {
+            throw new IllegalStateException("the control topic refused a message", e);
+        }
     }
 
     /** A new simulator account under one of the executor's configured keys. */

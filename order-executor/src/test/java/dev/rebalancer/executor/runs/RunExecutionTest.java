@@ -575,7 +575,7 @@ class RunExecutionTest {
 
     /** Claims the run as another executor instance would, once its lease has lapsed; any other run is let go. */
     private java.util.Optional<RunStore.Claim> claim(String runId) {
-        java.util.Optional<RunStore.Claim> claim = store.claim("another-instance", Duration.ofSeconds(30), List.of());
+        java.util.Optional<RunStore.Claim> claim = store.claim("another-instance", Duration.ofSeconds(30), List.of(), false);
         if (claim.isPresent() && !claim.get().fence().runId().equals(runId)) {
             store.release(claim.get().fence(), null);
             return java.util.Optional.empty();

@@ -6,14 +6,21 @@ import dev.rebalancer.contracts.TradingControl;
 import dev.rebalancer.portfolio.domain.InvalidInput;
 import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
+import dev.rebalancer.portfolio.persistence.TradingHaltChange;
+import dev.rebalancer.portfolio.rest.Paging;
 import dev.rebalancer.portfolio.persistence.TradingHaltEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
-/** The kill switch: engaged with a reason, released, and announced on the control topic either way. */
+/**
+ * The kill switch: engaged with a reason (and, if asked, the executor's open orders canceled), released, each change
+ * kept in the history with who made it, and announced on the control topic. The current state is announced again at
+ * start and every {@code rebalancer.control.announce-interval} under the same row lock and version, so an executor
+ * that hears nothing for three intervals knows it is cut off and holds every order.
+ */
 @ApplicationScoped
 public class TradingHalt {
 
@@ -23,17 +30,41 @@ public class TradingHalt {
         this.outbox = outbox;
     }
 
+    /** Engages the halt: {@code reason} required, {@code cancel_open_orders} an optional boolean. */
     @Transactional
-    public Views.Halt engage(JsonNode body) {
+    public Views.Halt engage(JsonNode body, String actor) {
         if (body == null || !body.isObject()) {
             throw new InvalidInput("", "the body must be a JSON object with a reason");
         }
-        return set(true, RequestFields.requiredText(body, "reason"));
+        String reason = RequestFields.requiredText(body, "reason");
+        JsonNode cancel = body.get("cancel_open_orders");
+        if (cancel != null && !cancel.isNull() && !cancel.isBoolean()) {
+            throw new InvalidInput("cancel_open_orders", "must be true or false");
+        }
+        return set(true, reason, cancel != null && cancel.asBoolean(false), actor);
     }
 
     @Transactional
-    public Views.Halt release(String reason) {
-        return set(false, reason);
+    public Views.Halt release(String reason, String actor) {
+        return set(false, reason, false, actor);
+    }
+
+    /** Every change, newest first, a page at a time. */
+    @Transactional
+    public Views.HaltHistory history(Paging paging) {
+        List<Views.HaltChange> changes = TradingHaltChange.<TradingHaltChange>find("order by version desc")
+                .range(paging.offset(), paging.offset() + paging.limit() - 1).list().stream()
+                .map(c -> new Views.HaltChange(c.version, c.halted, c.reason, c.actor, c.cancelOpenOrders,
+                        c.changedAt)).toList();
+        return new Views.HaltHistory(changes, paging.next(changes.size(), TradingHaltChange.count()));
+    }
+
+    /** Announces the current state again, with its version, under the row lock a change takes. */
+    @Transactional
+    public void announce() {
+        TradingHaltEntity halt = TradingHaltEntity.findById(TradingHaltEntity.ID, LockModeType.PESSIMISTIC_WRITE);
+        outbox.publish(Topics.CONTROL, TradingControl.KEY, new TradingControl(UUID.randomUUID().toString(),
+                Clock.now(), halt.halted, halt.reason, halt.version));
     }
 
     @Transactional
@@ -42,15 +73,23 @@ public class TradingHalt {
         return new Views.Halt(halt.halted, halt.reason, halt.updatedAt);
     }
 
-    private Views.Halt set(boolean halted, String reason) {
+    private Views.Halt set(boolean halted, String reason, boolean cancelOpenOrders, String actor) {
         // The one row is inserted by the schema migration.
         TradingHaltEntity halt = TradingHaltEntity.findById(TradingHaltEntity.ID, LockModeType.PESSIMISTIC_WRITE);
         halt.halted = halted;
         halt.reason = reason;
         halt.updatedAt = Clock.now();
         halt.version++;
-        outbox.publish(Topics.CONTROL, TradingControl.KEY,
-                new TradingControl(UUID.randomUUID().toString(), halt.updatedAt, halted, reason, halt.version));
+        TradingHaltChange change = new TradingHaltChange();
+        change.version = halt.version;
+        change.halted = halted;
+        change.reason = reason;
+        change.actor = actor;
+        change.cancelOpenOrders = cancelOpenOrders;
+        change.changedAt = halt.updatedAt;
+        change.persist();
+        outbox.publish(Topics.CONTROL, TradingControl.KEY, new TradingControl(UUID.randomUUID().toString(),
+                halt.updatedAt, halted, reason, halt.version, cancelOpenOrders ? Boolean.TRUE : null));
         return new Views.Halt(halted, reason, halt.updatedAt);
     }
 }

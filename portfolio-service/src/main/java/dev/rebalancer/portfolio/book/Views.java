@@ -74,4 +74,13 @@ public final class Views {
 
     public record Halt(boolean halted, @JsonInclude(JsonInclude.Include.ALWAYS) String reason, Instant updatedAt) {
     }
+
+    /** One halt or resume: the version it made, what it set, who (an API key, a Telegram user), and when. */
+    public record HaltChange(long version, boolean halted, @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
+            String actor, boolean cancelOpenOrders, Instant changedAt) {
+    }
+
+    public record HaltHistory(List<HaltChange> changes,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String nextPageToken) {
+    }
 }

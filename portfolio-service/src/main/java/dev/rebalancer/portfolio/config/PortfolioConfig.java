@@ -23,6 +23,8 @@ public interface PortfolioConfig {
     /** Kafka topic layout. */
     Topics topics();
 
+    Control control();
+
     /**
      * Whether the outbox relay publishes by itself. Off only to see what becomes of events committed while no relay
      * runs (a crash between commit and publication).
@@ -76,6 +78,11 @@ public interface PortfolioConfig {
         /** Failed Alpaca polls in a row before one alert is raised (and one more when Alpaca answers again). */
         @WithDefault("3")
         int alertAfterFailures();
+    }
+
+    interface Control {
+        /** How often the halt switch's state is announced again (the executor's setting must be the same). */
+        Duration announceInterval();
     }
 
     interface Topics {

@@ -2,10 +2,13 @@ package dev.rebalancer.portfolio.messaging;
 
 import dev.rebalancer.portfolio.config.PortfolioConfig;
 import dev.rebalancer.portfolio.persistence.OutboxEntry;
+import dev.rebalancer.runtime.ConsumerRetry;
+import dev.rebalancer.runtime.StalledConsumerAlerts;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -111,6 +114,13 @@ public class OutboxRelay {
         // Exactly the rows sent: a transaction still open may yet commit a row with a lower id.
         OutboxEntry.delete("id in ?1", entries.stream().map(entry -> entry.id).toList());
         return entries.size();
+    }
+
+    /** A stuck consumer's alarm goes out on the alerts topic directly, not through the outbox. */
+    @Produces
+    @ApplicationScoped
+    ConsumerRetry.Alarm stalledConsumerAlarm() {
+        return new StalledConsumerAlerts(Outbox.SOURCE, producer);
     }
 
     void close(@Observes ShutdownEvent event) {

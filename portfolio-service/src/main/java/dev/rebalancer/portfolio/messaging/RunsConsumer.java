@@ -6,8 +6,10 @@ import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.book.RunBook;
+import dev.rebalancer.runtime.ConsumerRetry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -15,7 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Records every run update from the executor, once per event id. An unreadable message goes to the dead-letter topic
- * with an alert, in the same transaction, and the consumer moves on.
+ * with an alert, in the same transaction, and the consumer moves on; any other failure (the database away) is retried
+ * until the event is recorded, its offset uncommitted meanwhile ({@link ConsumerRetry}).
  */
 @ApplicationScoped
 public class RunsConsumer {
@@ -24,18 +27,23 @@ public class RunsConsumer {
 
     private final RunBook runs;
     private final Outbox outbox;
+    private final ConsumerRetry retry;
 
-    RunsConsumer(RunBook runs, Outbox outbox) {
+    RunsConsumer(RunBook runs, Outbox outbox, ConsumerRetry retry) {
+        this.retry = retry;
         this.runs = runs;
         this.outbox = outbox;
     }
 
     @Incoming("runs")
-    @Transactional
+    @Blocking
     public void consume(ConsumerRecord<String, String> record) {
-        if (record.value() == null) {
-            return;
+        if (record.value() != null) {
+            retry.untilApplied("runs", () -> QuarkusTransaction.requiringNew().run(() -> apply(record)));
         }
+    }
+
+    private void apply(ConsumerRecord<String, String> record) {
         RunEvent run;
         try {
             run = EventJson.read(record.value().getBytes(StandardCharsets.UTF_8), RunEvent.class);

@@ -2,6 +2,7 @@ package dev.rebalancer.portfolio.rest;
 
 import dev.rebalancer.portfolio.book.TradingHalt;
 import dev.rebalancer.portfolio.book.Views;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -11,16 +12,22 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code /v1/trading/halt}: the kill switch. POST engages it with a reason; DELETE releases it. */
+/**
+ * {@code /v1/trading/halt}: the kill switch. POST engages it with a reason (and {@code cancel_open_orders: true} to
+ * cancel the executor's open orders at Alpaca too); DELETE releases it; GET {@code /history} lists every change with
+ * the API key that made it.
+ */
 @Path("/v1/trading/halt")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class TradingHaltResource {
 
     private final TradingHalt halt;
+    private final SecurityIdentity identity;
 
-    TradingHaltResource(TradingHalt halt) {
+    TradingHaltResource(TradingHalt halt, SecurityIdentity identity) {
         this.halt = halt;
+        this.identity = identity;
     }
 
     @GET
@@ -28,13 +35,23 @@ public class TradingHaltResource {
         return halt.current();
     }
 
+    @GET
+    @Path("/history")
+    public Views.HaltHistory history(@QueryParam("page_token") String pageToken, @QueryParam("limit") String limit) {
+        return halt.history(Paging.of(pageToken, limit));
+    }
+
     @POST
     public Views.Halt engage(String body) {
-        return halt.engage(ApiJson.read(body));
+        return halt.engage(ApiJson.read(body), actor());
     }
 
     @DELETE
     public Views.Halt release(@QueryParam("reason") String reason) {
-        return halt.release(reason);
+        return halt.release(reason, actor());
+    }
+
+    private String actor() {
+        return "api_key:" + identity.getPrincipal().getName();
     }
 }

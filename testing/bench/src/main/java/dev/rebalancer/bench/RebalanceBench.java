@@ -17,6 +17,7 @@ import dev.rebalancer.contracts.RunOrder;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.TradingControl;
 import dev.rebalancer.contracts.Trigger;
 import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.sim.AlpacaSimServer;
@@ -123,6 +124,8 @@ final class RebalanceBench {
             env.put("ALPACA_API_KEY_ID", "bench-executor");
             env.put("ALPACA_API_SECRET_KEY", SECRET);
             env.put("ALPACA_BASE_URL", simulator.baseUrl().toString());
+            // No portfolio-service here: the bench announces "not halted" once, which must not go stale.
+            env.put("CONTROL_ANNOUNCE_INTERVAL", "1h");
             try (ServiceProcess executor = ServiceProcess.start("order-executor", 0, env, Map.of(),
                     Duration.ofSeconds(90)); TradeUpdatesStream stream = bench.listen()) {
                 return bench.measure(executor);
@@ -149,6 +152,9 @@ final class RebalanceBench {
             runs.assign(partitions);
             runs.seekToEnd(partitions);
             partitions.forEach(runs::position);
+            // The executor holds every order until it hears the halt switch's state, as portfolio-service announces it.
+            producer.send(new ProducerRecord<>(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+                    UUID.randomUUID().toString(), Instant.now(), false, null)))).get();
             // Run 0 warms up (JIT, the executor's asset cache, connections) and is not counted. The targets alternate,
             // so every run sells ten symbols and buys the other ten.
             for (int run = 0; run <= RUNS; run++) {

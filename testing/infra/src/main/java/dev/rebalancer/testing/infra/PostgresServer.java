@@ -31,9 +31,7 @@ public final class PostgresServer {
 
     /** A JDBC URL of the named database, creating the server and the database if they do not exist yet. */
     public static String jdbcUrl(String database) {
-        if (!DATABASE_NAME.matcher(database).matches()) {
-            throw new IllegalArgumentException("not a plain database name: " + database);
-        }
+        name(database);
         synchronized (System.class) {
             int port = port();
             try (Connection connection = DriverManager.getConnection(url(port, "postgres"), USERNAME, PASSWORD);
@@ -48,6 +46,38 @@ public final class PostgresServer {
                 throw new IllegalStateException("could not create database " + database, e);
             }
             return url(port, database);
+        }
+    }
+
+    /**
+     * Makes the database unreachable, as a failover or a network cut would: new connections are refused and every
+     * open one is terminated, until {@link #reachable}. A service's connection pool sees exactly that.
+     */
+    public static void unreachable(String database) {
+        asSuperuser("ALTER DATABASE " + name(database) + " ALLOW_CONNECTIONS false",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+    }
+
+    /** The database takes connections again. */
+    public static void reachable(String database) {
+        asSuperuser("ALTER DATABASE " + name(database) + " ALLOW_CONNECTIONS true");
+    }
+
+    private static String name(String database) {
+        if (!DATABASE_NAME.matcher(database).matches()) {
+            throw new IllegalArgumentException("not a plain database name: " + database);
+        }
+        return database;
+    }
+
+    private static void asSuperuser(String... statements) {
+        try (Connection connection = DriverManager.getConnection(url(port(), "postgres"), USERNAME, PASSWORD);
+                Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL refused: " + e.getMessage(), e);
         }
     }
 

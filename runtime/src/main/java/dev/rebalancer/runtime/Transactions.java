@@ -1,4 +1,4 @@
-package dev.rebalancer.jdbc;
+package dev.rebalancer.runtime;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,0 +1,112 @@
+package dev.rebalancer.executor.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rebalancer.alpaca.model.Order;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.RebalanceRequest;
+import dev.rebalancer.contracts.RunEvent;
+import dev.rebalancer.contracts.RunStatus;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.runtime.ConsumerRetry;
+import dev.rebalancer.testing.infra.AlpacaSimResource;
+import dev.rebalancer.testing.infra.KafkaResource;
+import dev.rebalancer.testing.infra.PostgresResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The halt switch fails closed, and a halt can cancel what is open at Alpaca. */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "executor"))
+@WithTestResource(AlpacaSimResource.class)
+class HaltSwitchTest {
+
+    @ConfigProperty(name = "rebalancer.accounts.main.base-url")
+    URI simulator;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @Inject
+    Db db;
+    @Inject
+    ConsumerRetry consumers;
+
+    Harness harness;
+
+    @BeforeEach
+    void setUp() {
+        harness = new Harness(simulator, bootstrap);
+    }
+
+    @AfterEach
+    void tearDown() {
+        harness.resume();
+        harness.close();
+    }
+
+    /** A switch as the executor's, but told that portfolio-service announces every 500 ms. */
+    private TradingSwitch announcedEvery500ms() {
+        return new TradingSwitch(db, consumers, Duration.ofMillis(500));
+    }
+
+    private static TradingControl state(boolean halted) {
+        return new TradingControl(UUID.randomUUID().toString(), Instant.now(), halted, halted ? "a test" : null);
+    }
+
+    @Test
+    void with_no_state_heard_yet_trading_is_held() {
+        TradingSwitch tradingSwitch = announcedEvery500ms();
+        db.inTransaction(c -> Db.update(c, "DELETE FROM trading_control"));
+
+        assertThat(tradingSwitch.halted()).as("no halt row").isTrue();
+
+        tradingSwitch.apply(state(false));
+        assertThat(tradingSwitch.halted()).isFalse();
+    }
+
+    @Test
+    void three_silent_intervals_hold_trading_with_an_alert_and_the_next_announcement_lifts_it() {
+        TradingSwitch tradingSwitch = announcedEvery500ms();
+        tradingSwitch.apply(state(false));
+        assertThat(tradingSwitch.halted()).isFalse();
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(tradingSwitch::halted);
+        harness.alerts.await(r -> r.value().contains("the halt switch is not heard"), 1);
+
+        // The same state announced again (same version, a new event) is a sign of life.
+        tradingSwitch.apply(state(false));
+        assertThat(tradingSwitch.halted()).isFalse();
+    }
+
+    @Test
+    void a_halt_that_cancels_open_orders_cancels_the_runs_in_progress_and_their_orders_at_alpaca() throws Exception {
+        String account = harness.account("exec-t29", "10000");
+        harness.sim.config(60_000, "0");
+        RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000",
+                RunExecutionTest.SPY_ONLY);
+        harness.send(request, account);
+        Awaitility.await().atMost(RunExecutionTest.RUN_TIME).until(() -> !harness.orders("exec-t29").isEmpty());
+
+        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+                UUID.randomUUID().toString(), Instant.now(), true, "flash crash", null, true)));
+
+        RunEvent done = harness.awaitFinal(request.runId(), RunExecutionTest.RUN_TIME);
+        assertThat(done.status()).isEqualTo(RunStatus.CANCELED_MID_RUN);
+        assertThat(done.reason()).contains("flash crash");
+        assertThat(harness.orders("exec-t29")).singleElement().extracting(Order::status).isEqualTo("canceled");
+        harness.alerts.await(r -> r.value().contains("Open orders canceled") && r.value().contains("flash crash"), 1);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.rebalancer.portfolio.messaging;
+
+import dev.rebalancer.portfolio.book.TradingHalt;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Announces the halt switch's current state at start and every {@code rebalancer.control.announce-interval}: the
+ * executor holds every order when it hears nothing for three intervals, so a lost or compacted-away message, or a
+ * Kafka outage, never leaves it trading on a state it cannot confirm.
+ */
+@ApplicationScoped
+public class ControlAnnouncements {
+
+    private static final Logger LOG = Logger.getLogger(ControlAnnouncements.class);
+
+    private final TradingHalt halt;
+
+    ControlAnnouncements(TradingHalt halt) {
+        this.halt = halt;
+    }
+
+    @Scheduled(every = "${rebalancer.control.announce-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void announce() {
+        try {
+            halt.announce();
+        } catch (RuntimeException e) {
+            LOG.warnf("the halt state was not announced (next try in one interval): %s", e.getMessage());
+        }
+    }
+}
