@@ -44,6 +44,8 @@ class AuthenticationTest {
                 Arguments.of(Method.POST, "/v1/trading/halt"),
                 Arguments.of(Method.DELETE, "/v1/trading/halt"),
                 Arguments.of(Method.GET, "/v1/trading/halt/history"),
+                Arguments.of(Method.GET, "/v1/dead-letters"),
+                Arguments.of(Method.POST, "/v1/dead-letters/replay"),
                 Arguments.of(Method.GET, "/q/metrics"),
                 Arguments.of(Method.GET, "/q/openapi"));
     }

@@ -70,11 +70,14 @@ class OutboxRelayTest {
 
             var delivered = probe.await(r -> key.equals(r.key()), 1);
             assertThat(EventJson.read(delivered.get(0).value(), Alert.class)).isEqualTo(alert);
-            assertThat(relay.publishBatch()).isZero();
+            // Relayed again (the halt switch's announcements keep coming meanwhile): this event does not go out twice.
+            while (relay.publishBatch() > 0) {
+                // drain
+            }
             Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                     .until(() -> probe.records(r -> key.equals(r.key())).size() == 1);
         }
-        long waiting = QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count());
+        long waiting = QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count("messageKey", key));
         assertThat(waiting).isZero();
     }
 }

@@ -148,6 +148,44 @@ class RunsConsumerTest {
     }
 
     /**
+     * A run event that could not be read when it came (a bug since fixed) waits on the dead-letter topic, counted in
+     * the metrics and the API; replaying puts it back on the runs topic, where it is recorded.
+     */
+    @Test
+    void a_dead_lettered_run_event_is_counted_and_replayed_onto_its_topic_after_the_fix() throws Exception {
+        String account = "acct-" + UUID.randomUUID();
+        String runId = UUID.randomUUID().toString();
+        String deadLetters = Topics.deadLetterOf(Topics.RUNS);
+        long before = waiting(deadLetters);
+        producer.send(new ProducerRecord<>(deadLetters, account, EventJson.write(run(UUID.randomUUID().toString(),
+                account, runId, RunStatus.QUEUED, Instant.now(), List.of())))).get();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waiting(deadLetters) == before + 1);
+        String metrics = Api.authorized().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("rebalancer_dead_letters_waiting{topic=\"" + deadLetters + "\"} "
+                + (before + 1) + ".0");
+        Api.authorized().when().get("/v1/rebalancing/runs/" + runId).then().statusCode(404);
+
+        int replayed = Api.authorized().body(Map.of("topic", Topics.RUNS)).when().post("/v1/dead-letters/replay")
+                .then().statusCode(200).body("topic", equalTo(Topics.RUNS)).extract().path("replayed");
+
+        assertThat(replayed).isEqualTo(before + 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                Api.authorized().when().get("/v1/rebalancing/runs/" + runId).then().statusCode(200)
+                        .body("status", equalTo("QUEUED")));
+        Api.authorized().body(Map.of("topic", "rebalancer.nope")).when().post("/v1/dead-letters/replay")
+                .then().statusCode(422).body("message", org.hamcrest.Matchers.containsString(
+                        "topic: not a topic of this system"));
+        Api.authorized().body("{}").when().post("/v1/dead-letters/replay").then().statusCode(422)
+                .body("message", org.hamcrest.Matchers.containsString("topic: is required"));
+    }
+
+    private static long waiting(String deadLetters) {
+        return Api.authorized().when().get("/v1/dead-letters").then().statusCode(200).extract().jsonPath()
+                .getLong("waiting.'" + deadLetters + "'");
+    }
+
+    /**
      * Alpaca's cooldown counts from the last completed full rebalance that traded: an invest_cash runs regardless of it,
      * and a rebalance that found nothing to trade restarts nothing.
      */

@@ -3,6 +3,7 @@ package dev.rebalancer.portfolio.alpaca;
 import dev.rebalancer.alpaca.AlpacaException;
 import dev.rebalancer.alpaca.model.Activity;
 import dev.rebalancer.contracts.CashDeposit;
+import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
@@ -15,8 +16,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +34,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns every Alpaca cash activity ({@code CSD} deposits, {@code JNLC} cash journals) into exactly one cash deposit
- * event. Each poll reads from a stored cursor; the event, the record of the activity and the moved cursor commit
- * together, and an activity already recorded is skipped — so neither a restart nor two polls at once announce one
- * twice. Cash that arrived before the service managed the account is not new cash and is not announced. Accounts are
+ * event. Each poll reads a window reaching {@code sync.deposits-lookback} back from the newest activity seen, so an
+ * activity posted back-dated or at the same timestamp as one seen is not passed over; the event and the record of the
+ * activity commit together, and an activity already recorded is skipped — so neither a restart nor two polls at once
+ * announce one twice. One that Alpaca cancels or corrects after it was announced raises an alert. Cash that arrived before the service managed the account is not new cash and is not announced. Accounts are
  * polled side by side ({@code sync.parallel-accounts} at once), each at most once at a time, so one account whose
  * Alpaca is slow delays no other account's deposits.
  */
@@ -42,18 +47,20 @@ public class DepositPoller {
     private static final Logger LOG = Logger.getLogger(DepositPoller.class);
     static final List<String> CASH_ACTIVITIES = List.of("CSD", "JNLC");
     /**
-     * The one cursor over both types, since both are read with one request (ids are {@code <timestamp>::<uuid>}, in
-     * time order across types). Kept under this key in {@code sync_cursor}; an account without it is read from its
-     * start again, and what was announced before is skipped.
+     * The one watermark over both types, since both are read with one request: the time of the newest activity seen,
+     * kept under this key in {@code sync_cursor}; an account without it is read from when it came under management,
+     * and what was announced before is skipped.
      */
     static final String CURSOR = String.join(",", CASH_ACTIVITIES);
     private static final Set<String> SETTLED = Set.of("executed", "correct");
+    private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
 
     private final AlpacaAccounts accounts;
     private final AlpacaHealth health;
     private final Outbox outbox;
     private final EntityManager entityManager;
     private final Duration interval;
+    private final Duration lookback;
     /**
      * Its own timer rather than {@code @Scheduled}: Quarkus's scheduler looks at its triggers once a second, so an
      * interval under a second (what makes a deposit invested within a second) would not be kept.
@@ -71,6 +78,7 @@ public class DepositPoller {
         this.outbox = outbox;
         this.entityManager = entityManager;
         this.interval = config.sync().depositsInterval();
+        this.lookback = config.sync().depositsLookback();
         if (config.sync().parallelAccounts() < 1) {
             throw new IllegalArgumentException("rebalancer.sync.parallel-accounts must be at least 1, not "
                     + config.sync().parallelAccounts());
@@ -132,12 +140,12 @@ public class DepositPoller {
 
     public void poll(AlpacaAccounts.Managed account) {
         try {
-            String cursor = QuarkusTransaction.requiringNew().call(() -> cursor(account.accountId(), CURSOR));
-            Instant since = cursor != null ? null : QuarkusTransaction.requiringNew()
-                    .call(() -> AccountEntity.<AccountEntity>findById(account.accountId()).createdAt);
-            List<Activity> activities = account.client().activitiesAfter(CASH_ACTIVITIES, since, cursor);
+            Window window = QuarkusTransaction.requiringNew().call(() -> window(account.accountId()));
+            List<Activity> activities = account.client().activitiesAfter(CASH_ACTIVITIES, window.after(lookback),
+                    null);
             if (!activities.isEmpty()) {
-                QuarkusTransaction.requiringNew().run(() -> record(account.accountId(), activities));
+                QuarkusTransaction.requiringNew().run(() -> record(account.accountId(), window.managedSince(),
+                        activities));
             }
             health.succeeded(account.name());
         } catch (AlpacaException e) {
@@ -145,36 +153,124 @@ public class DepositPoller {
         }
     }
 
-    private void record(String accountId, List<Activity> activities) {
+    /**
+     * What one poll reads: from the newest activity seen (before the first, the time the account came under
+     * management) less the lookback, and never before the day before the management day began in New York (Alpaca
+     * may take {@code after} as a date).
+     */
+    record Window(Instant managedSince, Instant watermark) {
+
+        Instant after(Duration lookback) {
+            Instant floor = managedSince.atZone(NEW_YORK).toLocalDate().minusDays(1).atStartOfDay(NEW_YORK)
+                    .toInstant();
+            Instant from = (watermark == null ? managedSince : watermark).minus(lookback);
+            return from.isBefore(floor) ? floor : from;
+        }
+
+        /**
+         * Cash that came on a day before the account was managed is not new cash. The management day itself counts
+         * whole: Alpaca stamps some cash activities with their day only (or its start), so a deposit made after the
+         * account was added may carry an earlier time; cash that was there before is invested anyway, and a plan
+         * never spends more than the account holds.
+         */
+        boolean managed(Activity activity) {
+            LocalDate day = activity.createdAt() != null ? activity.createdAt().atZone(NEW_YORK).toLocalDate()
+                    : activity.date();
+            return day == null || !day.isBefore(managedSince.atZone(NEW_YORK).toLocalDate());
+        }
+    }
+
+    private Window window(String accountId) {
+        List<?> rows = entityManager.createNativeQuery(
+                "SELECT watermark FROM sync_cursor WHERE account_id = ?1 AND activity_type = ?2")
+                .setParameter(1, accountId).setParameter(2, CURSOR).getResultList();
+        Object watermark = rows.isEmpty() ? null : rows.get(0);
+        return new Window(AccountEntity.<AccountEntity>findById(accountId).createdAt,
+                watermark == null ? null : toInstant(watermark));
+    }
+
+    private record Seen(String status, BigDecimal amount) {
+    }
+
+    private void record(String accountId, Instant managedSince, List<Activity> activities) {
+        Window window = new Window(managedSince, null);
+        Instant newest = null;
         for (Activity activity : activities) {
-            String type = activity.activityType();
-            if (activity.netAmount() == null || activity.netAmount().signum() <= 0
-                    || (activity.status() != null && !SETTLED.contains(activity.status()))) {
+            Instant at = occurredAt(activity);
+            newest = newest == null || at.isAfter(newest) ? at : newest;
+            if (activity.netAmount() == null || activity.netAmount().signum() <= 0 || !window.managed(activity)) {
                 continue;
             }
-            int fresh = entityManager.createNativeQuery("""
-                    INSERT INTO seen_activity (activity_id, account_id, activity_type, amount, seen_at)
-                    VALUES (?1, ?2, ?3, ?4, now()) ON CONFLICT DO NOTHING""")
-                    .setParameter(1, activity.id()).setParameter(2, accountId).setParameter(3, type)
-                    .setParameter(4, activity.netAmount()).executeUpdate();
-            if (fresh == 1) {
-                outbox.publish(Topics.CASH_DEPOSITS, new CashDeposit(activity.id(), accountId, occurredAt(activity),
-                        type, activity.netAmount(), activity.currency() == null ? "USD" : activity.currency()));
+            String status = activity.status() == null ? "executed" : activity.status();
+            List<?> rows = entityManager.createNativeQuery(
+                    "SELECT status, amount FROM seen_activity WHERE activity_id = ?1 FOR UPDATE")
+                    .setParameter(1, activity.id()).getResultList();
+            if (rows.isEmpty()) {
+                if (SETTLED.contains(status)) {
+                    announce(accountId, activity, status, at);
+                }
+                continue;
+            }
+            Object[] row = (Object[]) rows.get(0);
+            Seen seen = new Seen((String) row[0], (BigDecimal) row[1]);
+            if (!seen.status().equals(status) || seen.amount().compareTo(activity.netAmount()) != 0) {
+                changed(accountId, activity, seen, status);
             }
         }
         entityManager.createNativeQuery("""
-                INSERT INTO sync_cursor (account_id, activity_type, last_activity_id) VALUES (?1, ?2, ?3)
-                ON CONFLICT (account_id, activity_type) DO UPDATE SET last_activity_id = EXCLUDED.last_activity_id
-                WHERE sync_cursor.last_activity_id < EXCLUDED.last_activity_id""")
+                INSERT INTO sync_cursor (account_id, activity_type, last_activity_id, watermark) VALUES (?1, ?2, ?3, ?4)
+                ON CONFLICT (account_id, activity_type) DO UPDATE SET last_activity_id = EXCLUDED.last_activity_id,
+                    watermark = GREATEST(sync_cursor.watermark, EXCLUDED.watermark)""")
                 .setParameter(1, accountId).setParameter(2, CURSOR)
-                .setParameter(3, activities.get(activities.size() - 1).id()).executeUpdate();
+                .setParameter(3, activities.get(activities.size() - 1).id()).setParameter(4, newest).executeUpdate();
     }
 
-    private String cursor(String accountId, String type) {
-        List<?> rows = entityManager.createNativeQuery(
-                "SELECT last_activity_id FROM sync_cursor WHERE account_id = ?1 AND activity_type = ?2")
-                .setParameter(1, accountId).setParameter(2, type).getResultList();
-        return rows.isEmpty() ? null : (String) rows.get(0);
+    /** A settled cash activity seen for the first time: recorded and announced, in one transaction. */
+    private void announce(String accountId, Activity activity, String status, Instant at) {
+        int fresh = entityManager.createNativeQuery("""
+                INSERT INTO seen_activity (activity_id, account_id, activity_type, amount, seen_at, status)
+                VALUES (?1, ?2, ?3, ?4, now(), ?5) ON CONFLICT DO NOTHING""")
+                .setParameter(1, activity.id()).setParameter(2, accountId).setParameter(3, activity.activityType())
+                .setParameter(4, activity.netAmount()).setParameter(5, status).executeUpdate();
+        if (fresh == 1) {
+            outbox.publish(Topics.CASH_DEPOSITS, new CashDeposit(activity.id(), accountId, at,
+                    activity.activityType(), activity.netAmount(),
+                    activity.currency() == null ? "USD" : activity.currency()));
+        }
+    }
+
+    /**
+     * An activity already announced that Alpaca changed since: canceled (its cash may already be invested) or
+     * corrected. Recorded, and the owner told; nothing is announced again.
+     */
+    private void changed(String accountId, Activity activity, Seen seen, String status) {
+        entityManager.createNativeQuery("UPDATE seen_activity SET status = ?1, amount = ?2 WHERE activity_id = ?3")
+                .setParameter(1, status).setParameter(2, activity.netAmount()).setParameter(3, activity.id())
+                .executeUpdate();
+        String what = activity.activityType() + " " + activity.id() + " of $" + seen.amount().toPlainString();
+        if ("canceled".equals(status)) {
+            LOG.warnf("account %s: %s canceled by Alpaca after it was announced", accountId, what);
+            outbox.alert(Severity.CRITICAL, accountId, "Deposit canceled after it was invested",
+                    what + " was canceled by Alpaca after it was announced; its cash may already be invested."
+                            + " Check the account's cash and positions.");
+        } else {
+            outbox.alert(Severity.WARNING, accountId, "Deposit corrected by Alpaca",
+                    what + " is now " + status + " at $" + activity.netAmount().toPlainString()
+                            + "; nothing was invested again.");
+        }
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        throw new IllegalStateException("not a time: " + value);
     }
 
     private static Instant occurredAt(Activity activity) {
@@ -182,7 +278,7 @@ public class DepositPoller {
             return activity.createdAt();
         }
         if (activity.date() != null) {
-            return activity.date().atStartOfDay(java.time.ZoneId.of("America/New_York")).toInstant();
+            return activity.date().atStartOfDay(NEW_YORK).toInstant();
         }
         return Instant.now();
     }

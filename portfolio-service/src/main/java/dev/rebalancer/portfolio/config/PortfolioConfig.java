@@ -69,6 +69,13 @@ public interface PortfolioConfig {
         Duration depositsInterval();
 
         /**
+         * How far back from the newest cash activity seen each poll reads again: an activity Alpaca posts back-dated
+         * by up to this much, or that changes status within it, is still seen.
+         */
+        @WithDefault("7d")
+        Duration depositsLookback();
+
+        /**
          * Accounts whose new cash is looked for at the same time: an account whose Alpaca answers slowly (or not, until
          * the timeout) holds up only itself.
          */

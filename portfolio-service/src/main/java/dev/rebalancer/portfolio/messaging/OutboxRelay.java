@@ -116,6 +116,11 @@ public class OutboxRelay {
         return entries.size();
     }
 
+    /** The relay's producer, for what goes to Kafka without announcing a database change (a dead letter's replay). */
+    KafkaProducer<String, String> producer() {
+        return producer;
+    }
+
     /** A stuck consumer's alarm goes out on the alerts topic directly, not through the outbox. */
     @Produces
     @ApplicationScoped

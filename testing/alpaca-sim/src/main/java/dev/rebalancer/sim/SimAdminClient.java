@@ -31,6 +31,29 @@ public final class SimAdminClient {
         return call("POST", "/sim/accounts/" + accountId + "/deposits", object().put("amount", amount));
     }
 
+    /**
+     * Posts a cash activity ({@code CSD} or {@code JNLC}) at {@code at} (null: now), its id's uuid part {@code uuid}
+     * (null: a fresh one): back-dated, or sharing another's timestamp.
+     */
+    public JsonNode deposit(String accountId, String amount, java.time.Instant at, String uuid, String type) {
+        ObjectNode body = object().put("amount", amount);
+        if (at != null) {
+            body.put("at", at.toString());
+        }
+        if (uuid != null) {
+            body.put("uuid", uuid);
+        }
+        if (type != null) {
+            body.put("type", type);
+        }
+        return call("POST", "/sim/accounts/" + accountId + "/deposits", body);
+    }
+
+    /** Alpaca changes an activity's status after the fact: {@code executed}, {@code correct} or {@code canceled}. */
+    public JsonNode activityStatus(String accountId, String activityId, String status) {
+        return call("PUT", "/sim/accounts/" + accountId + "/activities/" + activityId, object().put("status", status));
+    }
+
     public JsonNode prices(Map<String, String> prices) {
         ObjectNode body = object();
         prices.forEach(body::put);

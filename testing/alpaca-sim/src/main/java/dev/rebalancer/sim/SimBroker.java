@@ -114,6 +114,16 @@ public final class SimBroker implements AutoCloseable {
 
     /** {@code POST /sim/accounts/{account_id}/deposits}: a {@code CSD} activity, and the cash with it. */
     public synchronized ObjectNode deposit(String accountId, BigDecimal amount) {
+        return deposit(accountId, amount, null, null, null);
+    }
+
+    /**
+     * A cash activity as Alpaca would post it: now (each a millisecond after the last), or at {@code at} — back-dated,
+     * or at the very time of another — and with the uuid part {@code uuid} when given, so ids of one timestamp can be
+     * ordered at will; {@code type} {@code CSD} (default) or {@code JNLC}.
+     */
+    public synchronized ObjectNode deposit(String accountId, BigDecimal amount, Instant at, String uuid,
+            String type) {
         SimAccount account = accountsById.get(accountId);
         if (account == null) {
             throw SimError.notFound("account not found: " + accountId);
@@ -121,14 +131,49 @@ public final class SimBroker implements AutoCloseable {
         if (amount == null || amount.signum() <= 0) {
             throw SimError.validation("amount must be a positive decimal");
         }
-        Instant now = Instant.now();
-        Instant at = now.isAfter(lastActivityTime) ? now : lastActivityTime.plusMillis(1);
-        lastActivityTime = at;
-        SimActivity activity = new SimActivity(ACTIVITY_TIME.format(at) + "::" + uuid("activity:" + next()), "CSD",
-                amount, at);
+        if (type != null && !type.equals("CSD") && !type.equals("JNLC")) {
+            throw SimError.validation("type must be CSD or JNLC");
+        }
+        Instant when = at;
+        if (when == null) {
+            Instant now = Instant.now();
+            when = now.isAfter(lastActivityTime) ? now : lastActivityTime.plusMillis(1);
+            lastActivityTime = when;
+        }
+        SimActivity activity = new SimActivity(ACTIVITY_TIME.format(when) + "::"
+                + (uuid == null ? uuid("activity:" + next()) : uuid), type == null ? "CSD" : type, amount, when,
+                "executed");
         account.activities.add(activity);
         account.cash = account.cash.add(amount);
         return SimJson.activity(activity);
+    }
+
+    /**
+     * {@code PUT /sim/accounts/{id}/activities/{activity_id}}: Alpaca changes an activity's status after the fact —
+     * {@code canceled} takes its cash back out, {@code correct} marks it corrected.
+     */
+    public synchronized ObjectNode activityStatus(String accountId, String activityId, String status) {
+        SimAccount account = accountsById.get(accountId);
+        if (account == null) {
+            throw SimError.notFound("account not found: " + accountId);
+        }
+        if (!java.util.Set.of("executed", "correct", "canceled").contains(status)) {
+            throw SimError.validation("status must be executed, correct or canceled");
+        }
+        for (int i = 0; i < account.activities.size(); i++) {
+            SimActivity activity = account.activities.get(i);
+            if (activity.id().equals(activityId)) {
+                boolean wasIn = !activity.status().equals("canceled");
+                boolean isIn = !status.equals("canceled");
+                if (wasIn != isIn) {
+                    account.cash = isIn ? account.cash.add(activity.amount()) : account.cash.subtract(activity.amount());
+                }
+                SimActivity changed = activity.withStatus(status);
+                account.activities.set(i, changed);
+                return SimJson.activity(changed);
+            }
+        }
+        throw SimError.notFound("activity not found: " + activityId);
     }
 
     /** {@code PUT /sim/prices}: a price per symbol, or {@code {"price", "fractionable", "tradable", "quoted"}}. */

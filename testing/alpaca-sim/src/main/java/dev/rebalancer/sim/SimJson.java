@@ -155,7 +155,7 @@ final class SimJson {
         json.put("net_amount", activity.amount().toPlainString());
         json.put("currency", "USD");
         json.put("description", "");
-        json.put("status", "executed");
+        json.put("status", activity.status());
         json.putNull("symbol");
         json.putNull("qty");
         json.putNull("per_share_amount");

@@ -33,7 +33,13 @@ public final class SimRoutes {
         router.post("/sim/accounts").handler(admin(body -> broker.createAccount(text(body, "api_key_id"),
                 text(body, "api_secret_key"), SimBroker.decimal(body.get("cash"), "cash", false))));
         router.post("/sim/accounts/:account_id/deposits").handler(ctx -> adminCall(ctx, body ->
-                broker.deposit(ctx.pathParam("account_id"), SimBroker.decimal(body.get("amount"), "amount", true))));
+                broker.deposit(ctx.pathParam("account_id"), SimBroker.decimal(body.get("amount"), "amount", true),
+                        body.hasNonNull("at") ? Instant.parse(body.get("at").asText()) : null,
+                        body.hasNonNull("uuid") ? body.get("uuid").asText() : null,
+                        body.hasNonNull("type") ? body.get("type").asText() : null)));
+        router.put("/sim/accounts/:account_id/activities/:activity_id").handler(ctx -> adminCall(ctx, body ->
+                broker.activityStatus(ctx.pathParam("account_id"), ctx.pathParam("activity_id"),
+                        body.path("status").asText())));
         router.put("/sim/prices").handler(admin(broker::setPrices));
         router.put("/sim/clock").handler(admin(body -> {
             JsonNode isOpen = body.get("is_open");
