@@ -74,7 +74,7 @@ class RunsConsumerTest {
     }
 
     /** A run of the type completed at {@code at}, with one filled order or none. */
-    private static RunEvent completed(String accountId, RunType type, Instant at, boolean traded) {
+    static RunEvent completed(String accountId, RunType type, Instant at, boolean traded) {
         String runId = UUID.randomUUID().toString();
         List<RunOrder> orders = traded ? List.of(new RunOrder("order-" + runId, "rb-" + runId + "-b-SPY", "SPY",
                 OrderSide.BUY, null, new BigDecimal("100.00"), BigDecimal.ONE, new BigDecimal("100"), "filled", at, at,

@@ -113,11 +113,19 @@ public class SubscriptionBook {
         return new Views.Subscriptions(page, paging.next(page.size(), total));
     }
 
-    /** Records a completed rebalance on the account's subscription and tells the drift monitor (for the cooldown). */
+    /**
+     * Records a completed rebalance on the account's subscription and tells the drift monitor (for the cooldown). The
+     * subscription is version-checked when written: deleted meanwhile, this write fails rather than bring it back. The
+     * portfolio's version is forced up at once, which fails if its weights changed since they were read and otherwise
+     * holds the row until commit, so a weight change waits, finds the version moved, and is done again after this
+     * announcement — never announced before the stale weights. The caller retries what fails.
+     */
     void rebalanced(String accountId, Instant at) {
         SubscriptionEntity.activeFor(accountId).ifPresent(subscription -> {
             subscription.lastRebalancedAt = at;
-            portfolios.announceTargets(subscription, PortfolioBook.find(subscription.portfolioId));
+            PortfolioEntity portfolio = PortfolioBook.find(subscription.portfolioId);
+            PortfolioEntity.getEntityManager().lock(portfolio, LockModeType.PESSIMISTIC_FORCE_INCREMENT);
+            portfolios.announceTargets(subscription, portfolio);
         });
     }
 

@@ -71,10 +71,16 @@ public class DeadLetters {
 
     /** Messages waiting on each dead-letter topic, by topic. */
     public synchronized Map<String, Long> waiting() {
-        Map<String, Long> now = new LinkedHashMap<>();
+        Map<String, List<TopicPartition>> byTopic = new LinkedHashMap<>();
         for (String topic : Topics.ALL) {
-            String deadLetters = Topics.deadLetterOf(topic);
-            List<TopicPartition> partitions = partitions(deadLetters);
+            byTopic.put(Topics.deadLetterOf(topic), partitions(Topics.deadLetterOf(topic)));
+        }
+        // Offsets of assigned partitions only: read_committed end offsets are tracked for those.
+        consumer.assign(byTopic.values().stream().flatMap(List::stream).toList());
+        Map<String, Long> now = new LinkedHashMap<>();
+        for (Map.Entry<String, List<TopicPartition>> entry : byTopic.entrySet()) {
+            String deadLetters = entry.getKey();
+            List<TopicPartition> partitions = entry.getValue();
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
             long count = partitions.stream().mapToLong(p -> ends.getOrDefault(p, 0L)
@@ -132,7 +138,6 @@ public class DeadLetters {
         }
         consumer.commitSync(ends.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> new OffsetAndMetadata(e.getValue()))));
-        consumer.unsubscribe();
         LOG.infof("replayed %d message(s) from %s onto %s", records.size(), deadLetters, topic);
         waiting();
         return records.size();

@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -16,6 +17,9 @@ public class PortfolioEntity extends PanacheEntityBase {
 
     @Id
     public UUID id;
+    /** Counts the row's writes: a write based on an older read fails (optimistic locking). */
+    @Version
+    public long version;
     public String name;
     public String description;
     public String status;

@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,9 @@ public class SubscriptionEntity extends PanacheEntityBase {
 
     @Id
     public UUID id;
+    /** Counts the row's writes: a write based on an older read fails (optimistic locking). */
+    @Version
+    public long version;
     @Column(name = "account_id")
     public String accountId;
     @Column(name = "portfolio_id")

@@ -50,13 +50,15 @@ public class PortfolioResource {
     @Path("/{portfolio_id}")
     public Views.Portfolio update(@PathParam("portfolio_id") String id, String body) {
         UUID portfolioId = Ids.uuid(id, "portfolio");
-        return portfolios.update(portfolioId, ApiJson.read(body));
+        var patch = ApiJson.read(body);
+        return Conflicts.retried(() -> portfolios.update(portfolioId, patch));
     }
 
     @DELETE
     @Path("/{portfolio_id}")
     public Response archive(@PathParam("portfolio_id") String id) {
-        portfolios.archive(Ids.uuid(id, "portfolio"));
+        var portfolioId = Ids.uuid(id, "portfolio");
+        Conflicts.retried(() -> portfolios.archive(portfolioId));
         return Response.noContent().build();
     }
 }

@@ -46,7 +46,8 @@ public class SubscriptionResource {
     @DELETE
     @Path("/{subscription_id}")
     public Response delete(@PathParam("subscription_id") String id) {
-        subscriptions.delete(Ids.uuid(id, "subscription"));
+        var subscriptionId = Ids.uuid(id, "subscription");
+        Conflicts.retried(() -> subscriptions.delete(subscriptionId));
         return Response.noContent().build();
     }
 }

@@ -21,6 +21,7 @@ class DepositPollerSettingsTest {
     private static PortfolioConfig config(int parallelAccounts) {
         PortfolioConfig.Sync sync = proxy(PortfolioConfig.Sync.class, name -> switch (name) {
             case "depositsInterval" -> Duration.ofSeconds(15);
+            case "depositsLookback" -> Duration.ofDays(7);
             case "parallelAccounts" -> parallelAccounts;
             default -> throw new UnsupportedOperationException(name);
         });
