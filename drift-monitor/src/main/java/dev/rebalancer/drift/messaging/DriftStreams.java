@@ -1,9 +1,9 @@
 package dev.rebalancer.drift.messaging;
 
 import dev.rebalancer.drift.config.DriftConfig;
-import dev.rebalancer.drift.domain.AccountState;
-import dev.rebalancer.drift.domain.CalendarSchedule;
-import dev.rebalancer.drift.domain.DriftRules;
+import dev.rebalancer.rules.drift.AccountState;
+import dev.rebalancer.rules.drift.CalendarSchedule;
+import dev.rebalancer.rules.drift.DriftRules;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,9 @@
 package dev.rebalancer.drift.rest;
 
 import dev.rebalancer.contracts.WeightDrift;
-import dev.rebalancer.drift.domain.AccountState;
-import dev.rebalancer.drift.domain.Drift;
-import dev.rebalancer.drift.domain.DriftRules;
+import dev.rebalancer.rules.drift.AccountState;
+import dev.rebalancer.rules.drift.Drift;
+import dev.rebalancer.rules.drift.DriftRules;
 import dev.rebalancer.drift.messaging.DriftStreams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

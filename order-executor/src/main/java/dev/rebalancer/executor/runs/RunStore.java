@@ -12,7 +12,7 @@ import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.SkippedOrder;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.executor.domain.PlannedOrder;
+import dev.rebalancer.rules.planning.PlannedOrder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.rebalancer.drift.domain;
+package dev.rebalancer.rules.drift;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.rebalancer.contracts.PositionSnapshot;

@@ -1,4 +1,4 @@
-package dev.rebalancer.drift.domain;
+package dev.rebalancer.rules.drift;
 
 import dev.rebalancer.contracts.ConditionSubType;
 import dev.rebalancer.contracts.ConditionType;

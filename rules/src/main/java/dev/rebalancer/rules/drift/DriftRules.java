@@ -1,4 +1,4 @@
-package dev.rebalancer.drift.domain;
+package dev.rebalancer.rules.drift;
 
 import dev.rebalancer.contracts.CashDeposit;
 import dev.rebalancer.contracts.ConditionType;

@@ -1,4 +1,4 @@
-package dev.rebalancer.executor.domain;
+package dev.rebalancer.rules.planning;
 
 import dev.rebalancer.contracts.OrderSide;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package dev.rebalancer.drift.domain;
+package dev.rebalancer.rules.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

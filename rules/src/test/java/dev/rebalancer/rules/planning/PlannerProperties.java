@@ -1,4 +1,4 @@
-package dev.rebalancer.executor.domain;
+package dev.rebalancer.rules.planning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
