@@ -16,6 +16,13 @@ public interface DriftConfig {
     @WithDefault("10")
     BigDecimal minimumDeposit();
 
+    /**
+     * The cash the executor keeps back from every plan, in basis points of equity (the executor's
+     * {@code RESERVE_BASIS_POINTS}): cash above its target by no more than that is no breach.
+     */
+    @WithDefault("25")
+    int reserveBasisPoints();
+
     /** Market holidays (New York), on which no calendar condition falls; it falls on the trading day before. */
     Optional<Set<LocalDate>> holidays();
 

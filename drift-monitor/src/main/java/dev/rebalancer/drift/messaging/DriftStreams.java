@@ -51,7 +51,8 @@ public class DriftStreams {
 
     public static DriftRules rules(DriftConfig config) {
         return new DriftRules(new DriftRules.Settings(config.minimumDeposit(), MARKET_ZONE,
-                new CalendarSchedule(config.holidays().orElse(Set.of())), config.unfinishedRunExpiry()));
+                new CalendarSchedule(config.holidays().orElse(Set.of())), config.unfinishedRunExpiry(),
+                config.reserveBasisPoints()));
     }
 
     public static Properties properties(DriftConfig config, String bootstrapServers) {

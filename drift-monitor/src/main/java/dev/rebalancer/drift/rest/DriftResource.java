@@ -1,6 +1,7 @@
 package dev.rebalancer.drift.rest;
 
 import dev.rebalancer.contracts.WeightDrift;
+import dev.rebalancer.drift.config.DriftConfig;
 import dev.rebalancer.rules.drift.AccountState;
 import dev.rebalancer.rules.drift.Drift;
 import dev.rebalancer.rules.drift.DriftRules;
@@ -31,15 +32,17 @@ public class DriftResource {
     }
 
     private final DriftStreams streams;
+    private final DriftRules rules;
 
-    DriftResource(DriftStreams streams) {
+    DriftResource(DriftStreams streams, DriftConfig config) {
         this.streams = streams;
+        this.rules = DriftStreams.rules(config);
     }
 
     @GET
     public Response drift(@PathParam("account_id") String accountId) {
         AccountState state = streams.account(accountId).orElse(null);
-        Drift.Report report = state == null ? null : DriftRules.driftOf(state).orElse(null);
+        Drift.Report report = state == null ? null : rules.driftOf(state).orElse(null);
         if (report == null) {
             return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("code", 40410000,
                     "message", "no drift known for account " + accountId + ": it has no subscription or no positions "

@@ -22,7 +22,11 @@ import java.util.Map;
  * points: the band itself when absolute, the band's percent of the target weight when relative. A weight breaches
  * when it deviates strictly more than any band allows — exactly on the edge is inside — and by at least $1: a smaller
  * deviation is below Alpaca's minimum order and no trade could mend it (the cents of cash always left over would
- * otherwise breach a relative band on a 0% cash target every day).
+ * otherwise breach a relative band on a 0% cash target every day). The executor's reserve (basis points of equity,
+ * which every plan keeps back) is no breach either: cash above its target by no more than the reserve is on target,
+ * and so is an asset short of its target by no more than the reserve that cash holds above its own — the buy that
+ * would fill it is the one the reserve held back. Otherwise a portfolio without a cash weight, or an asset with a
+ * tight relative band, would breach every day on the reserve alone.
  */
 public final class Drift {
 
@@ -30,6 +34,7 @@ public final class Drift {
     private static final int SCALE = 6;
     private static final BigDecimal HUNDRED = new BigDecimal("100");
     private static final BigDecimal MIN_TRADE = BigDecimal.ONE;
+    private static final BigDecimal BASIS_POINTS = new BigDecimal("10000");
 
     private Drift() {
     }
@@ -52,11 +57,26 @@ public final class Drift {
         }
     }
 
-    /** The drift of every weight, or an empty report when the account has no equity to weigh. */
+    /** The drift of every weight with no reserve kept back, or an empty report when the account has no equity. */
     public static Report of(List<Weight> targets, List<RebalanceCondition> conditions, PositionSnapshot snapshot) {
+        return of(targets, conditions, snapshot, 0);
+    }
+
+    /**
+     * The drift of every weight, cash judged net of the reserve the executor keeps ({@code reserveBasisPoints} of
+     * equity, rounded up to the cent as the planner does), or an empty report when the account has no equity.
+     */
+    public static Report of(List<Weight> targets, List<RebalanceCondition> conditions, PositionSnapshot snapshot,
+            int reserveBasisPoints) {
         if (snapshot.equity().signum() <= 0) {
             return new Report(List.of());
         }
+        BigDecimal reserve = snapshot.equity().multiply(BigDecimal.valueOf(reserveBasisPoints))
+                .divide(BASIS_POINTS, 2, RoundingMode.CEILING);
+        BigDecimal cashTarget = targets.stream().filter(w -> w.type() == WeightType.CASH).map(Weight::percent)
+                .reduce(BigDecimal.ZERO, BigDecimal::add).multiply(snapshot.equity())
+                .divide(HUNDRED, SCALE, RoundingMode.HALF_EVEN);
+        BigDecimal heldBack = snapshot.cash().subtract(cashTarget).max(BigDecimal.ZERO).min(reserve);
         Map<String, BigDecimal> held = new LinkedHashMap<>();
         for (Position position : snapshot.positions()) {
             held.merge(position.symbol(), position.marketValue(), BigDecimal::add);
@@ -66,27 +86,38 @@ public final class Drift {
         for (Weight weight : targets) {
             BigDecimal value = weight.type() == WeightType.CASH ? snapshot.cash()
                     : held.getOrDefault(weight.symbol(), BigDecimal.ZERO);
-            lines.add(line(weight.type(), weight.symbol(), value, weight.percent(), conditions, snapshot.equity()));
+            boolean cash = weight.type() == WeightType.CASH;
+            lines.add(line(weight.type(), weight.symbol(), value, weight.percent(), conditions, snapshot.equity(),
+                    cash ? reserve : BigDecimal.ZERO, cash ? BigDecimal.ZERO : heldBack));
             if (weight.type() == WeightType.ASSET) {
                 targeted.put(weight.symbol(), true);
             }
         }
         if (targets.stream().noneMatch(w -> w.type() == WeightType.CASH)) {
-            lines.add(line(WeightType.CASH, null, snapshot.cash(), BigDecimal.ZERO, conditions, snapshot.equity()));
+            lines.add(line(WeightType.CASH, null, snapshot.cash(), BigDecimal.ZERO, conditions, snapshot.equity(),
+                    reserve, BigDecimal.ZERO));
         }
         held.forEach((symbol, value) -> {
             if (!targeted.containsKey(symbol)) {
-                lines.add(line(WeightType.ASSET, symbol, value, BigDecimal.ZERO, conditions, snapshot.equity()));
+                lines.add(line(WeightType.ASSET, symbol, value, BigDecimal.ZERO, conditions, snapshot.equity(),
+                        BigDecimal.ZERO, BigDecimal.ZERO));
             }
         });
         return new Report(List.copyOf(lines));
     }
 
+    /**
+     * One weight's line; a value above its target by no more than {@code over}, or below it by no more than
+     * {@code under}, counts as on target (the reserve, in cash and in the asset it kept from being bought).
+     */
     private static Line line(WeightType type, String symbol, BigDecimal value, BigDecimal target,
-            List<RebalanceCondition> conditions, BigDecimal equity) {
+            List<RebalanceCondition> conditions, BigDecimal equity, BigDecimal over, BigDecimal under) {
         BigDecimal current = percentOf(value, equity);
-        BigDecimal deviation = current.subtract(target).abs();
-        boolean tradable = value.multiply(HUNDRED).subtract(target.multiply(equity)).abs()
+        BigDecimal targetValue = target.multiply(equity).divide(HUNDRED, SCALE, RoundingMode.HALF_EVEN);
+        BigDecimal judged = value.compareTo(targetValue) > 0 ? targetValue.max(value.subtract(over))
+                : targetValue.min(value.add(under));
+        BigDecimal deviation = percentOf(judged, equity).subtract(target).abs();
+        boolean tradable = judged.multiply(HUNDRED).subtract(target.multiply(equity)).abs()
                 .compareTo(MIN_TRADE.multiply(HUNDRED)) >= 0;
         BigDecimal tightest = null;
         boolean breached = false;

@@ -48,7 +48,17 @@ public final class DriftRules {
      * @param calendar         trading days and holidays
      * @param unfinishedExpiry how long a run may stay unreported before it no longer holds the account back
      */
-    public record Settings(BigDecimal minimumDeposit, ZoneId zone, CalendarSchedule calendar, Duration unfinishedExpiry) {
+    /**
+     * {@code reserveBasisPoints}: the cash the executor keeps back from every plan (its {@code RESERVE_BASIS_POINTS}),
+     * which is no breach.
+     */
+    public record Settings(BigDecimal minimumDeposit, ZoneId zone, CalendarSchedule calendar, Duration unfinishedExpiry,
+            int reserveBasisPoints) {
+
+        /** With no reserve. */
+        public Settings(BigDecimal minimumDeposit, ZoneId zone, CalendarSchedule calendar, Duration unfinishedExpiry) {
+            this(minimumDeposit, zone, calendar, unfinishedExpiry, 0);
+        }
     }
 
     /** The state after an input, and the requests to publish. */
@@ -99,7 +109,8 @@ public final class DriftRules {
         }
         String requestId = "deposit:" + deposit.eventId();
         List<WeightDrift> drifts = seen.snapshot() == null ? List.of()
-                : Drift.of(target.weights(), target.rebalanceConditions(), seen.snapshot()).drifts();
+                : Drift.of(target.weights(), target.rebalanceConditions(), seen.snapshot(),
+                        settings.reserveBasisPoints()).drifts();
         RebalanceRequest request = request(deposit.accountId(), requestId, RunType.INVEST_CASH, deposit.amount(),
                 Trigger.CASH_DEPOSIT, new Evidence(deposit.activityType() + " deposit of $"
                         + deposit.amount().toPlainString() + " (activity " + deposit.eventId() + ")", drifts),
@@ -135,11 +146,12 @@ public final class DriftRules {
     }
 
     /** The drift of every weight, as {@code GET /v1/accounts/{id}/drift} shows it. */
-    public static Optional<Drift.Report> driftOf(AccountState state) {
+    public Optional<Drift.Report> driftOf(AccountState state) {
         if (state.target() == null || state.snapshot() == null) {
             return Optional.empty();
         }
-        return Optional.of(Drift.of(state.target().weights(), state.target().rebalanceConditions(), state.snapshot()));
+        return Optional.of(Drift.of(state.target().weights(), state.target().rebalanceConditions(), state.snapshot(),
+                settings.reserveBasisPoints()));
     }
 
     private Outcome evaluate(AccountState state, Instant now) {
@@ -170,7 +182,8 @@ public final class DriftRules {
                     calendar.get().subType().name().toLowerCase(java.util.Locale.ROOT) + " calendar condition (day "
                             + calendar.get().day() + ") falls on " + today, List.of(), now, today, true);
         }
-        Drift.Report drift = Drift.of(target.weights(), target.rebalanceConditions(), snapshot);
+        Drift.Report drift = Drift.of(target.weights(), target.rebalanceConditions(), snapshot,
+                settings.reserveBasisPoints());
         if (drift.breached()) {
             List<WeightDrift> breaches = drift.breaches();
             return full(state, "drift:" + account + ":" + today, Trigger.DRIFT_BAND, "drift band breached by "

@@ -81,6 +81,41 @@ class DriftTest {
     }
 
     @Test
+    void cash_the_executors_reserve_keeps_back_is_no_breach_up_to_the_reserve_and_a_dollar() {
+        RebalanceCondition relative = new RebalanceCondition(ConditionType.DRIFT_BAND, ConditionSubType.RELATIVE,
+                new BigDecimal("5"), null);
+        List<Weight> noCash = List.of(Weight.asset("SPY", "50"), Weight.asset("TLT", "50"));
+        // 25 basis points of $10,000 is $25: what every plan keeps back.
+        PositionSnapshot justRebalanced = snapshot("10000.00", "25.99", position("SPY", "4987.01"),
+                position("TLT", "4987.00"));
+
+        assertThat(Drift.of(noCash, List.of(relative), justRebalanced, 25).breached()).isFalse();
+        assertThat(Drift.of(noCash, List.of(relative), justRebalanced).breaches()).as("with no reserve kept")
+                .extracting(WeightDrift::type).containsExactly(WeightType.CASH);
+        assertThat(Drift.of(noCash, List.of(relative), snapshot("10000.00", "26.00", position("SPY", "4987.00"),
+                position("TLT", "4987.00")), 25).breaches()).extracting(WeightDrift::type)
+                .containsExactly(WeightType.CASH);
+    }
+
+    @Test
+    void an_asset_short_by_no_more_than_the_reserve_cash_holds_is_no_breach() {
+        RebalanceCondition relative = new RebalanceCondition(ConditionType.DRIFT_BAND, ConditionSubType.RELATIVE,
+                new BigDecimal("1"), null);
+        List<Weight> targets = List.of(Weight.asset("SPY", "25"), Weight.asset("TLT", "75"));
+        // SPY may deviate 0.25 points ($25); the $25 reserve was held back from its buy, and then some cents.
+        PositionSnapshot justRebalanced = snapshot("10000.00", "25.00", position("SPY", "2474.99"),
+                position("TLT", "7500.01"));
+
+        assertThat(Drift.of(targets, List.of(relative), justRebalanced, 25).breached()).isFalse();
+        assertThat(Drift.of(targets, List.of(relative), justRebalanced).breaches()).as("with no reserve kept")
+                .extracting(WeightDrift::symbol).contains("SPY");
+        // Short $60: $35 more than the reserve explains, past the $25 the band allows.
+        assertThat(Drift.of(targets, List.of(relative), snapshot("10000.00", "25.00", position("SPY", "2440.00"),
+                position("TLT", "7535.00")), 25).breaches()).as("short by more than the reserve and the band")
+                .extracting(WeightDrift::symbol).containsExactly("SPY");
+    }
+
+    @Test
     void a_deviation_worth_less_than_a_dollar_is_no_breach_for_no_order_could_mend_it() {
         RebalanceCondition relative = new RebalanceCondition(ConditionType.DRIFT_BAND, ConditionSubType.RELATIVE,
                 new BigDecimal("5"), null);
