@@ -1,7 +1,6 @@
 package dev.rebalancer.portfolio;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.RunType;
@@ -110,13 +109,14 @@ class BookRacesTest {
         Api.authorized().when().delete("/v1/rebalancing/subscriptions/" + subscription).then().statusCode(204);
         release.countDown();
 
-        assertThatThrownBy(recording::join).as("the recording lost the race").hasRootCauseInstanceOf(
-                org.hibernate.StaleStateException.class);
+        Throwable lost = recording.handle((ok, failure) -> failure).join();
         Api.authorized().when().get("/v1/rebalancing/subscriptions/" + subscription).then().statusCode(404);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !mine().isEmpty()
                 && mine().get(mine().size() - 1).value() == null);
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
                 mine().get(mine().size() - 1).value() == null);
+        assertThat(lost).as("the recording lost the race").hasRootCauseInstanceOf(
+                org.hibernate.StaleStateException.class);
     }
 
     @Test
@@ -128,7 +128,7 @@ class BookRacesTest {
 
         CompletableFuture<Integer> patch = CompletableFuture.supplyAsync(() -> Api.authorized().body(SPY_ONLY).when()
                 .patch("/v1/rebalancing/portfolios/" + portfolio).then().extract().statusCode());
-        Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !patch.isDone());
+        boolean patchWaited = waitsAWhile(patch);
         release.countDown();
 
         recording.join();
@@ -137,6 +137,19 @@ class BookRacesTest {
                 .body("weights.size()", org.hamcrest.Matchers.equalTo(1));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> lastWeights().equals(List.of(
                 Weight.asset("SPY", "100"))));
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                lastWeights().equals(List.of(Weight.asset("SPY", "100"))));
+        assertThat(patchWaited).as("the PATCH waited for the recording's lock on the portfolio").isTrue();
+    }
+
+    /** True when the call is still running after a second (blocked, here, on a row lock). */
+    private static boolean waitsAWhile(CompletableFuture<?> call) {
+        try {
+            Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !call.isDone());
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     private List<Weight> lastWeights() {

@@ -87,8 +87,8 @@ public class EventsConsumer {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
         String deadLetters = Topics.deadLetterOf(record.topic());
         store.add(new Notification("unreadable:" + where, Severity.WARNING, null, null,
-                "Unreadable event dead-lettered", List.of(e.getMessage(), "From " + where + ", now on "
-                        + deadLetters)), Instant.now());
+                "Unreadable event dead-lettered", List.of(e.getMessage(), "From " + where + " (key "
+                        + (record.key() == null ? "none" : record.key()) + "), now on " + deadLetters)), Instant.now());
         deadLetter.sendMessageAndAwait(Message.of(value(record)).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(deadLetters).withKey(record.key())
                 .withHeaders(new RecordHeaders().add(Topics.DEAD_LETTER_REASON,

@@ -253,7 +253,8 @@ class TelegramDeliveryTest {
             producer.send(new ProducerRecord<>(Topics.ALERTS, "acct-" + tag, "{not json " + tag)).get();
 
             Awaitility.await().atMost(DELIVERY).until(() -> TelegramWireMock.delivered().stream()
-                    .anyMatch(c -> c.text().startsWith("*Unreadable event dead\\-lettered*")));
+                    .anyMatch(c -> c.text().startsWith("*Unreadable event dead\\-lettered*")
+                            && c.text().contains("\\(key acct\\-" + tag + "\\)")));
             assertThat(dlq.await(r -> r.value().contains(tag), 1)).hasSize(1);
         }
     }

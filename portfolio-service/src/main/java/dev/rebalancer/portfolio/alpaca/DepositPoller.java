@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -144,8 +145,7 @@ public class DepositPoller {
             List<Activity> activities = account.client().activitiesAfter(CASH_ACTIVITIES, window.after(lookback),
                     null);
             if (!activities.isEmpty()) {
-                QuarkusTransaction.requiringNew().run(() -> record(account.accountId(), window.managedSince(),
-                        activities));
+                QuarkusTransaction.requiringNew().run(() -> record(account.accountId(), window, activities));
             }
             health.succeeded(account.name());
         } catch (AlpacaException e) {
@@ -192,8 +192,8 @@ public class DepositPoller {
     private record Seen(String status, BigDecimal amount) {
     }
 
-    private void record(String accountId, Instant managedSince, List<Activity> activities) {
-        Window window = new Window(managedSince, null);
+    private void record(String accountId, Window window, List<Activity> activities) {
+        Map<String, Seen> seen = seen(activities);
         Instant newest = null;
         for (Activity activity : activities) {
             Instant at = occurredAt(activity);
@@ -202,27 +202,38 @@ public class DepositPoller {
                 continue;
             }
             String status = activity.status() == null ? "executed" : activity.status();
-            List<?> rows = entityManager.createNativeQuery(
-                    "SELECT status, amount FROM seen_activity WHERE activity_id = ?1 FOR UPDATE")
-                    .setParameter(1, activity.id()).getResultList();
-            if (rows.isEmpty()) {
+            Seen before = seen.get(activity.id());
+            if (before == null) {
                 if (SETTLED.contains(status)) {
                     announce(accountId, activity, status, at);
                 }
-                continue;
-            }
-            Object[] row = (Object[]) rows.get(0);
-            Seen seen = new Seen((String) row[0], (BigDecimal) row[1]);
-            if (!seen.status().equals(status) || seen.amount().compareTo(activity.netAmount()) != 0) {
-                changed(accountId, activity, seen, status);
+            } else if (!before.status().equals(status) || before.amount().compareTo(activity.netAmount()) != 0) {
+                changed(accountId, activity, before, status);
             }
         }
-        entityManager.createNativeQuery("""
-                INSERT INTO sync_cursor (account_id, activity_type, last_activity_id, watermark) VALUES (?1, ?2, ?3, ?4)
-                ON CONFLICT (account_id, activity_type) DO UPDATE SET last_activity_id = EXCLUDED.last_activity_id,
-                    watermark = GREATEST(sync_cursor.watermark, EXCLUDED.watermark)""")
-                .setParameter(1, accountId).setParameter(2, CURSOR)
-                .setParameter(3, activities.get(activities.size() - 1).id()).setParameter(4, newest).executeUpdate();
+        if (window.watermark() == null || newest.isAfter(window.watermark())) {
+            entityManager.createNativeQuery("""
+                    INSERT INTO sync_cursor (account_id, activity_type, last_activity_id, watermark)
+                    VALUES (?1, ?2, ?3, ?4)
+                    ON CONFLICT (account_id, activity_type) DO UPDATE SET last_activity_id = EXCLUDED.last_activity_id,
+                        watermark = GREATEST(sync_cursor.watermark, EXCLUDED.watermark)""")
+                    .setParameter(1, accountId).setParameter(2, CURSOR)
+                    .setParameter(3, activities.get(activities.size() - 1).id()).setParameter(4, newest)
+                    .executeUpdate();
+        }
+    }
+
+    /** What was recorded of these activities, by id: one query for the whole window. */
+    private Map<String, Seen> seen(List<Activity> activities) {
+        Map<String, Seen> seen = new java.util.HashMap<>();
+        List<?> rows = entityManager.createNativeQuery(
+                "SELECT activity_id, status, amount FROM seen_activity WHERE activity_id = ANY (CAST(?1 AS text[]))")
+                .setParameter(1, activities.stream().map(Activity::id).toArray(String[]::new)).getResultList();
+        for (Object row : rows) {
+            Object[] columns = (Object[]) row;
+            seen.put((String) columns[0], new Seen((String) columns[1], (BigDecimal) columns[2]));
+        }
+        return seen;
     }
 
     /** A settled cash activity seen for the first time: recorded and announced, in one transaction. */
@@ -244,9 +255,14 @@ public class DepositPoller {
      * corrected. Recorded, and the owner told; nothing is announced again.
      */
     private void changed(String accountId, Activity activity, Seen seen, String status) {
-        entityManager.createNativeQuery("UPDATE seen_activity SET status = ?1, amount = ?2 WHERE activity_id = ?3")
+        int updated = entityManager.createNativeQuery("""
+                UPDATE seen_activity SET status = ?1, amount = ?2
+                WHERE activity_id = ?3 AND (status <> ?1 OR amount <> ?2)""")
                 .setParameter(1, status).setParameter(2, activity.netAmount()).setParameter(3, activity.id())
                 .executeUpdate();
+        if (updated == 0) {
+            return; // another poll recorded the change, and told
+        }
         String what = activity.activityType() + " " + activity.id() + " of $" + seen.amount().toPlainString();
         if ("canceled".equals(status)) {
             LOG.warnf("account %s: %s canceled by Alpaca after it was announced", accountId, what);
