@@ -184,6 +184,10 @@ public final class Bench {
                 return BigDecimal.TEN;
             }
 
+            public int reserveBasisPoints() {
+                return 25;
+            }
+
             public Optional<Set<LocalDate>> holidays() {
                 return Optional.empty();
             }
