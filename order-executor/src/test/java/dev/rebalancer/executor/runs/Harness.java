@@ -63,15 +63,27 @@ final class Harness implements AutoCloseable {
         resume();
     }
 
+    /** The event id of the last "not halted" this harness announced. */
+    volatile String lastResume;
+
     /** Announces "not halted", as portfolio-service does (the executor holds every order until it hears a state). */
     void resume() {
         try {
+            lastResume = UUID.randomUUID().toString();
             sendRaw(Topics.CONTROL, dev.rebalancer.contracts.TradingControl.KEY, EventJson.write(
-                    new dev.rebalancer.contracts.TradingControl(UUID.randomUUID().toString(), Instant.now(), false,
-                            null)));
+                    new dev.rebalancer.contracts.TradingControl(lastResume, Instant.now(), false, null)));
         } catch (Exception e) {
             throw new IllegalStateException("the control topic refused a message", e);
         }
+    }
+
+    /**
+     * Waits until the executor has applied the last "not halted" this harness announced: the control topic has one
+     * partition, so nothing announced before it is still on its way.
+     */
+    void awaitResumeApplied(Db db) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lastResume.equals(db.inTransaction(c ->
+                Db.one(c, "SELECT event_id FROM trading_control WHERE id = 1", row -> row.getString(1)).orElse(""))));
     }
 
     /** A new simulator account under one of the executor's configured keys. */

@@ -70,11 +70,16 @@ class RunTimeoutTest {
     @Inject
     Brokers brokers;
 
+    @Inject
+    Db db;
+
     Harness harness;
 
     @BeforeEach
     void setUp() {
         harness = new Harness(simulator, bootstrap);
+        // Tests here halt by setting the switch directly: the harness's "not halted" must not arrive in the middle.
+        harness.awaitResumeApplied(db);
     }
 
     @AfterEach
