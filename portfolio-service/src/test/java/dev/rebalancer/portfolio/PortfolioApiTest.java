@@ -71,6 +71,43 @@ class PortfolioApiTest {
                 .then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(created.getString("id")));
     }
 
+    /** alpaca-py sends percents as JSON numbers ({@code 60.0}); Alpaca's examples as strings: both mean the same. */
+    @Test
+    void percents_as_json_numbers_from_the_sdk_are_read_as_exactly_as_strings() {
+        String numbers = """
+                {"name":"From the SDK","weights":[{"type":"cash","percent":5.0},
+                 {"type":"asset","symbol":"SPY","percent":61.67},{"type":"asset","symbol":"TLT","percent":33.33}],
+                 "cooldown_days":7,"rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":5}]}""";
+
+        JsonPath created = Api.authorized().body(numbers).when().post("/v1/rebalancing/portfolios")
+                .then().statusCode(200).extract().jsonPath();
+
+        assertThat(created.getList("weights.percent", String.class)).extracting(java.math.BigDecimal::new)
+                .usingElementComparator(java.math.BigDecimal::compareTo)
+                .containsExactly(new java.math.BigDecimal("5"), new java.math.BigDecimal("61.67"),
+                        new java.math.BigDecimal("33.33"));
+        assertThat(new java.math.BigDecimal(created.getString("rebalance_conditions[0].percent")))
+                .isEqualByComparingTo("5");
+        Api.authorized().body(numbers.replace("61.67", "61.666")).when().post("/v1/rebalancing/portfolios")
+                .then().statusCode(422).body("message", containsString("weights[1].percent: must be positive with at most two decimals"));
+        Api.authorized().body(numbers.replace("61.67", "1e400")).when().post("/v1/rebalancing/portfolios")
+                .then().statusCode(422).body("message", containsString("weights[1].percent"));
+        Api.authorized().body(numbers.replace("61.67", "NaN")).when().post("/v1/rebalancing/portfolios")
+                .then().statusCode(400).body("message", containsString("malformed JSON"));
+        Api.authorized().body(numbers.replace("61.67", "\"NaN\"")).when().post("/v1/rebalancing/portfolios")
+                .then().statusCode(422).body("message", containsString("weights[1].percent: is not a decimal"));
+    }
+
+    /** Alpaca's list answers carry next_page_token always, null on the last page. */
+    @Test
+    void every_list_page_carries_next_page_token_null_on_the_last() {
+        for (String list : List.of("/v1/rebalancing/subscriptions", "/v1/rebalancing/runs")) {
+            Api.authorized().queryParam("account_id", "acct-" + UUID.randomUUID()).when().get(list).then()
+                    .statusCode(200).body("$", org.hamcrest.Matchers.hasKey("next_page_token"))
+                    .body("next_page_token", nullValue());
+        }
+    }
+
     @Test
     void the_spec_spelling_rebalancing_conditions_is_accepted_too() {
         String body = Api.balancedPortfolio("Spec spelling").replace("rebalance_conditions", "rebalancing_conditions");
@@ -85,7 +122,9 @@ class PortfolioApiTest {
                 {"name":"Manual only","weights":[{"type":"asset","symbol":"SPY","percent":"100"}],"cooldown_days":0}""";
 
         Api.authorized().body(body).when().post("/v1/rebalancing/portfolios")
-                .then().statusCode(200).body("rebalance_conditions", nullValue()).body("description", nullValue());
+                .then().statusCode(200).body("rebalance_conditions", nullValue()).body("description", nullValue())
+                .body("$", org.hamcrest.Matchers.hasKey("rebalance_conditions"))
+                .body("$", org.hamcrest.Matchers.hasKey("description"));
     }
 
     static Stream<Arguments> refusedPortfolios() {
@@ -249,6 +288,10 @@ class PortfolioApiTest {
         assertThat(run.getString("amount")).isEqualTo("250.00");
         assertThat(run.getString("initiated_from")).isEqualTo("api");
         assertThat(run.getList("orders")).isEmpty();
+        // alpaca-py's RebalancingRun requires portfolio_id: a manual run's weights have one of their own.
+        assertThat(UUID.fromString(run.getString("portfolio_id"))).isNotNull();
+        Api.authorized().when().get("/v1/rebalancing/runs/" + run.getString("id")).then().statusCode(200)
+                .body("portfolio_id", org.hamcrest.Matchers.equalTo(run.getString("portfolio_id")));
 
         Api.authorized()
                 .body("{\"account_id\":\"" + accountId + "\",\"type\":\"full_rebalance\",\"weights\":" + weights + "}")
@@ -257,6 +300,11 @@ class PortfolioApiTest {
         Api.authorized().queryParam("account_id", accountId).queryParam("status", "QUEUED")
                 .when().get("/v1/rebalancing/runs")
                 .then().statusCode(200).body("runs.id", org.hamcrest.Matchers.hasItem(run.getString("id")));
+        // The path of Alpaca's beta, which older clients still call, serves the same runs.
+        Api.authorized().queryParam("account_id", accountId).when().get("/v1/beta/rebalancing/runs")
+                .then().statusCode(200).body("runs.id", org.hamcrest.Matchers.hasItem(run.getString("id")));
+        Api.authorized().when().get("/v1/beta/rebalancing/runs/" + run.getString("id")).then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.equalTo(run.getString("id")));
         Api.authorized().when().delete("/v1/rebalancing/runs/" + run.getString("id")).then().statusCode(204);
     }
 

@@ -147,6 +147,24 @@ class RunsConsumerTest {
         }
     }
 
+    /** A run type Alpaca's runs do not have is listed only when asked for by type. */
+    @Test
+    void a_partial_liquidation_is_left_out_of_run_lists_unless_asked_for() throws Exception {
+        String account = "acct-" + UUID.randomUUID();
+        RunEvent liquidation = completed(account, RunType.PARTIAL_LIQUIDATION, Instant.now(), false);
+        RunEvent invested = completed(account, RunType.INVEST_CASH, Instant.now(), false);
+        send(account, EventJson.write(liquidation));
+        send(account, EventJson.write(invested));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                Api.authorized().when().get("/v1/rebalancing/runs/" + invested.runId()).then().statusCode(200));
+
+        Api.authorized().queryParam("account_id", account).when().get("/v1/rebalancing/runs").then().statusCode(200)
+                .body("runs.id", org.hamcrest.Matchers.contains(invested.runId()));
+        Api.authorized().queryParam("account_id", account).queryParam("type", "partial_liquidation").when()
+                .get("/v1/rebalancing/runs").then().statusCode(200)
+                .body("runs.id", org.hamcrest.Matchers.contains(liquidation.runId()));
+    }
+
     /**
      * A run event that could not be read when it came (a bug since fixed) waits on the dead-letter topic, counted in
      * the metrics and the API; replaying puts it back on the runs topic, where it is recorded.

@@ -91,8 +91,13 @@ public class RunBook {
         Instant now = Clock.now();
         String runId = UUID.randomUUID().toString();
         String requestId = "manual:" + runId;
+        // Alpaca's SDK requires a portfolio_id on every run: a manual run's weights get an id of their own, the same
+        // for the same weights.
+        UUID portfolioId = UUID.nameUUIDFromBytes(("manual-weights:" + Json.write(weights))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         RunEntity run = new RunEntity();
         run.id = runId;
+        run.portfolioId = portfolioId;
         run.accountId = accountId;
         run.requestId = requestId;
         run.type = name(type);
@@ -108,8 +113,8 @@ public class RunBook {
         run.persist();
         outbox.publish(Topics.REBALANCE_REQUESTS, new RebalanceRequest(UUID.randomUUID().toString(), accountId, now,
                 requestId, runId, type, amount, Trigger.MANUAL,
-                new Evidence("manual " + name(type) + " run requested through the API", List.of()), null, weights,
-                InitiatedFrom.API));
+                new Evidence("manual " + name(type) + " run requested through the API", List.of()),
+                portfolioId.toString(), weights, InitiatedFrom.API));
         return view(run);
     }
 
@@ -145,6 +150,10 @@ public class RunBook {
         if (type != null) {
             where.append(" and type = :type");
             params.put("type", name(runType(type)));
+        } else {
+            // A type Alpaca's runs do not have is listed only when asked for: an SDK listing runs never meets it.
+            where.append(" and type <> :ours");
+            params.put("ours", name(RunType.PARTIAL_LIQUIDATION));
         }
         PanacheQuery<RunEntity> query = RunEntity.find(where.toString(),
                 Sort.descending("createdAt").and("id", Sort.Direction.Descending), params);
