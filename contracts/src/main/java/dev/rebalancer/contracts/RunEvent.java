@@ -70,7 +70,12 @@ public record RunEvent(
      * nothing; neither does a rebalance that found nothing to trade.
      */
     public boolean startsCooldown() {
-        return type == RunType.FULL_REBALANCE && !orders.isEmpty()
+        boolean traded = !orders.isEmpty()
+                || dryRun && skippedOrders.stream().anyMatch(o -> DRY_RUN_SKIP.equals(o.reason()));
+        return type == RunType.FULL_REBALANCE && traded
                 && (status == RunStatus.COMPLETED_SUCCESS || status == RunStatus.COMPLETED_ADJUSTED);
     }
+
+    /** The reason of a skipped order that a dry run planned and did not send. */
+    public static final String DRY_RUN_SKIP = "DRY_RUN";
 }

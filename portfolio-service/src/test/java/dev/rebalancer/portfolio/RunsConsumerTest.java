@@ -147,6 +147,27 @@ class RunsConsumerTest {
         }
     }
 
+    /** A dry run's planned orders are skipped orders, and the run says it is a dry run (a field beside Alpaca's). */
+    @Test
+    void a_dry_run_is_marked_and_its_planned_orders_are_skipped_orders() throws Exception {
+        String account = "acct-" + UUID.randomUUID();
+        String runId = UUID.randomUUID().toString();
+        Instant at = Instant.parse("2026-11-23T15:00:00Z");
+        RunEvent dry = new RunEvent(UUID.randomUUID().toString(), account, at, runId, "test:" + runId, null,
+                RunType.FULL_REBALANCE, null, InitiatedFrom.SYSTEM, Trigger.DRIFT_BAND, RunStatus.COMPLETED_SUCCESS,
+                null, null, true, List.of(Weight.asset("SPY", "100")), List.of(), List.of(),
+                List.of(new dev.rebalancer.contracts.SkippedOrder("SPY", OrderSide.BUY, new BigDecimal("5000.00"),
+                        "USD", RunEvent.DRY_RUN_SKIP, "planned and not sent: the account is in dry run")),
+                at, at, at, null);
+        send(account, EventJson.write(dry));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                Api.authorized().when().get("/v1/rebalancing/runs/" + runId).then().statusCode(200)
+                        .body("dry_run", equalTo(true)).body("orders", org.hamcrest.Matchers.empty())
+                        .body("skipped_orders[0].reason", equalTo("DRY_RUN"))
+                        .body("skipped_orders[0].notional", equalTo("5000.00")));
+    }
+
     /** A run type Alpaca's runs do not have is listed only when asked for by type. */
     @Test
     void a_partial_liquidation_is_left_out_of_run_lists_unless_asked_for() throws Exception {

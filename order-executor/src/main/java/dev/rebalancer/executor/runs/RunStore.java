@@ -401,13 +401,26 @@ public class RunStore {
                 UUID.randomUUID().toString(), accountId, Instant.now(), severity, title, detail, runId, SOURCE)));
     }
 
-    /** The run as Alpaca shapes it: orders sent, failed orders (with Alpaca's message), skipped orders. */
+    /** Why an order a dry run planned is among the skipped: it is no Alpaca order, so it has no order status. */
+    public static final String DRY_RUN = RunEvent.DRY_RUN_SKIP;
+
+    /**
+     * The run as Alpaca shapes it: orders sent, failed orders (with Alpaca's message), skipped orders — among them
+     * what a dry run planned and did not send (the run's {@code dry_run} says why).
+     */
     public static RunEvent event(Run run, List<Leg> legs) {
         RebalanceRequest request = run.request();
         List<RunOrder> orders = new ArrayList<>();
         List<RunOrder> failed = new ArrayList<>();
+        List<SkippedOrder> skipped = new ArrayList<>(run.skipped());
         for (Leg leg : legs) {
             if (leg.state() == Leg.State.PLANNED || leg.state() == Leg.State.SENDING) {
+                continue;
+            }
+            if (leg.state() == Leg.State.DRY_RUN) {
+                skipped.add(new SkippedOrder(leg.symbol(), leg.side(), leg.notional(), "USD", DRY_RUN,
+                        "planned and not sent: the account is in dry run"
+                                + (leg.qty() != null ? " (" + leg.qty().toPlainString() + " shares)" : "")));
                 continue;
             }
             RunOrder order = new RunOrder(leg.alpacaId(), leg.clientOrderId(), leg.symbol(), leg.side(), leg.qty(),
@@ -421,14 +434,13 @@ public class RunStore {
         return new RunEvent(UUID.randomUUID().toString(), run.accountId(), now, run.runId(), request.requestId(),
                 request.portfolioId(), request.type(), request.amount(), request.initiatedFrom(), request.trigger(),
                 run.status(), run.status() == RunStatus.IN_PROGRESS ? run.phase() : null, run.reason(), run.dryRun(),
-                request.weights(), orders, failed, run.skipped(), run.createdAt(), run.updatedAt(), run.completedAt(),
+                request.weights(), orders, failed, skipped, run.createdAt(), run.updatedAt(), run.completedAt(),
                 run.canceledAt());
     }
 
     private static String statusOf(Leg leg) {
         return switch (leg.state()) {
             case REJECTED -> "rejected";
-            case DRY_RUN -> "dry_run";
             default -> leg.status() == null ? "pending_new" : leg.status();
         };
     }

@@ -12,6 +12,7 @@ import dev.rebalancer.contracts.RunOrder;
 import dev.rebalancer.contracts.RunPhase;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.contracts.SkippedOrder;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.contracts.TradingControl;
 import dev.rebalancer.contracts.Weight;
@@ -396,10 +397,13 @@ class RunExecutionTest {
 
         assertThat(done.dryRun()).isTrue();
         assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
-        // All cash: SPY to $5,000 and TLT to $4,500 of the $10,000.
-        assertThat(done.orders()).extracting(RunOrder::symbol, o -> o.notional().toPlainString(), RunOrder::status)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("SPY", "5000.00", "dry_run"),
-                        org.assertj.core.groups.Tuple.tuple("TLT", "4500.00", "dry_run"));
+        // All cash: SPY to $5,000 and TLT to $4,500 of the $10,000 — planned, and not Alpaca orders: skipped, as a
+        // dry run's (an order status is Alpaca's, and these were never sent).
+        assertThat(done.orders()).isEmpty();
+        assertThat(done.skippedOrders()).extracting(SkippedOrder::symbol, o -> o.notional().toPlainString(),
+                SkippedOrder::reason).containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("SPY", "5000.00", RunStore.DRY_RUN),
+                        org.assertj.core.groups.Tuple.tuple("TLT", "4500.00", RunStore.DRY_RUN));
         assertThat(harness.orders("exec-dry")).isEmpty();
     }
 

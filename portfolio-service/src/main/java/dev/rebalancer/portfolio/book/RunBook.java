@@ -198,6 +198,7 @@ public class RunBook {
         run.orders = Json.write(event.orders());
         run.failedOrders = Json.write(event.failedOrders());
         run.skippedOrders = Json.write(event.skippedOrders());
+        run.dryRun = event.dryRun();
         run.updatedAt = event.updatedAt();
         run.completedAt = event.completedAt();
         run.canceledAt = event.canceledAt();
@@ -245,6 +246,6 @@ public class RunBook {
     static Views.Run view(RunEntity r) {
         return new Views.Run(r.id, r.type, r.amount, r.initiatedFrom, r.status, r.reason, r.accountId,
                 r.portfolioId == null ? null : r.portfolioId.toString(), r.weights, r.orders, r.failedOrders,
-                r.skippedOrders, r.completedAt, r.canceledAt, r.createdAt, r.updatedAt);
+                r.skippedOrders, r.completedAt, r.canceledAt, r.createdAt, r.updatedAt, r.dryRun);
     }
 }

@@ -54,7 +54,9 @@ public final class Views {
             @JsonInclude(JsonInclude.Include.ALWAYS) Instant completedAt,
             @JsonInclude(JsonInclude.Include.ALWAYS) Instant canceledAt,
             Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt,
+            /** Not Alpaca's: the account is in dry run, and its planned orders are among {@code skipped_orders}. */
+            boolean dryRun) {
     }
 
     public record Runs(List<Run> runs, @JsonInclude(JsonInclude.Include.ALWAYS) String nextPageToken) {

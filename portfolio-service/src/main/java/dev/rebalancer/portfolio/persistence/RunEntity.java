@@ -40,6 +40,9 @@ public class RunEntity extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "skipped_orders")
     public String skippedOrders;
+    /** Planned only: the account is in dry run (an extra field beside Alpaca's run shape). */
+    @Column(name = "dry_run")
+    public boolean dryRun;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")
