@@ -6,7 +6,6 @@ import dev.rebalancer.contracts.CashDeposit;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.messaging.Outbox;
-import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.config.PortfolioConfig;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
@@ -180,13 +179,14 @@ public class DepositPoller {
         }
     }
 
+    /** The account's management time and watermark, in one query: this runs on every poll of every account. */
     private Window window(String accountId) {
-        List<?> rows = entityManager.createNativeQuery(
-                "SELECT watermark FROM sync_cursor WHERE account_id = ?1 AND activity_type = ?2")
-                .setParameter(1, accountId).setParameter(2, CURSOR).getResultList();
-        Object watermark = rows.isEmpty() ? null : rows.get(0);
-        return new Window(AccountEntity.<AccountEntity>findById(accountId).createdAt,
-                watermark == null ? null : toInstant(watermark));
+        Object[] row = (Object[]) entityManager.createNativeQuery("""
+                SELECT a.created_at, c.watermark FROM account a
+                LEFT JOIN sync_cursor c ON c.account_id = a.account_id AND c.activity_type = ?2
+                WHERE a.account_id = ?1""")
+                .setParameter(1, accountId).setParameter(2, CURSOR).getSingleResult();
+        return new Window(toInstant(row[0]), row[1] == null ? null : toInstant(row[1]));
     }
 
     private record Seen(String status, BigDecimal amount) {
