@@ -102,6 +102,15 @@ public class RunStore {
         });
     }
 
+    /**
+     * Marks every run in progress to be canceled, in the caller's transaction (a halt that cancels open orders): the
+     * workers cancel their open orders at Alpaca and end them. Returns how many.
+     */
+    static int requestCancelOfRunsInProgress(Connection c, String reason) throws SQLException {
+        return Db.update(c, "UPDATE runs SET cancel_requested = TRUE, reason = ?, updated_at = ? "
+                + "WHERE status = 'IN_PROGRESS' AND NOT cancel_requested", reason, Instant.now());
+    }
+
     // ---- leases -------------------------------------------------------------------------------------------------
 
     /**

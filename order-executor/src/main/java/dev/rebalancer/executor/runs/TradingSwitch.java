@@ -97,9 +97,8 @@ public class TradingSwitch {
                         "No order is sent until trading is resumed: " + control.reason());
             }
             if (changed == 1 && control.cancelsOpenOrders()) {
-                int runs = Db.update(c, "UPDATE runs SET cancel_requested = TRUE, reason = ?, updated_at = ? "
-                        + "WHERE status = 'IN_PROGRESS' AND NOT cancel_requested", "trading halted, open orders"
-                        + " canceled: " + control.reason(), Instant.now());
+                int runs = RunStore.requestCancelOfRunsInProgress(c, "trading halted, open orders canceled: "
+                        + control.reason());
                 RunStore.alert(c, null, null, Severity.CRITICAL, "Open orders canceled",
                         runs + " run(s) in progress canceled with their open orders at Alpaca: " + control.reason());
             }
