@@ -46,11 +46,16 @@ class DatabaseOutageTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @jakarta.inject.Inject
+    Db db;
+
     Harness harness;
 
     @BeforeEach
     void setUp() {
         harness = new Harness(simulator, bootstrap);
+        // The halt below must be the only control message the outage holds back: the harness's "not halted" first.
+        harness.awaitResumeApplied(db);
     }
 
     @AfterEach
