@@ -74,6 +74,21 @@ public final class SimAdminClient {
         return call("PUT", "/sim/prices", body);
     }
 
+    /** Sets whether Alpaca lists the asset as {@code active} or {@code inactive} (delisted), and whether it is tradable. */
+    public JsonNode assetStatus(String symbol, String price, String status, boolean tradable) {
+        ObjectNode body = object();
+        body.putObject(symbol).put("price", price).put("status", status).put("tradable", tradable);
+        return call("PUT", "/sim/prices", body);
+    }
+
+    /** Replaces the market calendar's holidays and early closes ({@code "YYYY-MM-DD"} to {@code "HH:MM"}). */
+    public JsonNode calendar(java.util.Collection<String> holidays, Map<String, String> earlyCloses) {
+        ObjectNode body = object();
+        holidays.forEach(body.putArray("holidays")::add);
+        earlyCloses.forEach(body.putObject("early_closes")::put);
+        return call("PUT", "/sim/calendar", body);
+    }
+
     public JsonNode clock(boolean isOpen) {
         return call("PUT", "/sim/clock", object().put("is_open", isOpen));
     }

@@ -13,6 +13,8 @@ final class SimAsset {
     BigDecimal price;
     boolean fractionable = true;
     boolean tradable = true;
+    /** Alpaca's asset status: {@code active} or {@code inactive} (delisted). */
+    String status = "active";
     /** Whether Alpaca has a current quote: without one, positions show no {@code current_price}. */
     boolean quoted = true;
 

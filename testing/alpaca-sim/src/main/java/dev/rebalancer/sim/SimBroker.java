@@ -66,6 +66,7 @@ public final class SimBroker implements AutoCloseable {
     private final Map<String, SimAsset> assets = new LinkedHashMap<>();
     private final Map<String, List<StreamSink>> streams = new HashMap<>();
     private final Instant started = Instant.now();
+    private final SimCalendar calendar = new SimCalendar();
     private long sequence;
     private long requestCount;
     private Instant lastActivityTime = Instant.EPOCH;
@@ -201,6 +202,13 @@ public final class SimBroker implements AutoCloseable {
                 }
                 if (value.has("quoted")) {
                     asset.quoted = value.get("quoted").asBoolean();
+                }
+                if (value.has("status")) {
+                    String status = value.get("status").asText();
+                    if (!status.equals("active") && !status.equals("inactive")) {
+                        throw SimError.validation("status of " + symbol + " must be active or inactive");
+                    }
+                    asset.status = status;
                 }
             }
         });
@@ -581,7 +589,7 @@ public final class SimBroker implements AutoCloseable {
         }
         String id = uuid("order:" + next());
         SimOrder order = new SimOrder(id, clientOrderId == null ? uuid("client-order:" + id) : clientOrderId, asset,
-                side, type, timeInForce, qty, notional, Instant.now());
+                side, type, timeInForce, qty, notional, Instant.now(), sessionClose(Instant.now()));
         account.orders.put(id, order);
         account.ordersByClientId.put(order.clientOrderId, order);
         ObjectNode accepted = SimJson.order(order);
@@ -714,8 +722,30 @@ public final class SimBroker implements AutoCloseable {
     public synchronized ObjectNode clock() {
         Instant now = Instant.now();
         Instant opens = nextOpen != null ? nextOpen : upcoming(open ? Duration.ofHours(18) : Duration.ofHours(1), now);
-        Instant closes = nextClose != null ? nextClose : upcoming(open ? Duration.ofHours(6) : Duration.ofHours(7), now);
-        return SimJson.clock(now, open, opens, closes);
+        return SimJson.clock(now, open, opens, sessionClose(now));
+    }
+
+    /** The close of the session under way (or the next one): when a day order placed now expires. */
+    private Instant sessionClose(Instant now) {
+        return nextClose != null ? nextClose : upcoming(open ? Duration.ofHours(6) : Duration.ofHours(7), now);
+    }
+
+    /** {@code GET /v2/calendar}. */
+    public synchronized ArrayNode calendar(java.time.LocalDate start, java.time.LocalDate end) {
+        return calendar.days(start, end);
+    }
+
+    /** {@code PUT /sim/calendar}: the holidays and early closes, replaced. */
+    public synchronized ObjectNode setCalendar(JsonNode body) {
+        return calendar.replace(body);
+    }
+
+    /** {@code GET /v2/assets}: every asset, or those of one status. */
+    public synchronized ArrayNode assets(String status) {
+        ArrayNode json = SimJson.array();
+        assets.values().stream().filter(a -> status == null || status.equals(a.status))
+                .forEach(a -> json.add(SimJson.asset(a)));
+        return json;
     }
 
     private Instant upcoming(Duration afterStart, Instant now) {

@@ -141,7 +141,7 @@ final class SimJson {
         json.putNull("hwm");
         json.putNull("subtag");
         json.putNull("source");
-        json.putNull("expires_at");
+        json.put("expires_at", time(order.expiresAt));
         return json;
     }
 
@@ -149,17 +149,13 @@ final class SimJson {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("id", activity.id());
         json.put("activity_type", activity.type());
-        json.putNull("activity_sub_type");
         json.put("date", activity.createdAt().atZone(NEW_YORK).toLocalDate().toString());
         json.put("created_at", time(activity.createdAt()));
         json.put("net_amount", activity.amount().toPlainString());
         json.put("currency", "USD");
         json.put("description", "");
         json.put("status", activity.status());
-        json.putNull("symbol");
-        json.putNull("qty");
-        json.putNull("per_share_amount");
-        json.putNull("group_id");
+        // A cash movement has no symbol, qty, per-share amount, sub-type or group: Alpaca leaves them out.
         return json;
     }
 
@@ -170,7 +166,7 @@ final class SimJson {
         json.put("exchange", asset.exchange);
         json.put("symbol", asset.symbol);
         json.put("name", asset.symbol);
-        json.put("status", "active");
+        json.put("status", asset.status);
         json.put("tradable", asset.tradable);
         json.put("marginable", true);
         json.put("maintenance_margin_requirement", 30);
@@ -187,6 +183,18 @@ final class SimJson {
         json.put("is_open", open);
         json.put("next_open", nextOpen.atZone(NEW_YORK).toOffsetDateTime().toString());
         json.put("next_close", nextClose.atZone(NEW_YORK).toOffsetDateTime().toString());
+        return json;
+    }
+
+    static ObjectNode calendarDay(java.time.LocalDate day, java.time.LocalTime open, java.time.LocalTime close,
+            java.time.LocalDate settles) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put("date", day.toString());
+        json.put("open", open.toString());
+        json.put("close", close.toString());
+        json.put("session_open", "0400");
+        json.put("session_close", "2000");
+        json.put("settlement_date", settles.toString());
         return json;
     }
 

@@ -15,6 +15,8 @@ final class SimOrder {
     final BigDecimal qty;
     final BigDecimal notional;
     final Instant createdAt;
+    /** When Alpaca would end it unfilled: a day order at the session's close. */
+    final Instant expiresAt;
     BigDecimal filledQty = BigDecimal.ZERO;
     /** For notional orders: how much of the notional has been filled so far. */
     BigDecimal filledNotional = BigDecimal.ZERO;
@@ -29,7 +31,7 @@ final class SimOrder {
     boolean scheduled;
 
     SimOrder(String id, String clientOrderId, SimAsset asset, String side, String type, String timeInForce,
-            BigDecimal qty, BigDecimal notional, Instant createdAt) {
+            BigDecimal qty, BigDecimal notional, Instant createdAt, Instant expiresAt) {
         this.id = id;
         this.clientOrderId = clientOrderId;
         this.asset = asset;
@@ -39,6 +41,7 @@ final class SimOrder {
         this.qty = qty;
         this.notional = notional;
         this.createdAt = createdAt;
+        this.expiresAt = expiresAt;
         this.updatedAt = createdAt;
     }
 

@@ -41,6 +41,7 @@ public final class SimRoutes {
                 broker.activityStatus(ctx.pathParam("account_id"), ctx.pathParam("activity_id"),
                         body.path("status").asText())));
         router.put("/sim/prices").handler(admin(broker::setPrices));
+        router.put("/sim/calendar").handler(admin(broker::setCalendar));
         router.put("/sim/clock").handler(admin(body -> {
             JsonNode isOpen = body.get("is_open");
             if (isOpen == null || !isOpen.isBoolean()) {
@@ -112,6 +113,15 @@ public final class SimRoutes {
         router.get("/v2/clock").handler(api(broker, false, (ctx, account) -> broker.clock()));
         router.get("/v2/assets/:symbol").handler(api(broker, false,
                 (ctx, account) -> broker.asset(ctx.pathParam("symbol"))));
+        router.get("/v2/assets").handler(api(broker, false,
+                (ctx, account) -> broker.assets(ctx.queryParams().get("status"))));
+        router.get("/v2/calendar").handler(api(broker, false, (ctx, account) -> {
+            java.time.LocalDate today = Instant.now().atZone(SimJson.NEW_YORK).toLocalDate();
+            String start = ctx.queryParams().get("start");
+            String end = ctx.queryParams().get("end");
+            return broker.calendar(start == null ? today : SimCalendar.date(start, "start"),
+                    end == null ? today.plusDays(30) : SimCalendar.date(end, "end"));
+        }));
 
         router.get("/stream").handler(ctx -> ctx.request().toWebSocket()
                 .onSuccess(ws -> new StreamSession(broker, ws))

@@ -42,6 +42,40 @@ class AdminApiTest {
     }
 
     @Test
+    void the_calendar_has_the_trading_days_with_the_holidays_and_early_closes_set() {
+        SimHttp api = new SimHttp(sim.baseUrl(), "cal-key", "cal-secret");
+        admin.post("/sim/accounts", "{\"api_key_id\":\"cal-key\",\"api_secret_key\":\"cal-secret\",\"cash\":\"1\"}");
+        sim.admin().calendar(List.of("2031-07-04"), java.util.Map.of("2031-07-03", "13:00"));
+
+        // Monday 30 June to Monday 7 July 2031: Friday the 4th a holiday, the weekend closed, the 3rd closing early.
+        JsonNode days = api.get("/v2/calendar?start=2031-06-30&end=2031-07-07").body();
+
+        assertThat(days.findValuesAsText("date"))
+                .containsExactly("2031-06-30", "2031-07-01", "2031-07-02", "2031-07-03", "2031-07-07");
+        assertThat(days.get(3).get("close").asText()).isEqualTo("13:00");
+        assertThat(days.get(2).get("close").asText()).isEqualTo("16:00");
+        assertThat(days.get(0).get("open").asText()).isEqualTo("09:30");
+        assertThat(days.get(3).get("settlement_date").asText()).isEqualTo("2031-07-07");
+        assertRefused(admin.put("/sim/calendar", "{\"holidays\":[\"July 4th\"]}"), 422, "holidays");
+        assertRefused(admin.put("/sim/calendar", "{\"early_closes\":{\"2031-07-03\":\"17:00\"}}"), 422, "early_closes");
+    }
+
+    @Test
+    void an_asset_set_inactive_is_listed_so_and_refuses_orders() {
+        admin.post("/sim/accounts", "{\"api_key_id\":\"as-key\",\"api_secret_key\":\"as-secret\",\"cash\":\"1000\"}");
+        SimHttp api = new SimHttp(sim.baseUrl(), "as-key", "as-secret");
+        sim.admin().assetStatus("GLD", "180.00", "inactive", false);
+
+        assertThat(api.get("/v2/assets/GLD").body().get("status").asText()).isEqualTo("inactive");
+        assertThat(api.get("/v2/assets?status=active").body().findValuesAsText("symbol")).doesNotContain("GLD")
+                .contains("SPY");
+        assertThat(api.get("/v2/assets").body().findValuesAsText("symbol")).contains("GLD", "SPY");
+        assertRefused(api.post("/v2/orders",
+                "{\"symbol\":\"GLD\",\"notional\":\"10\",\"side\":\"buy\",\"type\":\"market\",\"time_in_force\":\"day\"}"),
+                422, "not tradable");
+    }
+
+    @Test
     void bad_admin_input_is_refused_with_a_message_that_names_the_field() {
         assertRefused(admin.post("/sim/accounts", "{\"api_secret_key\":\"s\",\"cash\":\"1\"}"), 422, "api_key_id");
         assertRefused(admin.post("/sim/accounts", "{\"api_key_id\":\"k\",\"api_secret_key\":\"s\",\"cash\":\"lots\"}"), 422, "cash");
