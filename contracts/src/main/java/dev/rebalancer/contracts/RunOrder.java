@@ -7,10 +7,11 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * An order of a run, in the subset of Alpaca's order shape the system uses. Buys carry {@code notional} (2 decimals),
- * sells {@code qty} (up to 9). {@code id} is Alpaca's order id, absent until Alpaca accepted it (and for a dry run);
- * {@code status} is Alpaca's order status, kept as text because Alpaca keeps adding values; {@code reason} is Alpaca's
- * message for a failed order.
+ * An order of a run, with what Alpaca said of it. Buys carry {@code notional} (2 decimals), sells {@code qty} (up to
+ * 9). {@code id} is Alpaca's order id, absent when Alpaca refused the POST; {@code status} is Alpaca's order status,
+ * kept as text because Alpaca keeps adding values ({@code rejected} for a refused POST); {@code reason} is Alpaca's
+ * message for a failed order. The times are Alpaca's, except for a refused POST: then {@code failedAt} (and
+ * {@code createdAt}) is when it was refused. Every order is a market day order, as the executor sends them.
  */
 public record RunOrder(
         String id,
@@ -24,7 +25,14 @@ public record RunOrder(
         String status,
         Instant submittedAt,
         Instant filledAt,
-        String reason) {
+        String reason,
+        String assetId,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant expiredAt,
+        Instant canceledAt,
+        Instant failedAt,
+        Instant expiresAt) {
 
     public RunOrder {
         requiredText(clientOrderId, "client_order_id");

@@ -20,7 +20,7 @@ class RunEventCooldownTest {
     }
 
     private static final RunOrder FILLED = new RunOrder("o", "c", "SPY", OrderSide.BUY, null, new BigDecimal("100.00"),
-            BigDecimal.ONE, new BigDecimal("100"), "filled", AT, AT, null);
+            BigDecimal.ONE, new BigDecimal("100"), "filled", AT, AT, null, null, AT, AT, null, null, null, null);
     private static final SkippedOrder PLANNED_DRY = new SkippedOrder("SPY", OrderSide.BUY, new BigDecimal("100.00"),
             "USD", RunEvent.DRY_RUN_SKIP, "planned and not sent: the account is in dry run");
     private static final SkippedOrder TOO_SMALL = new SkippedOrder("SPY", OrderSide.BUY, new BigDecimal("0.50"), "USD",

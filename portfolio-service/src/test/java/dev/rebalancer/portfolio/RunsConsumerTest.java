@@ -45,6 +45,10 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(AlpacaSimResource.class)
 class RunsConsumerTest {
 
+    /** SPY's asset id as Alpaca's catalogue (and the simulator) gives it. */
+    static final String SPY_ASSET_ID = java.util.UUID.nameUUIDFromBytes(
+            "asset:SPY".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
     private KafkaProducer<String, String> producer;
@@ -78,7 +82,7 @@ class RunsConsumerTest {
         String runId = UUID.randomUUID().toString();
         List<RunOrder> orders = traded ? List.of(new RunOrder("order-" + runId, "rb-" + runId + "-b-SPY", "SPY",
                 OrderSide.BUY, null, new BigDecimal("100.00"), BigDecimal.ONE, new BigDecimal("100"), "filled", at, at,
-                null)) : List.of();
+                null, SPY_ASSET_ID, at, at, null, null, null, at.plusSeconds(23_400))) : List.of();
         return new RunEvent(UUID.randomUUID().toString(), accountId, at, runId, "test:" + runId, null, type,
                 type == RunType.INVEST_CASH ? new BigDecimal("100.00") : null, InitiatedFrom.SYSTEM, Trigger.MANUAL,
                 RunStatus.COMPLETED_SUCCESS, null, null, false, List.of(Weight.asset("SPY", "100")), orders, List.of(),
@@ -90,8 +94,9 @@ class RunsConsumerTest {
         String account = "acct-" + UUID.randomUUID();
         String runId = UUID.randomUUID().toString();
         RunOrder rejected = new RunOrder(null, "rb-" + runId + "-buy-SPY", "SPY", OrderSide.BUY, null,
-                new BigDecimal("500.00"), null, null, "rejected", Instant.parse("2026-11-23T14:30:02Z"), null,
-                "insufficient buying power");
+                new BigDecimal("500.00"), null, null, "rejected", null, null,
+                "insufficient buying power", SPY_ASSET_ID, Instant.parse("2026-11-23T14:30:02Z"),
+                Instant.parse("2026-11-23T14:30:02Z"), null, null, Instant.parse("2026-11-23T14:30:02Z"), null);
         RunEvent started = run(UUID.randomUUID().toString(), account, runId, RunStatus.IN_PROGRESS,
                 Instant.parse("2026-11-23T14:30:01Z"), List.of());
         RunEvent finished = run(UUID.randomUUID().toString(), account, runId, RunStatus.COMPLETED_ADJUSTED,

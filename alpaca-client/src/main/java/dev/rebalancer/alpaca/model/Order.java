@@ -17,6 +17,7 @@ public record Order(
         Instant expiredAt,
         Instant canceledAt,
         Instant failedAt,
+        Instant expiresAt,
         String assetId,
         String symbol,
         String assetClass,

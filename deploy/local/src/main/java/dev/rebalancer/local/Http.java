@@ -51,6 +51,10 @@ public final class Http {
         return send("POST", path, body);
     }
 
+    public JsonNode patch(String path, String body) {
+        return send("PATCH", path, body);
+    }
+
     public JsonNode delete(String path) {
         return send("DELETE", path, null);
     }

@@ -125,7 +125,7 @@ class DriftTopologyTest {
     private void run(String runId, RunType type, RunStatus status, boolean traded) {
         List<RunOrder> orders = traded ? List.of(new RunOrder("order-" + runId, "rb-" + runId + "-b-SPY", "SPY",
                 OrderSide.BUY, null, new BigDecimal("100.00"), BigDecimal.ONE, new BigDecimal("100"), "filled", now, now,
-                null)) : List.of();
+                null, null, now, now, null, null, null, null)) : List.of();
         runs.pipeInput(ACCOUNT, EventJson.write(new RunEvent(UUID.randomUUID().toString(), ACCOUNT, now, runId,
                 "r:" + runId, "portfolio-1", type, null, InitiatedFrom.SYSTEM, Trigger.DRIFT_BAND, status, null, null,
                 false, SIXTY_FORTY, orders, List.of(), List.of(), now, now, status.isFinal() ? now : null, null)));
@@ -353,7 +353,7 @@ class DriftTopologyTest {
     }
 
     @Test
-    void changed_weights_request_a_rebalance_once_the_cooldown_allows() {
+    void with_on_portfolio_update_changed_weights_request_a_rebalance_once_the_cooldown_allows() {
         start();
         settled(SIXTY_FORTY, 3, "10000", "0", "SPY", "6000", "TLT", "4000");
         // Three days on the cooldown has just ended; start a new one with a completed full rebalance today.
@@ -363,7 +363,7 @@ class DriftTopologyTest {
         requested();
 
         targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", List.of(Weight.asset("SPY", "100")),
-                List.of(ABSOLUTE_5), 3, PortfolioStatus.ACTIVE, now)));
+                List.of(ABSOLUTE_5, ON_UPDATE), 3, PortfolioStatus.ACTIVE, now)));
         assertThat(requested()).as("in the cooldown").isEmpty();
 
         advance(Duration.ofDays(3));
@@ -373,6 +373,78 @@ class DriftTopologyTest {
             assertThat(r.trigger()).isEqualTo(Trigger.PORTFOLIO_UPDATE);
             assertThat(r.weights()).containsExactly(Weight.asset("SPY", "100"));
         });
+    }
+
+    static final RebalanceCondition ON_UPDATE = new RebalanceCondition(ConditionType.ON_PORTFOLIO_UPDATE, null, null,
+            null);
+
+    /** Without on_portfolio_update a change is no reason to trade: drift is judged against the new weights and bands. */
+    @Test
+    void without_on_portfolio_update_a_change_only_moves_the_targets_drift_is_judged_against() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+
+        List<Weight> sixtyOneThirtyNine = List.of(Weight.asset("SPY", "61"), Weight.asset("TLT", "39"));
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", sixtyOneThirtyNine, List.of(ABSOLUTE_5), 0,
+                PortfolioStatus.ACTIVE, now)));
+        assertThat(requested()).as("new weights, the account inside their bands").isEmpty();
+
+        RebalanceCondition absoluteHalf = new RebalanceCondition(ConditionType.DRIFT_BAND, ConditionSubType.ABSOLUTE,
+                new BigDecimal("0.5"), null);
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", sixtyOneThirtyNine, List.of(absoluteHalf), 0,
+                PortfolioStatus.ACTIVE, now.plusSeconds(1))));
+        assertThat(requested()).as("SPY 1 point under its target, past the new ±0.5 band").singleElement()
+                .satisfies(r -> {
+                    assertThat(r.trigger()).isEqualTo(Trigger.DRIFT_BAND);
+                    assertThat(r.weights()).isEqualTo(sixtyOneThirtyNine);
+                });
+    }
+
+    /** With on_portfolio_update, a change of the conditions alone is followed by a rebalance too. */
+    @Test
+    void with_on_portfolio_update_a_change_of_conditions_alone_requests_a_rebalance() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", SIXTY_FORTY, List.of(ABSOLUTE_5, ON_UPDATE), 0,
+                PortfolioStatus.ACTIVE, now)));
+
+        assertThat(requested()).singleElement().satisfies(r -> {
+            assertThat(r.trigger()).isEqualTo(Trigger.PORTFOLIO_UPDATE);
+            assertThat(r.requestId()).startsWith("portfolio-update:sub-1:");
+        });
+    }
+
+    /**
+     * As at Alpaca, a portfolio that needs adjustment (an asset delisted) queues nothing; deposits that come
+     * meanwhile are held, and invested once the portfolio is active again — each once.
+     */
+    @Test
+    void deposits_held_while_the_portfolio_needs_adjustment_are_invested_once_it_is_active_again() {
+        start();
+        settled(SIXTY_FORTY, 0, "10000", "0", "SPY", "6000", "TLT", "4000");
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", SIXTY_FORTY, List.of(ABSOLUTE_5), 0,
+                PortfolioStatus.NEEDS_ADJUSTMENT, now)));
+
+        deposit("20261124093000000::held-1", "500");
+        deposit("20261124093100000::held-2", "250");
+        deposit("20261124093100000::held-2", "250");
+        assertThat(requested()).as("nothing while the portfolio needs adjustment").isEmpty();
+
+        List<Weight> fixed = List.of(Weight.asset("SPY", "60"), Weight.asset("BND", "40"));
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", fixed, List.of(ABSOLUTE_5), 0,
+                PortfolioStatus.ACTIVE, now.plusSeconds(60))));
+
+        List<RebalanceRequest> released = requested();
+        assertThat(released).filteredOn(r -> r.type() == RunType.INVEST_CASH)
+                .extracting(RebalanceRequest::requestId, r -> r.amount().toPlainString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("deposit:20261124093000000::held-1", "500"),
+                        org.assertj.core.groups.Tuple.tuple("deposit:20261124093100000::held-2", "250"));
+        assertThat(released).filteredOn(r -> r.type() == RunType.INVEST_CASH)
+                .allSatisfy(r -> assertThat(r.weights()).isEqualTo(fixed));
+        deposit("20261124093000000::held-1", "500");
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", fixed, List.of(ABSOLUTE_5), 0,
+                PortfolioStatus.ACTIVE, now.plusSeconds(120))));
+        assertThat(requested()).filteredOn(r -> r.type() == RunType.INVEST_CASH).as("each once").isEmpty();
     }
 
     @Test

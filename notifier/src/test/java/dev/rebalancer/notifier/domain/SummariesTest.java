@@ -29,7 +29,8 @@ public class SummariesTest {
 
     public static RunOrder order(String symbol, OrderSide side, String notional, String status, String reason) {
         return new RunOrder("o-" + symbol, "rb-run-1-b-" + symbol, symbol, side, null, new BigDecimal(notional),
-                null, null, status, Instant.parse("2026-11-23T15:00:00Z"), null, reason);
+                null, null, status, Instant.parse("2026-11-23T15:00:00Z"), null, reason, null, null, null, null, null,
+                null, null);
     }
 
     @Test

@@ -27,7 +27,16 @@ public record Leg(
         BigDecimal filledAvgPrice,
         String reason,
         Instant submittedAt,
-        Instant filledAt) {
+        Instant filledAt,
+        Alpaca alpaca) {
+
+    /**
+     * The rest of what Alpaca said of the order, for the run's Alpaca order objects: the asset's id and Alpaca's
+     * times; for an order refused at the POST, {@code failedAt} is when it was refused.
+     */
+    public record Alpaca(String assetId, Instant createdAt, Instant updatedAt, Instant expiredAt, Instant canceledAt,
+            Instant failedAt, Instant expiresAt) {
+    }
 
     public enum State { PLANNED, SENDING, SENT, REJECTED, DRY_RUN }
 

@@ -411,8 +411,18 @@ public class RunDriver {
                 LOG.warnf("order %s: %s; looking it up by client order id", leg.clientOrderId(), e.getMessage());
                 lookup(fence, leg, client);
             } else {
-                store.rejected(fence, leg, accountId, e.alpacaMessage());
+                store.rejected(fence, leg, accountId, e.alpacaMessage(), assetId(client, leg.symbol()));
             }
+        }
+    }
+
+    /** The asset's id from the catalogue (cached since planning), for an order Alpaca refused; null if unknown. */
+    private String assetId(AlpacaClient client, String symbol) {
+        try {
+            return brokers.asset(client, symbol, () -> { }).map(dev.rebalancer.alpaca.model.Asset::id).orElse(null);
+        } catch (AlpacaException e) {
+            LOG.debugf("asset %s unknown for a refused order: %s", symbol, e.getMessage());
+            return null;
         }
     }
 

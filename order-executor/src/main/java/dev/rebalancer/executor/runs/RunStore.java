@@ -363,17 +363,24 @@ public class RunStore {
             throws SQLException {
         return Db.update(c, """
                 UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
-                       submitted_at = COALESCE(submitted_at, ?), filled_at = ?
+                       submitted_at = COALESCE(submitted_at, ?), filled_at = ?, asset_id = ?, created_at = ?,
+                       updated_at = ?, expired_at = ?, canceled_at = ?, failed_at = ?, expires_at = ?
                 WHERE client_order_id = ?""", order.id(), order.status(), order.filledQty(), order.filledAvgPrice(),
-                order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(), clientOrderId);
+                order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(), order.assetId(),
+                order.createdAt(), order.updatedAt(), order.expiredAt(), order.canceledAt(), order.failedAt(),
+                order.expiresAt(), clientOrderId);
     }
 
-    /** Alpaca refused the order: recorded with its message, and an alert. */
-    public void rejected(Fence fence, Leg leg, String accountId, String message) {
+    /**
+     * Alpaca refused the order: recorded with its message, when it was refused and the asset's id (from the asset
+     * catalogue: Alpaca made no order object), and an alert.
+     */
+    public void rejected(Fence fence, Leg leg, String accountId, String message, String assetId) {
         db.inTransaction(c -> {
             hold(c, fence);
-            Db.update(c, "UPDATE run_orders SET state = 'REJECTED', reason = ? WHERE client_order_id = ?", message,
-                    leg.clientOrderId());
+            Db.update(c, """
+                    UPDATE run_orders SET state = 'REJECTED', reason = ?, asset_id = ?, failed_at = now()
+                    WHERE client_order_id = ?""", message, assetId, leg.clientOrderId());
             alert(c, accountId, leg.runId(), Severity.WARNING, "Order rejected: " + leg.side().name().toLowerCase()
                     + " " + leg.symbol(), message);
             return null;
@@ -432,9 +439,11 @@ public class RunStore {
                                 + (leg.qty() != null ? " (" + leg.qty().toPlainString() + " shares)" : "")));
                 continue;
             }
+            Leg.Alpaca alpaca = leg.alpaca();
             RunOrder order = new RunOrder(leg.alpacaId(), leg.clientOrderId(), leg.symbol(), leg.side(), leg.qty(),
                     leg.notional(), leg.filledQty(), leg.filledAvgPrice(), statusOf(leg), leg.submittedAt(),
-                    leg.filledAt(), leg.reason());
+                    leg.filledAt(), leg.reason(), alpaca.assetId(), alpaca.createdAt(), alpaca.updatedAt(),
+                    alpaca.expiredAt(), alpaca.canceledAt(), alpaca.failedAt(), alpaca.expiresAt());
             boolean failedOrder = leg.state() == Leg.State.REJECTED
                     || (leg.settled() && leg.state() == Leg.State.SENT && !leg.filled());
             (failedOrder ? failed : orders).add(order);
@@ -492,7 +501,9 @@ public class RunStore {
                 money(row.getBigDecimal("notional")), Leg.State.valueOf(row.getString("state")),
                 row.getString("alpaca_id"), row.getString("status"), scaled(row.getBigDecimal("filled_qty")),
                 scaled(row.getBigDecimal("filled_avg_price")), row.getString("reason"),
-                Db.instant(row, "submitted_at"), Db.instant(row, "filled_at"));
+                Db.instant(row, "submitted_at"), Db.instant(row, "filled_at"), new Leg.Alpaca(row.getString("asset_id"),
+                        Db.instant(row, "created_at"), Db.instant(row, "updated_at"), Db.instant(row, "expired_at"),
+                        Db.instant(row, "canceled_at"), Db.instant(row, "failed_at"), Db.instant(row, "expires_at")));
     }
 
     private static java.math.BigDecimal money(java.math.BigDecimal value) {

@@ -56,6 +56,24 @@ public class AssetCatalog {
         }
     }
 
+    /**
+     * Why Alpaca would not trade {@code symbol} now (unknown, not active, not tradable), asked of Alpaca afresh; empty
+     * when it is usable. Throws {@link AlpacaException} when Alpaca cannot be asked.
+     */
+    public Optional<String> unusableNow(String symbol) {
+        AlpacaClient client = accounts.anyClient().orElseThrow(() -> new IllegalStateException(
+                "no Alpaca account is configured"));
+        Optional<Asset> asset = client.asset(symbol);
+        cache.put(symbol, new Cached(asset, Instant.now()));
+        if (asset.isEmpty()) {
+            return Optional.of(symbol + " is no longer known to Alpaca");
+        }
+        if (!"active".equals(asset.get().status())) {
+            return Optional.of(symbol + " is " + asset.get().status() + " at Alpaca");
+        }
+        return asset.get().tradable() ? Optional.empty() : Optional.of(symbol + " is not tradable at Alpaca");
+    }
+
     private Optional<Asset> lookup(String symbol) {
         Cached cached = cache.get(symbol);
         if (cached != null && cached.fetchedAt().plus(ttl).isAfter(Instant.now())) {

@@ -2,6 +2,8 @@ package dev.rebalancer.portfolio.book;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.PortfolioStatus;
+import dev.rebalancer.contracts.RunCancellation;
+import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.TargetAllocation;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.contracts.Weight;
@@ -11,6 +13,7 @@ import dev.rebalancer.portfolio.domain.PortfolioDraft;
 import dev.rebalancer.portfolio.domain.PortfolioRules;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
+import dev.rebalancer.portfolio.persistence.RunEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
 import dev.rebalancer.portfolio.rest.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -57,9 +61,10 @@ public class PortfolioBook {
                 || !changed.rebalanceConditions().equals(current.rebalanceConditions())
                 || changed.cooldownDays() != current.cooldownDays();
         apply(portfolio, changed);
-        // Alpaca: updating a portfolio that needs adjustment makes it active again.
+        // Alpaca: updating a portfolio that needs adjustment (with weights it can trade) makes it active again.
         if ("needs_adjustment".equals(portfolio.status)) {
             portfolio.status = "active";
+            targetsChanged = true;
         }
         if (targetsChanged) {
             for (SubscriptionEntity subscription : SubscriptionEntity.activeOf(id)) {
@@ -67,6 +72,48 @@ public class PortfolioBook {
             }
         }
         return view(portfolio);
+    }
+
+    /** The active portfolios and the symbols of their asset weights. */
+    @Transactional
+    public Map<UUID, List<String>> activeAssets() {
+        Map<UUID, List<String>> symbols = new java.util.LinkedHashMap<>();
+        for (PortfolioEntity p : PortfolioEntity.<PortfolioEntity>list("status", "active")) {
+            symbols.put(p.id, Json.weights(p.weights).stream().filter(w -> w.type() == WeightType.ASSET)
+                    .map(Weight::symbol).toList());
+        }
+        return symbols;
+    }
+
+    /**
+     * An asset of the portfolio can no longer be traded: as at Alpaca, the portfolio needs adjustment — its
+     * subscribers' queued runs are canceled, the drift monitor queues nothing for them and holds their deposits, and
+     * an alert names the asset; a {@code PATCH} with tradable weights makes it active again. False if it was no longer
+     * active.
+     */
+    @Transactional
+    public boolean needsAdjustment(UUID id, String why) {
+        PortfolioEntity portfolio = find(id);
+        if (!"active".equals(portfolio.status)) {
+            return false;
+        }
+        portfolio.status = "needs_adjustment";
+        portfolio.updatedAt = Clock.now();
+        List<SubscriptionEntity> subscriptions = SubscriptionEntity.activeOf(id);
+        int canceled = 0;
+        for (SubscriptionEntity subscription : subscriptions) {
+            announceTargets(subscription, portfolio);
+            for (RunEntity run : RunEntity.queuedAutomatic(subscription.accountId)) {
+                outbox.publish(Topics.REBALANCE_REQUESTS, new RunCancellation(UUID.randomUUID().toString(),
+                        subscription.accountId, Clock.now(), run.id, "portfolio " + id + " needs adjustment: " + why));
+                canceled++;
+            }
+        }
+        outbox.alert(Severity.WARNING, null, "Portfolio needs adjustment: " + portfolio.name,
+                why + ", so portfolio " + id + " (" + portfolio.name + ") needs adjustment: " + subscriptions.size()
+                        + " subscribed account(s), " + canceled + " queued run(s) canceled, no automatic run is queued"
+                        + " and deposits wait until a PATCH with tradable weights makes it active again");
+        return true;
     }
 
     /** Soft delete: the portfolio becomes inactive; refused while any account is subscribed to it. */
@@ -137,7 +184,8 @@ public class PortfolioBook {
 
     static Views.Portfolio view(PortfolioEntity p) {
         List<Weight> weights = Json.weights(p.weights);
-        return new Views.Portfolio(p.id.toString(), p.name, p.description, p.status, p.cooldownDays, weights,
+        return new Views.Portfolio(p.id.toString(), p.name, p.description == null ? "" : p.description, p.status,
+                p.cooldownDays, weights,
                 p.rebalanceConditions == null ? null : Json.conditions(p.rebalanceConditions), p.createdAt, p.updatedAt);
     }
 }

@@ -195,9 +195,9 @@ public class RunBook {
         run.status = event.status().name();
         run.reason = event.reason();
         run.weights = Json.write(event.weights());
-        run.orders = Json.write(event.orders());
-        run.failedOrders = Json.write(event.failedOrders());
-        run.skippedOrders = Json.write(event.skippedOrders());
+        run.orders = AlpacaOrders.orders(event.orders());
+        run.failedOrders = AlpacaOrders.orders(event.failedOrders());
+        run.skippedOrders = AlpacaOrders.skipped(event.skippedOrders());
         run.dryRun = event.dryRun();
         run.updatedAt = event.updatedAt();
         run.completedAt = event.completedAt();

@@ -8,7 +8,11 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-/** The API's answers in Alpaca's Rebalancing API shapes; nullable fields are sent as null, as Alpaca sends them. */
+/**
+ * The API's answers in Alpaca's Rebalancing API shapes. A field Alpaca's document types as nullable, or that its SDK
+ * requires, is sent as null when unknown; one the document types as a non-null text is left out when unknown
+ * ({@code reason}, {@code completed_at}, {@code canceled_at} of a run; {@code last_rebalanced_at}).
+ */
 public final class Views {
 
     private Views() {
@@ -17,7 +21,8 @@ public final class Views {
     public record Portfolio(
             String id,
             String name,
-            @JsonInclude(JsonInclude.Include.ALWAYS) String description,
+            /** Alpaca's clients require a text: a portfolio created without one has "". */
+            String description,
             String status,
             int cooldownDays,
             List<Weight> weights,
@@ -31,7 +36,7 @@ public final class Views {
             String accountId,
             String portfolioId,
             Instant createdAt,
-            @JsonInclude(JsonInclude.Include.ALWAYS) Instant lastRebalancedAt) {
+            Instant lastRebalancedAt) {
     }
 
     public record Subscriptions(List<Subscription> subscriptions,
@@ -44,15 +49,15 @@ public final class Views {
             @JsonInclude(JsonInclude.Include.ALWAYS) BigDecimal amount,
             String initiatedFrom,
             String status,
-            @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
+            String reason,
             String accountId,
             @JsonInclude(JsonInclude.Include.ALWAYS) String portfolioId,
             @JsonRawValue String weights,
             @JsonRawValue String orders,
             @JsonRawValue String failedOrders,
             @JsonRawValue String skippedOrders,
-            @JsonInclude(JsonInclude.Include.ALWAYS) Instant completedAt,
-            @JsonInclude(JsonInclude.Include.ALWAYS) Instant canceledAt,
+            Instant completedAt,
+            Instant canceledAt,
             Instant createdAt,
             Instant updatedAt,
             /** Not Alpaca's: the account is in dry run, and its planned orders are among {@code skipped_orders}. */

@@ -48,10 +48,13 @@ public class DeadLetters {
     private final OutboxRelay relay;
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, Long> waiting = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final List<Gauge> gauges = new java.util.ArrayList<>();
 
     DeadLetters(OutboxRelay relay, MeterRegistry registry,
             @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
         this.relay = relay;
+        this.registry = registry;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP,
@@ -63,9 +66,9 @@ public class DeadLetters {
         for (String topic : Topics.ALL) {
             String deadLetters = Topics.deadLetterOf(topic);
             waiting.put(deadLetters, 0L);
-            Gauge.builder("rebalancer.dead_letters.waiting", waiting, w -> w.getOrDefault(deadLetters, 0L))
+            gauges.add(Gauge.builder("rebalancer.dead_letters.waiting", waiting, w -> w.getOrDefault(deadLetters, 0L))
                     .tag("topic", deadLetters).description("Messages on the dead-letter topic not yet replayed")
-                    .register(registry);
+                    .register(registry));
         }
     }
 
@@ -157,6 +160,9 @@ public class DeadLetters {
     }
 
     synchronized void close(@Observes ShutdownEvent event) {
+        // The registry may outlive this bean (a restarted application in the same JVM): a gauge left there would go
+        // on reading this instance's counts, which nothing refreshes any more.
+        gauges.forEach(registry::remove);
         consumer.close(Duration.ofSeconds(5));
     }
 }

@@ -1,6 +1,7 @@
 package dev.rebalancer.rules.drift;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.rebalancer.contracts.CashDeposit;
 import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.TargetAllocation;
 import java.time.Instant;
@@ -19,10 +20,12 @@ import java.util.Map;
  * @param lastAutomaticDay      the trading day (New York) of the last automatic request: at most one a day
  * @param lastCalendarDay       the day the calendar condition last fired
  * @param subscriptionPending   a new subscription waits for its first rebalance
- * @param portfolioUpdatePending the portfolio's weights changed and wait for a rebalance once the cooldown allows
+ * @param portfolioUpdatePending the portfolio changed, has the on_portfolio_update condition, and waits for a
+ *                              rebalance once the cooldown allows
  * @param recentDeposits        the latest deposit ids handled, so a replayed deposit is invested once
  * @param lastRunEndedAt        when the account's last run ended: a snapshot older than that shows the account before
  *                              the run's orders, so drift waits for a newer one
+ * @param heldDeposits          deposits that came while the portfolio needed adjustment, invested once it is active
  */
 public record AccountState(
         TargetAllocation target,
@@ -34,27 +37,30 @@ public record AccountState(
         boolean subscriptionPending,
         boolean portfolioUpdatePending,
         List<String> recentDeposits,
-        Instant lastRunEndedAt) {
+        Instant lastRunEndedAt,
+        List<CashDeposit> heldDeposits) {
 
     static final int DEPOSITS_REMEMBERED = 200;
 
     public AccountState {
         unfinishedRuns = unfinishedRuns == null ? Map.of() : Map.copyOf(unfinishedRuns);
         recentDeposits = recentDeposits == null ? List.of() : List.copyOf(recentDeposits);
+        heldDeposits = heldDeposits == null ? List.of() : List.copyOf(heldDeposits);
     }
 
     public static AccountState empty() {
-        return new AccountState(null, null, Map.of(), null, null, null, false, false, List.of(), null);
+        return new AccountState(null, null, Map.of(), null, null, null, false, false, List.of(), null, List.of());
     }
 
     AccountState withTarget(TargetAllocation newTarget, boolean subscription, boolean portfolioUpdate) {
         return new AccountState(newTarget, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscription, portfolioUpdate, recentDeposits, lastRunEndedAt);
+                lastCalendarDay, subscription, portfolioUpdate, recentDeposits, lastRunEndedAt, heldDeposits);
     }
 
     public AccountState withSnapshot(PositionSnapshot newSnapshot) {
         return new AccountState(target, newSnapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt);
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt,
+                heldDeposits);
     }
 
     AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt) {
@@ -63,7 +69,7 @@ public record AccountState(
 
     AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt, Instant runEndedAt) {
         return new AccountState(target, snapshot, runs, fullRebalanceAt, lastAutomaticDay, lastCalendarDay,
-                subscriptionPending, portfolioUpdatePending, recentDeposits, runEndedAt);
+                subscriptionPending, portfolioUpdatePending, recentDeposits, runEndedAt, heldDeposits);
     }
 
     AccountState withDeposit(String depositId) {
@@ -73,7 +79,7 @@ public record AccountState(
             deposits = deposits.subList(deposits.size() - DEPOSITS_REMEMBERED, deposits.size());
         }
         return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscriptionPending, portfolioUpdatePending, deposits, lastRunEndedAt);
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, deposits, lastRunEndedAt, heldDeposits);
     }
 
     /** A full rebalance was requested: the run is unfinished from now, and today's automatic request is spent. */
@@ -81,7 +87,12 @@ public record AccountState(
         Map<String, Instant> runs = new LinkedHashMap<>(unfinishedRuns);
         runs.putIfAbsent(runId, now);
         return new AccountState(target, snapshot, runs, lastFullRebalanceAt, day, calendar ? day : lastCalendarDay,
-                false, false, recentDeposits, lastRunEndedAt);
+                false, false, recentDeposits, lastRunEndedAt, heldDeposits);
+    }
+
+    AccountState withHeldDeposits(List<CashDeposit> deposits) {
+        return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, deposits);
     }
 
     AccountState withRunRequested(String runId, Instant now) {

@@ -32,8 +32,9 @@ import java.util.stream.Collectors;
  *
  * <ul>
  * <li>{@code invest_cash} for every deposit of at least the minimum, for its amount, regardless of cooldown, each
- * deposit once.</li>
- * <li>{@code full_rebalance} when a subscription is new, the portfolio's weights changed, a drift band is breached,
+ * deposit once; a deposit that comes while the portfolio needs adjustment is held until it is active again.</li>
+ * <li>{@code full_rebalance} when a subscription is new, the portfolio changed (with its {@code on_portfolio_update}
+ * condition), a drift band is breached,
  * or a calendar condition falls — and only while the subscription and portfolio are active, no run is unfinished,
  * {@code cooldown_days} calendar days have passed since the last completed full rebalance, no automatic request was
  * made this trading day (New York), and equity is at least $1 per asset weight.</li>
@@ -76,17 +77,42 @@ public final class DriftRules {
         this.settings = settings;
     }
 
-    /** A new subscription, a changed portfolio, or (null) an unsubscription. */
+    /**
+     * A new subscription, a changed portfolio, or (null) an unsubscription. As at Alpaca, a change of the portfolio's
+     * weights or conditions is followed by a rebalance (once the cooldown allows) only when the portfolio has the
+     * {@code on_portfolio_update} condition; without it, drift is judged against the new weights and bands from now
+     * on. Deposits held while the portfolio needed adjustment are invested once it is active again.
+     */
     public Outcome onTarget(AccountState state, TargetAllocation target, Instant now) {
         if (target == null) {
-            return Outcome.of(state.withTarget(null, false, false));
+            return Outcome.of(state.withTarget(null, false, false).withHeldDeposits(List.of()));
         }
         TargetAllocation previous = state.target();
         boolean newSubscription = previous == null || !previous.subscriptionId().equals(target.subscriptionId());
-        boolean weightsChanged = !newSubscription && !previous.weights().equals(target.weights());
+        boolean changed = !newSubscription && (!previous.weights().equals(target.weights())
+                || !previous.rebalanceConditions().equals(target.rebalanceConditions()));
+        boolean rebalanceOnUpdate = target.rebalanceConditions().stream()
+                .anyMatch(c -> c.type() == ConditionType.ON_PORTFOLIO_UPDATE);
         AccountState updated = state.withTarget(target, state.subscriptionPending() || newSubscription,
-                state.portfolioUpdatePending() || weightsChanged);
-        return evaluate(updated, now);
+                rebalanceOnUpdate && (state.portfolioUpdatePending() || changed));
+        List<RebalanceRequest> released = new java.util.ArrayList<>();
+        if (newSubscription) {
+            // Held for a portfolio that needed adjustment: another subscription is not that portfolio active again.
+            updated = updated.withHeldDeposits(List.of());
+        } else if (isActive(target) && !target.weights().isEmpty() && !updated.heldDeposits().isEmpty()) {
+            for (CashDeposit held : updated.heldDeposits()) {
+                RebalanceRequest request = investCash(updated, held, now);
+                updated = updated.withRunRequested(request.runId(), now);
+                released.add(request);
+            }
+            updated = updated.withHeldDeposits(List.of());
+        }
+        Outcome evaluated = evaluate(updated, now);
+        if (released.isEmpty()) {
+            return evaluated;
+        }
+        released.addAll(evaluated.requests());
+        return new Outcome(evaluated.state(), List.copyOf(released));
     }
 
     public Outcome onSnapshot(AccountState state, PositionSnapshot snapshot, Instant now) {
@@ -103,19 +129,31 @@ public final class DriftRules {
         }
         AccountState seen = state.withDeposit(deposit.eventId());
         TargetAllocation target = seen.target();
-        if (deposit.amount().compareTo(settings.minimumDeposit()) < 0 || !isActive(target)
-                || target.weights().isEmpty()) {
+        if (deposit.amount().compareTo(settings.minimumDeposit()) < 0) {
             return Outcome.of(seen);
         }
-        String requestId = "deposit:" + deposit.eventId();
-        List<WeightDrift> drifts = seen.snapshot() == null ? List.of()
-                : Drift.of(target.weights(), target.rebalanceConditions(), seen.snapshot(),
+        if (target != null && target.portfolioStatus() == PortfolioStatus.NEEDS_ADJUSTMENT) {
+            // Alpaca queues nothing for a portfolio that needs adjustment; the cash waits for it to be active again.
+            List<CashDeposit> held = new java.util.ArrayList<>(seen.heldDeposits());
+            held.add(deposit);
+            return Outcome.of(seen.withHeldDeposits(held));
+        }
+        if (!isActive(target) || target.weights().isEmpty()) {
+            return Outcome.of(seen);
+        }
+        RebalanceRequest request = investCash(seen, deposit, now);
+        return Outcome.of(seen.withRunRequested(request.runId(), now), request);
+    }
+
+    private RebalanceRequest investCash(AccountState state, CashDeposit deposit, Instant now) {
+        TargetAllocation target = state.target();
+        List<WeightDrift> drifts = state.snapshot() == null ? List.of()
+                : Drift.of(target.weights(), target.rebalanceConditions(), state.snapshot(),
                         settings.reserveBasisPoints()).drifts();
-        RebalanceRequest request = request(deposit.accountId(), requestId, RunType.INVEST_CASH, deposit.amount(),
+        return request(deposit.accountId(), "deposit:" + deposit.eventId(), RunType.INVEST_CASH, deposit.amount(),
                 Trigger.CASH_DEPOSIT, new Evidence(deposit.activityType() + " deposit of $"
                         + deposit.amount().toPlainString() + " (activity " + deposit.eventId() + ")", drifts),
                 target, now);
-        return Outcome.of(seen.withRunRequested(request.runId(), now), request);
     }
 
     /**
@@ -171,7 +209,8 @@ public final class DriftRules {
         }
         if (state.portfolioUpdatePending()) {
             return full(state, "portfolio-update:" + target.subscriptionId() + ":" + target.portfolioUpdatedAt(),
-                    Trigger.PORTFOLIO_UPDATE, "portfolio " + target.portfolioId() + " changed its weights",
+                    Trigger.PORTFOLIO_UPDATE, "portfolio " + target.portfolioId()
+                            + " changed (on_portfolio_update condition)",
                     List.of(), now, today, false);
         }
         Optional<RebalanceCondition> calendar = target.rebalanceConditions().stream()

@@ -43,7 +43,7 @@ class InsideTheBandsProperties {
     void no_request_while_every_weight_is_inside_its_bands(@ForAll("insideTheBands") Case inside) {
         TargetAllocation target = new TargetAllocation("t", "acct", MONDAY, "sub", "portfolio", PortfolioStatus.ACTIVE,
                 inside.weights(), inside.bands(), 0, null, MONDAY);
-        AccountState settled = new AccountState(target, null, Map.of(), null, null, null, false, false, List.of(), null);
+        AccountState settled = new AccountState(target, null, Map.of(), null, null, null, false, false, List.of(), null, List.of());
 
         DriftRules.Outcome outcome = rules.onSnapshot(settled, inside.snapshot(), MONDAY);
 

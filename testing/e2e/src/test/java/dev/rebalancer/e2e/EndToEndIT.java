@@ -16,6 +16,8 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.rebalancer.local.Http;
 import dev.rebalancer.local.LocalStack;
 import dev.rebalancer.sim.SimAdminClient;
+import dev.rebalancer.testing.infra.AlpacaContract;
+import dev.rebalancer.testing.infra.AlpacaPyModels;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -50,7 +52,7 @@ class EndToEndIT {
     static final String SEND_MESSAGE = "/bot" + TOKEN + "/sendMessage";
     static final Duration RUN_WITHIN = Duration.ofSeconds(60);
     static final Set<String> UNFINISHED = Set.of("QUEUED", "IN_PROGRESS");
-    static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash");
+    static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash", "sdk");
 
     static WireMockServer telegram;
     static LocalStack stack;
@@ -225,6 +227,118 @@ class EndToEndIT {
 
     static Http alpaca(String account) {
         return stack.alpaca(key(account));
+    }
+
+    /**
+     * A client written for Alpaca's hosted rebalancer, switched to this base URL and nothing else: requests serialized
+     * as alpaca-py serializes them (percents as JSON numbers, None left out), every answer parsed with alpaca-py's
+     * models and checked against Alpaca's Broker API document — portfolios, subscriptions paged, the subscription's
+     * run and a manual run read back with their orders.
+     */
+    @Test
+    void a_client_built_for_alpacas_rebalancer_works_unchanged() throws Exception {
+        AlpacaContract broker = AlpacaContract.broker();
+        String account = stack.simAccount(key("sdk"));
+        await().atMost(RUN_WITHIN).until(() -> ids(api.get("/v1/accounts")).contains(account));
+
+        // CreatePortfolioRequest(name=..., description=..., weights=[Weight(type=WeightType.ASSET, symbol="SPY",
+        // percent=60.0), ...], cooldown_days=1, rebalance_conditions=[RebalancingConditions(...)]).to_request_fields()
+        String portfolio = json(api.post("/v1/rebalancing/portfolios", """
+                {"name":"alpaca-py balanced","description":"made by alpaca-py","weights":[
+                 {"type":"asset","symbol":"SPY","percent":60.0},{"type":"asset","symbol":"TLT","percent":40.0}],
+                 "cooldown_days":1,"rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":5.0}]}"""));
+        AlpacaPyModels.assertParses(AlpacaPyModels.PORTFOLIO, portfolio);
+        broker.assertAnswer("POST", "/v1/rebalancing/portfolios", 200, portfolio);
+        String portfolioId = Http.JSON.readTree(portfolio).get("id").asText();
+
+        String portfolios = json(api.get("/v1/rebalancing/portfolios"));
+        AlpacaPyModels.assertParsesList(AlpacaPyModels.PORTFOLIO, portfolios);
+        broker.assertAnswer("GET", "/v1/rebalancing/portfolios", 200, portfolios);
+        String updated = json(api.patch("/v1/rebalancing/portfolios/" + portfolioId, """
+                {"rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":5.0},
+                 {"type":"drift_band","sub_type":"relative","percent":20.0}]}"""));
+        AlpacaPyModels.assertParses(AlpacaPyModels.PORTFOLIO, updated);
+        broker.assertAnswer("PATCH", "/v1/rebalancing/portfolios/{portfolio_id}", 200, updated);
+        assertThat(Http.JSON.readTree(updated).get("rebalance_conditions")).hasSize(2);
+        AlpacaPyModels.assertParses(AlpacaPyModels.PORTFOLIO, json(api.get("/v1/rebalancing/portfolios/" + portfolioId)));
+
+        // CreateSubscriptionRequest(account_id=..., portfolio_id=...): the subscription rebalances the account's cash.
+        String subscription = json(api.post("/v1/rebalancing/subscriptions",
+                "{\"account_id\":\"" + account + "\",\"portfolio_id\":\"" + portfolioId + "\"}"));
+        AlpacaPyModels.assertParses(AlpacaPyModels.SUBSCRIPTION, subscription);
+        broker.assertAnswer("POST", "/v1/rebalancing/subscriptions", 200, subscription);
+        String subscriptionId = Http.JSON.readTree(subscription).get("id").asText();
+        // get_all_subscriptions walks the pages through next_page_token until it is null.
+        List<String> listed = new ArrayList<>();
+        String token = null;
+        do {
+            String page = json(api.get("/v1/rebalancing/subscriptions?limit=1"
+                    + (token == null ? "" : "&page_token=" + token)));
+            AlpacaPyModels.assertParsesPage(AlpacaPyModels.SUBSCRIPTION, "subscriptions", page);
+            broker.assertAnswer("GET", "/v1/rebalancing/subscriptions", 200, page);
+            JsonNode read = Http.JSON.readTree(page);
+            listed.addAll(ids(read.get("subscriptions")));
+            token = read.get("next_page_token").isNull() ? null : read.get("next_page_token").asText();
+        } while (token != null);
+        assertThat(listed).contains(subscriptionId).doesNotHaveDuplicates();
+        AlpacaPyModels.assertParses(AlpacaPyModels.SUBSCRIPTION,
+                json(api.get("/v1/rebalancing/subscriptions/" + subscriptionId)));
+
+        JsonNode automatic = awaitFinalRun(account, "full_rebalance", r -> true);
+        assertRunAsTheSdkReadsIt(broker, account, automatic.get("id").asText());
+
+        api.delete("/v1/rebalancing/subscriptions/" + subscriptionId);
+        // CreateRunRequest(account_id=..., type=RunType.FULL_REBALANCE, weights=[Weight(...), ...])
+        String manual = json(api.post("/v1/rebalancing/runs", """
+                {"account_id":"%s","type":"full_rebalance","weights":[
+                 {"type":"asset","symbol":"SPY","percent":50.0},{"type":"asset","symbol":"VTI","percent":50.0}]}"""
+                .formatted(account)));
+        AlpacaPyModels.assertParses(AlpacaPyModels.REBALANCING_RUN, manual);
+        broker.assertSchema("PortfolioRun", manual);
+        String manualId = Http.JSON.readTree(manual).get("id").asText();
+        JsonNode done = awaitFinalRun(account, "full_rebalance", r -> r.get("id").asText().equals(manualId));
+        assertThat(done.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+        JsonNode run = assertRunAsTheSdkReadsIt(broker, account, manualId);
+        assertThat(ids(run.get("orders"), "symbol")).contains("TLT", "VTI");
+
+        api.delete("/v1/rebalancing/portfolios/" + portfolioId);
+        assertThat(api.get("/v1/rebalancing/portfolios/" + portfolioId).get("status").asText()).isEqualTo("inactive");
+    }
+
+    /**
+     * The run as get_run_by_id and get_all_runs read it: parsed by the SDK's models, valid by Alpaca's document, its
+     * orders Alpaca order objects with the fields Alpaca's Trading API gives them and the ids Alpaca gave them.
+     */
+    private static JsonNode assertRunAsTheSdkReadsIt(AlpacaContract broker, String account, String runId)
+            throws Exception {
+        String body = json(api.get("/v1/rebalancing/runs/" + runId));
+        AlpacaPyModels.assertParses(AlpacaPyModels.REBALANCING_RUN, body);
+        broker.assertAnswer("GET", "/v1/rebalancing/runs/{run_id}", 200, body);
+        String page = json(api.get("/v1/rebalancing/runs?account_id=" + account));
+        AlpacaPyModels.assertParsesPage(AlpacaPyModels.REBALANCING_RUN, "runs", page);
+        broker.assertAnswer("GET", "/v1/rebalancing/runs", 200, page);
+
+        JsonNode run = Http.JSON.readTree(body);
+        assertThat(run.get("orders")).isNotEmpty();
+        Map<String, JsonNode> atAlpaca = new HashMap<>();
+        ordersOf(key("sdk"), runId).forEach(o -> atAlpaca.put(o.get("client_order_id").asText(), o));
+        for (JsonNode order : run.get("orders")) {
+            assertThat(order.fieldNames()).toIterable().contains("id", "client_order_id", "created_at", "updated_at",
+                    "submitted_at", "filled_at", "expired_at", "canceled_at", "failed_at", "asset_id", "symbol",
+                    "asset_class", "notional", "qty", "filled_qty", "filled_avg_price", "order_class", "order_type",
+                    "type", "side", "time_in_force", "limit_price", "stop_price", "status", "extended_hours");
+            JsonNode alpaca = atAlpaca.get(order.get("client_order_id").asText());
+            assertThat(alpaca).as("Alpaca has order %s", order.get("client_order_id")).isNotNull();
+            for (String field : List.of("id", "asset_id", "created_at", "status", "filled_qty", "expires_at")) {
+                assertThat(order.get(field)).as("%s of %s", field, order.get("client_order_id"))
+                        .isEqualTo(alpaca.get(field));
+            }
+        }
+        return run;
+    }
+
+    private static String json(JsonNode node) throws Exception {
+        return Http.JSON.writeValueAsString(node);
     }
 
     /**
