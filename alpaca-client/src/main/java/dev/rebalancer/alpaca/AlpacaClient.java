@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rebalancer.alpaca.model.Account;
 import dev.rebalancer.alpaca.model.Activity;
 import dev.rebalancer.alpaca.model.Asset;
+import dev.rebalancer.alpaca.model.CalendarDay;
 import dev.rebalancer.alpaca.model.MarketClock;
 import dev.rebalancer.alpaca.model.Order;
 import dev.rebalancer.alpaca.model.OrderRequest;
@@ -164,6 +165,14 @@ public final class AlpacaClient {
     /** {@code GET /v2/clock}. */
     public MarketClock clock() {
         return call("GET", "/v2/clock", null, type(MarketClock.class), Retry.SAFE);
+    }
+
+    /** {@code GET /v2/calendar}: the trading days from {@code start} to {@code end}, both included. */
+    public List<CalendarDay> calendar(java.time.LocalDate start, java.time.LocalDate end) {
+        Map<String, String> query = new java.util.LinkedHashMap<>();
+        query.put("start", start.toString());
+        query.put("end", end.toString());
+        return call("GET", "/v2/calendar" + query(query), null, listOf(CalendarDay.class), Retry.SAFE);
     }
 
     /** {@code GET /v2/assets/{symbol}}; empty when Alpaca knows no such asset. */

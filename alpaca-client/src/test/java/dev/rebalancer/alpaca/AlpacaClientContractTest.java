@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rebalancer.alpaca.model.Account;
 import dev.rebalancer.alpaca.model.Activity;
+import dev.rebalancer.alpaca.model.CalendarDay;
 import dev.rebalancer.alpaca.model.MarketClock;
 import dev.rebalancer.alpaca.model.Order;
 import dev.rebalancer.alpaca.model.OrderRequest;
@@ -13,7 +14,10 @@ import dev.rebalancer.sim.SimAdminClient;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -189,6 +193,20 @@ class AlpacaClientContractTest {
             assertThat(asset.assetClass()).isEqualTo("us_equity");
         });
         assertThat(client.asset("NOPE")).isEmpty();
+    }
+
+    @Test
+    void the_calendar_lists_trading_days_with_their_early_closes() {
+        AlpacaClient client = account("0").client();
+        admin.calendar(List.of("2031-07-04"), Map.of("2031-07-03", "13:00"));
+
+        List<CalendarDay> days = client.calendar(LocalDate.parse("2031-07-02"), LocalDate.parse("2031-07-07"));
+
+        assertThat(days).extracting(CalendarDay::date).containsExactly(LocalDate.parse("2031-07-02"),
+                LocalDate.parse("2031-07-03"), LocalDate.parse("2031-07-07"));
+        assertThat(days.get(1).close()).isEqualTo(LocalTime.of(13, 0));
+        assertThat(days.get(1).closesAt().toInstant()).isEqualTo(Instant.parse("2031-07-03T17:00:00Z"));
+        assertThat(days.get(0).opensAt().toInstant()).isEqualTo(Instant.parse("2031-07-02T13:30:00Z"));
     }
 
     @Test

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kafka topic names. Every topic is keyed by {@code account_id} (control by {@link TradingControl#KEY}) and all share
+ * Kafka topic names. Every topic is keyed by {@code account_id} (control by {@link TradingControl#KEY}, the calendar
+ * by {@link MarketCalendar#KEY}) and all share
  * one partition count, so one account's events stay in order and the drift monitor's inputs are co-partitioned.
  */
 public final class Topics {
@@ -24,12 +25,15 @@ public final class Topics {
     public static final String ALERTS = "rebalancer.alerts.v1";
     /** The trading halt switch; compacted. */
     public static final String CONTROL = "rebalancer.control.v1";
+    /** The market's calendar from Alpaca (trading days, early closes); compacted, one key. */
+    public static final String CALENDAR = "rebalancer.calendar.v1";
 
     /** Topics whose latest value per key is the state, so they are compacted rather than deleted by age. */
-    public static final List<String> COMPACTED = List.of(TARGETS, POSITIONS, CONTROL);
+    public static final List<String> COMPACTED = List.of(TARGETS, POSITIONS, CONTROL, CALENDAR);
 
     /** Every topic above. */
-    public static final List<String> ALL = List.of(TARGETS, POSITIONS, CASH_DEPOSITS, REBALANCE_REQUESTS, RUNS, ALERTS, CONTROL);
+    public static final List<String> ALL = List.of(TARGETS, POSITIONS, CASH_DEPOSITS, REBALANCE_REQUESTS, RUNS, ALERTS, CONTROL,
+            CALENDAR);
 
     /** The header of a dead-lettered message that says why it could not be read. */
     public static final String DEAD_LETTER_REASON = "rebalancer-dead-letter-reason";

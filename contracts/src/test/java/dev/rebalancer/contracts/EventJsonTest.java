@@ -228,8 +228,9 @@ class EventJsonTest {
         assertThat(Topics.ALL).containsExactly(
                 "rebalancer.targets.v1", "rebalancer.positions.v1", "rebalancer.cash-deposits.v1",
                 "rebalancer.rebalance-requests.v1", "rebalancer.runs.v1", "rebalancer.alerts.v1",
-                "rebalancer.control.v1");
-        assertThat(Topics.COMPACTED).isEqualTo(List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CONTROL));
+                "rebalancer.control.v1", "rebalancer.calendar.v1");
+        assertThat(Topics.COMPACTED).isEqualTo(List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CONTROL,
+                Topics.CALENDAR));
         assertThat(Topics.deadLetterOf(Topics.CASH_DEPOSITS)).isEqualTo("rebalancer.cash-deposits.v1.dlq");
     }
 
@@ -237,7 +238,7 @@ class EventJsonTest {
     void the_topic_layout_compacts_the_state_topics_and_puts_a_dead_letter_topic_beside_each() {
         var layout = Topics.layout();
 
-        assertThat(layout).hasSize(14);
+        assertThat(layout).hasSize(16);
         assertThat(layout.get("rebalancer.targets.v1")).containsExactly(java.util.Map.entry("cleanup.policy", "compact"));
         assertThat(layout.get("rebalancer.positions.v1")).containsEntry("cleanup.policy", "compact");
         assertThat(layout.get("rebalancer.control.v1")).containsEntry("cleanup.policy", "compact");

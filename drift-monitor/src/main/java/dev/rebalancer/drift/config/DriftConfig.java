@@ -4,9 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.util.Optional;
-import java.util.Set;
 
 /** The drift monitor's settings. */
 @ConfigMapping(prefix = "drift")
@@ -22,9 +19,6 @@ public interface DriftConfig {
      */
     @WithDefault("25")
     int reserveBasisPoints();
-
-    /** Market holidays (New York), on which no calendar condition falls; it falls on the trading day before. */
-    Optional<Set<LocalDate>> holidays();
 
     /** How often the wall clock is consulted for calendar conditions and ended waits. */
     @WithDefault("60s")

@@ -51,7 +51,7 @@ public class DriftStreams {
 
     public static DriftRules rules(DriftConfig config) {
         return new DriftRules(new DriftRules.Settings(config.minimumDeposit(), MARKET_ZONE,
-                new CalendarSchedule(config.holidays().orElse(Set.of())), config.unfinishedRunExpiry(),
+                new CalendarSchedule(Set.of()), config.unfinishedRunExpiry(),
                 config.reserveBasisPoints()));
     }
 

@@ -4,6 +4,7 @@ import dev.rebalancer.contracts.Alert;
 import dev.rebalancer.contracts.CashDeposit;
 import dev.rebalancer.contracts.EventFormatException;
 import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.MarketCalendar;
 import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.RunEvent;
@@ -40,6 +41,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class DriftTopology {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DriftTopology.class);
+
     public static final String STORE = "drift-state";
     /** Each account's latest position snapshot, kept as the event came: writing it back costs nothing. */
     public static final String POSITIONS_STORE = "drift-positions";
@@ -47,6 +50,8 @@ public final class DriftTopology {
     static final String REQUESTS_SINK = "rebalance-requests";
     static final String ALERTS_SINK = "alerts";
     static final List<String> INPUTS = List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CASH_DEPOSITS, Topics.RUNS);
+    /** The market's calendar, as portfolio-service last published it: a global store, the same on every instance. */
+    public static final String CALENDAR_STORE = "market-calendar";
 
     private DriftTopology() {
     }
@@ -71,6 +76,9 @@ public final class DriftTopology {
         topology.addSink(REQUESTS_SINK, Topics.REBALANCE_REQUESTS, new StringSerializer(), new StringSerializer(),
                 PROCESSOR);
         topology.addSink(ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new StringSerializer(), PROCESSOR);
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CALENDAR_STORE),
+                Serdes.String(), Serdes.String()).withLoggingDisabled(), "calendar-source", new StringDeserializer(),
+                new StringDeserializer(), Topics.CALENDAR, "calendar-learner", () -> new CalendarLearner(rules));
         for (String topic : INPUTS) {
             topology.addSink(deadLetterSink(topic), Topics.deadLetterOf(topic), new StringSerializer(),
                     new StringSerializer(), PROCESSOR);
@@ -88,6 +96,47 @@ public final class DriftTopology {
     static Processor<String, String, String, String> rulesProcessor(DriftRules rules, Duration tickEvery,
             Duration clockOffset) {
         return new RulesProcessor(rules, tickEvery, clockOffset);
+    }
+
+    /**
+     * Keeps the market's calendar in the global store and teaches it to the rules: each one published, and at start
+     * the one the store was restored with (restoring bypasses this processor). One that cannot be read is logged and
+     * left out: the calendar known before stays.
+     */
+    private static final class CalendarLearner implements Processor<String, String, Void, Void> {
+
+        private final DriftRules rules;
+        private KeyValueStore<String, String> store;
+
+        CalendarLearner(DriftRules rules) {
+            this.rules = rules;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(CALENDAR_STORE);
+            String restored = store.get(MarketCalendar.KEY);
+            if (restored != null) {
+                learn(restored);
+            }
+        }
+
+        @Override
+        public void process(Record<String, String> record) {
+            if (record.value() != null && learn(record.value())) {
+                store.put(MarketCalendar.KEY, record.value());
+            }
+        }
+
+        private boolean learn(String json) {
+            try {
+                rules.calendar().learn(EventJson.read(json, MarketCalendar.class));
+                return true;
+            } catch (EventFormatException e) {
+                LOG.warnf("unreadable market calendar left out, the one known before stays: %s", e.getMessage());
+                return false;
+            }
+        }
     }
 
     private static String deadLetterSink(String topic) {

@@ -7,6 +7,7 @@ import dev.rebalancer.contracts.CashDeposit;
 import dev.rebalancer.contracts.ConditionSubType;
 import dev.rebalancer.contracts.ConditionType;
 import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.MarketCalendar;
 import dev.rebalancer.contracts.InitiatedFrom;
 import dev.rebalancer.contracts.OrderSide;
 import dev.rebalancer.contracts.PortfolioStatus;
@@ -328,6 +329,46 @@ class DriftTopologyTest {
         advance(Duration.ofDays(2));
         assertThat(requested()).as("the punctuator on Monday").singleElement()
                 .extracting(RebalanceRequest::trigger).isEqualTo(Trigger.SUBSCRIPTION_CREATED);
+    }
+
+    /**
+     * The market's own calendar, as portfolio-service publishes it, decides the trading days: Alpaca's calendar
+     * lists no session on Monday 30 November (a holiday in this calendar), so a monthly condition on the 30th falls
+     * on Friday the 27th — where counting weekdays alone would have waited for Monday.
+     */
+    @Test
+    void the_published_market_calendar_decides_the_trading_day_a_calendar_condition_falls_back_to() {
+        start(Instant.parse("2026-11-24T15:00:00Z"), Set.of());
+        TestInputTopic<String, String> calendar = driver.createInputTopic(Topics.CALENDAR, new StringSerializer(),
+                new StringSerializer());
+        List<MarketCalendar.TradingDay> days = new ArrayList<>();
+        for (java.time.LocalDate day = java.time.LocalDate.parse("2026-11-01");
+                day.isBefore(java.time.LocalDate.parse("2027-01-01")); day = day.plusDays(1)) {
+            boolean weekend = day.getDayOfWeek().getValue() >= 6;
+            if (!weekend && !day.equals(java.time.LocalDate.parse("2026-11-26"))
+                    && !day.equals(java.time.LocalDate.parse("2026-11-30"))) {
+                days.add(new MarketCalendar.TradingDay(day, java.time.LocalTime.of(9, 30),
+                        java.time.LocalTime.of(16, 0)));
+            }
+        }
+        calendar.pipeInput(MarketCalendar.KEY, EventJson.write(new MarketCalendar("calendar-1", now,
+                java.time.LocalDate.parse("2026-11-01"), java.time.LocalDate.parse("2026-12-31"), days)));
+        RebalanceCondition monthlyOn30th = new RebalanceCondition(ConditionType.CALENDAR, ConditionSubType.MONTHLY,
+                null, "30");
+        targets.pipeInput(ACCOUNT, EventJson.write(target("sub-1", SIXTY_FORTY, List.of(monthlyOn30th), 0,
+                PortfolioStatus.ACTIVE, now)));
+        positions("10000", "0", "SPY", "6000", "TLT", "4000");
+        run(requested().get(0).runId(), RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+
+        advance(Duration.ofDays(2));
+        assertThat(requested()).as("Thursday 26 November, no session").isEmpty();
+        advance(Duration.ofDays(1));
+        assertThat(requested()).as("Friday 27 November").singleElement().satisfies(r -> {
+            assertThat(r.trigger()).isEqualTo(Trigger.CALENDAR);
+            assertThat(r.requestId()).isEqualTo("calendar:" + ACCOUNT + ":2026-11-27");
+        });
+        advance(Duration.ofDays(3));
+        assertThat(requested()).as("Monday 30 November, no session").isEmpty();
     }
 
     @Test

@@ -39,6 +39,11 @@ public class Brokers {
     private final Map<String, Broker> byId = new ConcurrentHashMap<>();
     private final Map<String, CachedAsset> assets = new ConcurrentHashMap<>();
 
+    private record CachedDay(java.time.LocalDate date, Optional<Instant> close) {
+    }
+
+    private volatile CachedDay calendarDay;
+
     private record CachedAsset(Asset asset, Instant until) {
     }
 
@@ -126,11 +131,27 @@ public class Brokers {
         return asset;
     }
 
+    /**
+     * Today's close (New York date {@code today}) in Alpaca's calendar, early closes included; empty when the
+     * calendar lists no session today. Asked once a day, the same for every account.
+     */
+    public Optional<Instant> calendarClose(AlpacaClient client, java.time.LocalDate today) {
+        CachedDay cached = calendarDay;
+        if (cached == null || !cached.date().equals(today)) {
+            Optional<Instant> close = client.calendar(today, today).stream().filter(d -> d.date().equals(today))
+                    .findFirst().map(d -> d.closesAt().toInstant());
+            cached = new CachedDay(today, close);
+            calendarDay = cached;
+        }
+        return cached.close();
+    }
+
     /** Forgets what was learnt (account ids, assets, streams), as a restart does. */
     public void forgetAll() {
         byId.values().forEach(b -> b.watch().close());
         byId.clear();
         assets.clear();
+        calendarDay = null;
     }
 
     void close(@Observes ShutdownEvent event) {

@@ -86,8 +86,11 @@ public interface ExecutorConfig {
         @WithDefault("15m")
         Duration replanAfter();
 
-        /** A run starts only with at least this long to the close. */
-        @WithDefault("15m")
+        /**
+         * A run starts only with at least this long to the session's close (Alpaca's rebalancer starts jobs between
+         * 9:30 and 15:30 New York time: 30 minutes before a regular close).
+         */
+        @WithDefault("30m")
         Duration minimumBeforeClose();
 
         /** How often a queued run asks the clock again while the market is closed. */

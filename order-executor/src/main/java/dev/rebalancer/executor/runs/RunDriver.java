@@ -117,11 +117,13 @@ public class RunDriver {
                 return;
             }
             MarketClock clock = broker.client().clock();
-            if (!clock.isOpen() || clock.untilClose().compareTo(settings.minimumBeforeClose()) < 0) {
+            Instant close = clock.isOpen() ? sessionClose(clock, broker) : null;
+            if (close == null || Duration.between(clock.timestamp().toInstant(), close)
+                    .compareTo(settings.minimumBeforeClose()) < 0) {
                 releaseUntilOpen(clock, lease);
                 return;
             }
-            if (!startFirstPhase(run, broker, lease, closeOf(clock))) {
+            if (!startFirstPhase(run, broker, lease, close)) {
                 return;
             }
         } else if (!resume(run, broker, lease)) {
@@ -173,6 +175,23 @@ public class RunDriver {
 
     private static Instant closeOf(MarketClock clock) {
         return clock.nextClose() == null ? null : clock.nextClose().toInstant();
+    }
+
+    /**
+     * The open session's close: the clock's, or today's close in Alpaca's calendar when that is earlier the same day
+     * (an early close). The calendar is read once a day; when it lists no session today, or the clock's session ends
+     * on another day, the clock, which says the market is open, is believed.
+     */
+    private Instant sessionClose(MarketClock clock, Broker broker) {
+        Instant close = closeOf(clock);
+        if (close == null) {
+            return null;
+        }
+        java.time.ZoneId newYork = dev.rebalancer.alpaca.model.CalendarDay.NEW_YORK;
+        java.time.LocalDate today = clock.timestamp().atZoneSameInstant(newYork).toLocalDate();
+        Optional<Instant> calendar = brokers.calendarClose(broker.client(), today);
+        boolean sameDay = close.atZone(newYork).toLocalDate().equals(today);
+        return calendar.isPresent() && sameDay && calendar.get().isBefore(close) ? calendar.get() : close;
     }
 
     /** Plans the run; records a dry run's plan and ends it; otherwise starts with the sells (or the buys if none). */
@@ -227,7 +246,7 @@ public class RunDriver {
             releaseUntilOpen(clock, lease);
             return false;
         }
-        Instant close = closeOf(clock);
+        Instant close = sessionClose(clock, broker);
         boolean acrossClose = run.sessionClose() != null && close != null && close.isAfter(run.sessionClose());
         Duration idle = run.activeAt() == null ? Duration.ZERO : Duration.between(run.activeAt(), Instant.now());
         if (acrossClose || idle.compareTo(settings.replanAfter()) > 0) {

@@ -30,6 +30,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -310,6 +311,62 @@ class RunExecutionTest {
 
         assertThat(harness.awaitFinal(request.runId(), RUN_TIME).status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
         assertThat(harness.orders("exec-t5")).hasSize(1);
+    }
+
+    /**
+     * Alpaca's window: a run starts only until 30 minutes before the session's close, and the close of the day is
+     * Alpaca's calendar's (an early close) when that is earlier than the clock's.
+     */
+    @Test
+    void a_run_waits_queued_after_the_calendars_early_close_and_starts_in_a_session_with_time_left() throws Exception {
+        String account = harness.account("exec-t30", "10000");
+        java.time.ZoneId newYork = java.time.ZoneId.of("America/New_York");
+        java.time.ZonedDateTime now = Instant.now().atZone(newYork);
+        // The clock says open until the end of today; the calendar says today closed early, at midnight.
+        Instant endOfToday = now.toLocalDate().plusDays(1).atStartOfDay(newYork).toInstant().minusSeconds(1);
+        harness.sim.clock(true, Instant.now().plus(Duration.ofHours(30)), endOfToday);
+        harness.sim.calendar(List.of(), Map.of(now.toLocalDate().toString(), "00:00"));
+        brokers.forgetAll();
+        try {
+            RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", SPY_ONLY);
+            harness.send(request, account);
+
+            harness.awaitStatus(request.runId(), RunStatus.QUEUED);
+            Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                    harness.orders("exec-t30").isEmpty() && harness.events(request.runId()).size() == 1);
+
+            // A session with three hours left, and no early close.
+            harness.sim.clock(true, Instant.now().plus(Duration.ofHours(30)), Instant.now().plus(Duration.ofHours(3)));
+            harness.sim.calendar(List.of(), Map.of());
+            brokers.forgetAll();
+
+            assertThat(harness.awaitFinal(request.runId(), RUN_TIME).status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+            assertThat(harness.orders("exec-t30")).hasSize(1);
+        } finally {
+            harness.sim.clock(true);
+            harness.sim.calendar(List.of(), Map.of());
+            brokers.forgetAll();
+        }
+    }
+
+    /** Less than 30 minutes to the clock's close: the run waits for the next session. */
+    @Test
+    void a_run_waits_queued_in_the_last_half_hour_of_the_session() throws Exception {
+        String account = harness.account("exec-t31", "10000");
+        harness.sim.clock(true, Instant.now().plus(Duration.ofHours(18)), Instant.now().plus(Duration.ofMinutes(20)));
+        try {
+            RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", SPY_ONLY);
+            harness.send(request, account);
+
+            harness.awaitStatus(request.runId(), RunStatus.QUEUED);
+            Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                    harness.orders("exec-t31").isEmpty() && harness.events(request.runId()).size() == 1);
+            harness.sim.clock(true, Instant.now().plus(Duration.ofHours(18)), Instant.now().plus(Duration.ofMinutes(40)));
+
+            assertThat(harness.awaitFinal(request.runId(), RUN_TIME).status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        } finally {
+            harness.sim.clock(true);
+        }
     }
 
     @Test

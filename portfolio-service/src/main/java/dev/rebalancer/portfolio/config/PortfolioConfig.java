@@ -36,6 +36,14 @@ public interface PortfolioConfig {
     @WithDefault("1h")
     Duration assetCacheTtl();
 
+    /** How often Alpaca's market calendar is read and published for the drift monitor (and at start). */
+    @WithDefault("24h")
+    Duration calendarRefreshInterval();
+
+    /** How often the assets of active portfolios are looked up again (and at start): needs_adjustment. */
+    @WithDefault("24h")
+    Duration assetReviewInterval();
+
     interface Api {
         /** The key of HTTP Basic credentials, as Alpaca's broker API uses them ({@code REBALANCER_API_KEY}). */
         String key();

@@ -1,5 +1,6 @@
 package dev.rebalancer.rules.drift;
 
+import dev.rebalancer.contracts.MarketCalendar;
 import dev.rebalancer.contracts.RebalanceCondition;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -9,20 +10,39 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * When a calendar condition falls: weekly on a weekday, monthly or quarterly on a day of the month (1–31), annually on
- * {@code MM-DD}; when that date is not a trading day — a weekend, a holiday, or a day the month does not have — on the
- * trading day before it. Quarterly falls in the last month of each quarter (March, June, September, December); the
- * spec's "January, March, June, and December" reads as a typo.
+ * Trading days, and when a calendar condition falls: weekly on a weekday, monthly or quarterly on a day of the month
+ * (1–31), annually on {@code MM-DD}; when that date is not a trading day — a weekend, a holiday, or a day the month
+ * does not have — on the trading day before it. Quarterly falls in the last month of each quarter (March, June,
+ * September, December); the spec's "January, March, June, and December" reads as a typo.
+ *
+ * <p>Trading days are the market's own calendar once it is known ({@link #learn}, Alpaca's {@code GET /v2/calendar}
+ * as portfolio-service publishes it); for dates outside it, or before it is known, every weekday except the given
+ * holidays. Safe to read while another thread learns a newer calendar.
  */
 public final class CalendarSchedule {
 
+    private record Known(LocalDate start, LocalDate end, Set<LocalDate> tradingDays) {
+    }
+
     private final Set<LocalDate> holidays;
+    private volatile Known known;
 
     public CalendarSchedule(Set<LocalDate> holidays) {
         this.holidays = Set.copyOf(holidays);
     }
 
+    /** The market's calendar: from now on its trading days, for the dates it covers, are the trading days. */
+    public void learn(MarketCalendar calendar) {
+        Set<LocalDate> days = new java.util.HashSet<>();
+        calendar.days().forEach(d -> days.add(d.date()));
+        known = new Known(calendar.start(), calendar.end(), Set.copyOf(days));
+    }
+
     public boolean isTradingDay(LocalDate date) {
+        Known market = known;
+        if (market != null && !date.isBefore(market.start()) && !date.isAfter(market.end())) {
+            return market.tradingDays().contains(date);
+        }
         return date.getDayOfWeek() != DayOfWeek.SATURDAY && date.getDayOfWeek() != DayOfWeek.SUNDAY
                 && !holidays.contains(date);
     }

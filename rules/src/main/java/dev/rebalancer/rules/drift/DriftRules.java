@@ -77,6 +77,11 @@ public final class DriftRules {
         this.settings = settings;
     }
 
+    /** The trading days the rules go by; the market's calendar is learnt into it as it is published. */
+    public CalendarSchedule calendar() {
+        return settings.calendar();
+    }
+
     /**
      * A new subscription, a changed portfolio, or (null) an unsubscription. As at Alpaca, a change of the portfolio's
      * weights or conditions is followed by a rebalance (once the cooldown allows) only when the portfolio has the

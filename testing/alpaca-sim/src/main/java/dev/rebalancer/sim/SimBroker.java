@@ -730,9 +730,16 @@ public final class SimBroker implements AutoCloseable {
         return nextClose != null ? nextClose : upcoming(open ? Duration.ofHours(6) : Duration.ofHours(7), now);
     }
 
-    /** {@code GET /v2/calendar}. */
+    /** {@code GET /v2/calendar}: today's session is the clock's while it is open (see {@link SimCalendar.Session}). */
     public synchronized ArrayNode calendar(java.time.LocalDate start, java.time.LocalDate end) {
-        return calendar.days(start, end);
+        SimCalendar.Session today = null;
+        if (open) {
+            java.time.ZonedDateTime now = Instant.now().atZone(SimJson.NEW_YORK);
+            java.time.LocalTime opens = now.toLocalTime().isBefore(SimCalendar.OPEN) ? java.time.LocalTime.MIDNIGHT
+                    : SimCalendar.OPEN;
+            today = new SimCalendar.Session(now.toLocalDate(), opens, java.time.LocalTime.of(23, 59));
+        }
+        return calendar.days(start, end, today);
     }
 
     /** {@code PUT /sim/calendar}: the holidays and early closes, replaced. */

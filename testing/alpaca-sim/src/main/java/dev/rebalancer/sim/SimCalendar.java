@@ -56,8 +56,9 @@ final class SimCalendar {
             } catch (DateTimeParseException ex) {
                 throw SimError.validation("early_closes." + e.getKey() + " must be a time HH:MM");
             }
-            if (!close.isAfter(OPEN) || !close.isBefore(CLOSE)) {
-                throw SimError.validation("early_closes." + e.getKey() + " must be after 09:30 and before 16:00");
+            // Any time before the regular close: a test may want today's session to have ended already.
+            if (!close.isBefore(CLOSE)) {
+                throw SimError.validation("early_closes." + e.getKey() + " must be before 16:00");
             }
             newEarlyCloses.put(date(e.getKey(), "early_closes"), close);
         });
@@ -78,8 +79,17 @@ final class SimCalendar {
                 && !holidays.contains(day);
     }
 
+    /**
+     * The session the simulator's clock has open today (New York date): the calendar agrees with the clock, as
+     * Alpaca's do. The simulator's sessions are set by its clock, not by the time of day, so while the clock is open
+     * today is a trading day whatever the date, listed until 23:59 — unless an early close is set for today, which
+     * then ends it (the clock's own close is left to the clock).
+     */
+    record Session(LocalDate date, LocalTime open, LocalTime close) {
+    }
+
     /** {@code GET /v2/calendar?start&end}: the trading days between both dates, both included. */
-    ArrayNode days(LocalDate start, LocalDate end) {
+    ArrayNode days(LocalDate start, LocalDate end, Session today) {
         if (end.isBefore(start)) {
             throw new SimError(400, SimError.VALIDATION, "end must not be before start");
         }
@@ -88,12 +98,14 @@ final class SimCalendar {
         }
         ArrayNode json = SimJson.array();
         for (LocalDate day = start; !day.isAfter(end); day = day.plusDays(1)) {
-            if (isTradingDay(day)) {
+            boolean open = today != null && today.date().equals(day);
+            if (open || isTradingDay(day)) {
                 LocalDate settles = day.plusDays(1);
                 while (!isTradingDay(settles)) {
                     settles = settles.plusDays(1);
                 }
-                json.add(SimJson.calendarDay(day, OPEN, earlyCloses.getOrDefault(day, CLOSE), settles));
+                json.add(SimJson.calendarDay(day, open ? today.open() : OPEN,
+                        earlyCloses.getOrDefault(day, open ? today.close() : CLOSE), settles));
             }
         }
         return json;

@@ -16,6 +16,8 @@ final class SimJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+    private static final java.time.format.DateTimeFormatter HOURS_MINUTES =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
     private SimJson() {
     }
@@ -190,8 +192,8 @@ final class SimJson {
             java.time.LocalDate settles) {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("date", day.toString());
-        json.put("open", open.toString());
-        json.put("close", close.toString());
+        json.put("open", open.format(HOURS_MINUTES));
+        json.put("close", close.format(HOURS_MINUTES));
         json.put("session_open", "0400");
         json.put("session_close", "2000");
         json.put("settlement_date", settles.toString());

@@ -60,6 +60,27 @@ class AdminApiTest {
         assertRefused(admin.put("/sim/calendar", "{\"early_closes\":{\"2031-07-03\":\"17:00\"}}"), 422, "early_closes");
     }
 
+    /** The simulator's sessions are its clock's: while the clock is open, today is a trading day in the calendar. */
+    @Test
+    void the_calendar_agrees_with_the_clock_about_today() {
+        SimHttp api = new SimHttp(sim.baseUrl(), "cal2-key", "cal2-secret");
+        admin.post("/sim/accounts", "{\"api_key_id\":\"cal2-key\",\"api_secret_key\":\"cal2-secret\",\"cash\":\"1\"}");
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("America/New_York")).toString();
+        String todayOnly = "/v2/calendar?start=" + today + "&end=" + today;
+        sim.admin().calendar(List.of(today), java.util.Map.of());
+
+        sim.admin().clock(true);
+        assertThat(api.get(todayOnly).body().findValuesAsText("close")).as("open: listed, holiday or not")
+                .containsExactly("23:59");
+        sim.admin().clock(false);
+        assertThat(api.get(todayOnly).body()).as("closed on a holiday: not listed").isEmpty();
+
+        sim.admin().clock(true);
+        sim.admin().calendar(List.of(), java.util.Map.of(today, "00:00"));
+        assertThat(api.get(todayOnly).body().findValuesAsText("close")).as("an early close ends today's session")
+                .containsExactly("00:00");
+    }
+
     @Test
     void an_asset_set_inactive_is_listed_so_and_refuses_orders() {
         admin.post("/sim/accounts", "{\"api_key_id\":\"as-key\",\"api_secret_key\":\"as-secret\",\"cash\":\"1000\"}");

@@ -20,13 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -186,10 +184,6 @@ public final class Bench {
 
             public int reserveBasisPoints() {
                 return 25;
-            }
-
-            public Optional<Set<LocalDate>> holidays() {
-                return Optional.empty();
             }
 
             public Duration tickInterval() {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -329,9 +330,14 @@ class EndToEndIT {
                     "type", "side", "time_in_force", "limit_price", "stop_price", "status", "extended_hours");
             JsonNode alpaca = atAlpaca.get(order.get("client_order_id").asText());
             assertThat(alpaca).as("Alpaca has order %s", order.get("client_order_id")).isNotNull();
-            for (String field : List.of("id", "asset_id", "created_at", "status", "filled_qty", "expires_at")) {
+            for (String field : List.of("id", "asset_id", "status", "filled_qty")) {
                 assertThat(order.get(field)).as("%s of %s", field, order.get("client_order_id"))
                         .isEqualTo(alpaca.get(field));
+            }
+            // Times to the microsecond, as PostgreSQL keeps them (and Python's datetime reads them).
+            for (String field : List.of("created_at", "submitted_at", "filled_at", "expires_at")) {
+                assertThat(Instant.parse(order.get(field).asText())).as("%s of %s", field, order.get("client_order_id"))
+                        .isEqualTo(Instant.parse(alpaca.get(field).asText()).truncatedTo(ChronoUnit.MICROS));
             }
         }
         return run;
