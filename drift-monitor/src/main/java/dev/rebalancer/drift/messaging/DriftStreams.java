@@ -94,11 +94,11 @@ public class DriftStreams {
             while (!stopping) {
                 try {
                     Set<String> existing = admin.listTopics().names().get();
-                    if (existing.containsAll(DriftTopology.INPUTS)) {
+                    if (existing.containsAll(DriftTopology.READS)) {
                         break;
                     }
                     if (waited % 30_000 == 0) {
-                        LOG.infof("waiting for the input topics %s (created by the portfolio service)", DriftTopology.INPUTS);
+                        LOG.infof("waiting for the input topics %s (created by the portfolio service)", DriftTopology.READS);
                     }
                 } catch (Exception e) {
                     LOG.debugf("Kafka not answering yet: %s", e.getMessage());

@@ -52,6 +52,9 @@ public final class DriftTopology {
     static final List<String> INPUTS = List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CASH_DEPOSITS, Topics.RUNS);
     /** The market's calendar, as portfolio-service last published it: a global store, the same on every instance. */
     public static final String CALENDAR_STORE = "market-calendar";
+    /** Every topic the topology reads: Kafka Streams starts only once they all exist. */
+    static final List<String> READS = List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CASH_DEPOSITS, Topics.RUNS,
+            Topics.CALENDAR);
 
     private DriftTopology() {
     }
