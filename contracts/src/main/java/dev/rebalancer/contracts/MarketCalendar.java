@@ -21,7 +21,7 @@ public record MarketCalendar(
         Instant occurredAt,
         LocalDate start,
         LocalDate end,
-        List<TradingDay> days) {
+        List<TradingDay> days) implements Event {
 
     public static final String TYPE = "market_calendar";
     /** The one key of the calendar topic: the market. */
@@ -43,6 +43,7 @@ public record MarketCalendar(
         days = requiredList(days, "days");
     }
 
+    @Override
     @JsonProperty(value = "event_type", access = JsonProperty.Access.READ_ONLY)
     public String eventType() {
         return TYPE;

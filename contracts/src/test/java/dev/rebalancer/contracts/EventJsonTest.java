@@ -32,7 +32,8 @@ class EventJsonTest {
                 Arguments.of("run", RunEvent.class),
                 Arguments.of("alert", Alert.class),
                 Arguments.of("trading_control", TradingControl.class),
-                Arguments.of("run_cancellation", RunCancellation.class));
+                Arguments.of("run_cancellation", RunCancellation.class),
+                Arguments.of("market_calendar", MarketCalendar.class));
     }
 
     @ParameterizedTest(name = "{0}")
