@@ -40,6 +40,11 @@ public class AlpacaAccounts {
 
     AlpacaAccounts(PortfolioConfig config, AlpacaHealth health) {
         this.health = health;
+        PollingBudget budget = new PollingBudget(config.sync().alpacaRequestsPerMinute(), config.sync().portfolioShare());
+        Map<String, java.util.List<String>> accountsByKey = new LinkedHashMap<>();
+        config.accounts().forEach((name, account) -> account.apiKeyId().ifPresent(key ->
+                accountsByKey.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(name)));
+        budget.check(accountsByKey, config.sync().depositsInterval(), config.sync().positionsInterval());
         config.accounts().forEach((name, account) -> {
             if (account.apiKeyId().isEmpty() || account.apiSecretKey().isEmpty()) {
                 LOG.infof("account %s has no Alpaca keys configured; it is not managed", name);
@@ -47,7 +52,10 @@ public class AlpacaAccounts {
             }
             AlpacaEndpoint endpoint = new AlpacaEndpoint(account.baseUrl(), account.apiKeyId().get(),
                     account.apiSecretKey().get());
-            configured.put(name, new AlpacaClient(endpoint, AlpacaClientOptions.defaults()));
+            // Never more than this service's share of the key's limit, whatever happens.
+            int perClient = Math.max(1, budget.perMinute() / accountsByKey.get(account.apiKeyId().get()).size());
+            configured.put(name, new AlpacaClient(endpoint,
+                    AlpacaClientOptions.defaults().withRequestsPerMinute(perClient)));
             dryRun.put(name, account.dryRun().orElse(endpoint.isLive()));
             LOG.infof("account %s: %s, %s%s", name, endpoint.baseUrl(), endpoint.isLive() ? "live" : "paper",
                     dryRun.get(name) ? ", dry run" : "");

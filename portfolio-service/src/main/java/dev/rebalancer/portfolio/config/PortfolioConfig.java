@@ -93,6 +93,17 @@ public interface PortfolioConfig {
         /** Failed Alpaca polls in a row before one alert is raised (and one more when Alpaca answers again). */
         @WithDefault("3")
         int alertAfterFailures();
+
+        /** Alpaca's request limit per key and minute ({@code ALPACA_REQUESTS_PER_MINUTE}; 200 at Alpaca). */
+        @WithDefault("200")
+        int alpacaRequestsPerMinute();
+
+        /**
+         * The share of each key's limit this service may use ({@code ALPACA_PORTFOLIO_SHARE}); the rest is left to
+         * the executors' orders and fill checks. Polling intervals that need more are refused at start.
+         */
+        @WithDefault("0.65")
+        double portfolioShare();
     }
 
     interface Control {

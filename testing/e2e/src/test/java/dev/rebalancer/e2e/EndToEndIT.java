@@ -76,6 +76,8 @@ class EndToEndIT {
         env.put("NOTIFY_RUNS", "problems");
         // Faster than production: prices move and must be seen, a killed executor's runs are taken over soon.
         env.put("POSITIONS_INTERVAL", "2s");
+        // The simulator is told below to allow 2,000 requests a minute: so is portfolio-service's polling budget.
+        env.put("ALPACA_REQUESTS_PER_MINUTE", "2000");
         env.put("REBALANCER_RUNS_LEASE", "3s");
         for (String account : ACCOUNTS) {
             env.put("REBALANCER_ACCOUNTS__" + account.toUpperCase() + "__API_KEY_ID", key(account));
