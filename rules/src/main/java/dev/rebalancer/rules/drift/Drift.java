@@ -22,7 +22,9 @@ import java.util.Map;
  * points: the band itself when absolute, the band's percent of the target weight when relative. A weight breaches
  * when it deviates strictly more than any band allows — exactly on the edge is inside — and by at least $1: a smaller
  * deviation is below Alpaca's minimum order and no trade could mend it (the cents of cash always left over would
- * otherwise breach a relative band on a 0% cash target every day). The executor's reserve (basis points of equity,
+ * otherwise breach a relative band on a 0% cash target every day). An asset above its target needs more than $1:
+ * market values come rounded to the cent, and $1.00 over may be $0.995 of shares, which the planner, pricing them
+ * exactly, cannot sell. The executor's reserve (basis points of equity,
  * which every plan keeps back) is no breach either: cash above its target by no more than the reserve is on target,
  * and so is an asset short of its target by no more than the reserve that cash holds above its own — the buy that
  * would fill it is the one the reserve held back. Otherwise a portfolio without a cash weight, or an asset with a
@@ -117,8 +119,10 @@ public final class Drift {
         BigDecimal judged = value.compareTo(targetValue) > 0 ? targetValue.max(value.subtract(over))
                 : targetValue.min(value.add(under));
         BigDecimal deviation = percentOf(judged, equity).subtract(target).abs();
-        boolean tradable = judged.multiply(HUNDRED).subtract(target.multiply(equity)).abs()
-                .compareTo(MIN_TRADE.multiply(HUNDRED)) >= 0;
+        int beyondMinimum = judged.multiply(HUNDRED).subtract(target.multiply(equity)).abs()
+                .compareTo(MIN_TRADE.multiply(HUNDRED));
+        boolean sellOfShares = type == WeightType.ASSET && judged.compareTo(targetValue) > 0;
+        boolean tradable = sellOfShares ? beyondMinimum > 0 : beyondMinimum >= 0;
         BigDecimal tightest = null;
         boolean breached = false;
         for (RebalanceCondition condition : conditions) {

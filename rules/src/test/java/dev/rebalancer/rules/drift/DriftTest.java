@@ -31,6 +31,23 @@ class DriftTest {
         return new Position(symbol, BigDecimal.ONE, new BigDecimal(marketValue), new BigDecimal(marketValue));
     }
 
+    /**
+     * Found by {@code RebalancedAccountProperties} (seed 2628447630717737981): 0.105 shares at $9.48 are $0.9954,
+     * which the planner cannot sell (under Alpaca's $1 minimum), but a snapshot rounds them to $1.00 — a breach that
+     * no run could mend, every day.
+     */
+    @Test
+    void a_deviation_of_exactly_one_dollar_in_cent_rounded_values_is_no_breach_and_a_cent_more_is() {
+        List<Weight> allCash = List.of(Weight.cash("100"));
+        RebalanceCondition relative1 = new RebalanceCondition(ConditionType.DRIFT_BAND, ConditionSubType.RELATIVE,
+                BigDecimal.ONE, null);
+
+        assertThat(Drift.of(allCash, List.of(relative1), snapshot("1000.00", "999.00", position("S0", "1.00")))
+                .breached()).isFalse();
+        assertThat(Drift.of(allCash, List.of(relative1), snapshot("1000.01", "999.00", position("S0", "1.01")))
+                .breaches()).extracting(WeightDrift::symbol).contains("S0");
+    }
+
     @Test
     void weights_are_market_value_over_equity_with_cash_as_a_weight() {
         Drift.Report report = Drift.of(List.of(Weight.cash("5"), Weight.asset("SPY", "60"), Weight.asset("TLT", "35")),
