@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -53,8 +54,8 @@ public final class DriftTopology {
     /** The market's calendar, as portfolio-service last published it: a global store, the same on every instance. */
     public static final String CALENDAR_STORE = "market-calendar";
     /** Every topic the topology reads: Kafka Streams starts only once they all exist. */
-    static final List<String> READS = List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CASH_DEPOSITS, Topics.RUNS,
-            Topics.CALENDAR);
+    static final List<String> READS = Stream.concat(INPUTS.stream(), Stream.of(Topics.CALENDAR))
+            .toList();
 
     private DriftTopology() {
     }

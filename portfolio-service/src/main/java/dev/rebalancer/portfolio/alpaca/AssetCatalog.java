@@ -63,8 +63,7 @@ public class AssetCatalog {
     public Optional<String> unusableNow(String symbol) {
         AlpacaClient client = accounts.anyClient().orElseThrow(() -> new IllegalStateException(
                 "no Alpaca account is configured"));
-        Optional<Asset> asset = client.asset(symbol);
-        cache.put(symbol, new Cached(asset, Instant.now()));
+        Optional<Asset> asset = fetch(client, symbol);
         if (asset.isEmpty()) {
             return Optional.of(symbol + " is no longer known to Alpaca");
         }
@@ -82,11 +81,16 @@ public class AssetCatalog {
         AlpacaClient client = accounts.anyClient().orElseThrow(() -> ApiException.unavailable(
                 "cannot check assets: no Alpaca account is configured"));
         try {
-            Optional<Asset> asset = client.asset(symbol);
-            cache.put(symbol, new Cached(asset, Instant.now()));
-            return asset;
+            return fetch(client, symbol);
         } catch (AlpacaException e) {
             throw ApiException.unavailable("cannot check asset " + symbol + " with Alpaca: " + e.getMessage());
         }
+    }
+
+    /** Asks Alpaca, and keeps the answer for the next {@code asset-cache-ttl}. */
+    private Optional<Asset> fetch(AlpacaClient client, String symbol) {
+        Optional<Asset> asset = client.asset(symbol);
+        cache.put(symbol, new Cached(asset, Instant.now()));
+        return asset;
     }
 }

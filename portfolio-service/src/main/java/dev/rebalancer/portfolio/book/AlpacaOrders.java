@@ -1,5 +1,6 @@
 package dev.rebalancer.portfolio.book;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rebalancer.contracts.EventJson;
@@ -38,7 +39,7 @@ final class AlpacaOrders {
         for (SkippedOrder s : skipped) {
             ObjectNode order = json.addObject();
             order.put("symbol", s.symbol());
-            order.put("side", side(s.side()));
+            order.set("side", side(s.side()));
             if (s.notional() != null) {
                 order.put("notional", money(s.notional()));
             }
@@ -84,7 +85,7 @@ final class AlpacaOrders {
         json.put("order_class", "simple");
         json.put("order_type", "market");
         json.put("type", "market");
-        json.put("side", side(o.side()));
+        json.set("side", side(o.side()));
         json.put("position_intent", switch (o.side()) {
             case BUY -> "buy_to_open";
             case SELL -> "sell_to_close";
@@ -123,12 +124,9 @@ final class AlpacaOrders {
         return null;
     }
 
-    private static String side(OrderSide side) {
-        return switch (side) {
-            case BUY -> "buy";
-            case SELL -> "sell";
-            case SELL_SHORT -> "sell_short";
-        };
+    /** The side as Alpaca spells it: the contract's own spelling of {@link OrderSide}. */
+    private static JsonNode side(OrderSide side) {
+        return EventJson.mapper().valueToTree(side);
     }
 
     private static String money(BigDecimal value) {

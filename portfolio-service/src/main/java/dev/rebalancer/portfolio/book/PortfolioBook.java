@@ -2,7 +2,6 @@ package dev.rebalancer.portfolio.book;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.PortfolioStatus;
-import dev.rebalancer.contracts.RunCancellation;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.TargetAllocation;
 import dev.rebalancer.contracts.Topics;
@@ -13,7 +12,6 @@ import dev.rebalancer.portfolio.domain.PortfolioDraft;
 import dev.rebalancer.portfolio.domain.PortfolioRules;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
-import dev.rebalancer.portfolio.persistence.RunEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
 import dev.rebalancer.portfolio.rest.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -103,11 +101,8 @@ public class PortfolioBook {
         int canceled = 0;
         for (SubscriptionEntity subscription : subscriptions) {
             announceTargets(subscription, portfolio);
-            for (RunEntity run : RunEntity.queuedAutomatic(subscription.accountId)) {
-                outbox.publish(Topics.REBALANCE_REQUESTS, new RunCancellation(UUID.randomUUID().toString(),
-                        subscription.accountId, Clock.now(), run.id, "portfolio " + id + " needs adjustment: " + why));
-                canceled++;
-            }
+            canceled += RunBook.cancelQueuedAutomatic(outbox, subscription.accountId, Clock.now(),
+                    "portfolio " + id + " needs adjustment: " + why);
         }
         outbox.alert(Severity.WARNING, null, "Portfolio needs adjustment: " + portfolio.name,
                 why + ", so portfolio " + id + " (" + portfolio.name + ") needs adjustment: " + subscriptions.size()

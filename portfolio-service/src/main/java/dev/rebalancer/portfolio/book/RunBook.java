@@ -243,6 +243,19 @@ public class RunBook {
         return type.name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Cancels the runs the system queued for the account (drift, deposits, calendar) that have not started; manual
+     * runs stay. In the caller's transaction, through the outbox. Returns how many.
+     */
+    static int cancelQueuedAutomatic(Outbox outbox, String accountId, Instant at, String reason) {
+        List<RunEntity> queued = RunEntity.queuedAutomatic(accountId);
+        for (RunEntity run : queued) {
+            outbox.publish(Topics.REBALANCE_REQUESTS, new RunCancellation(UUID.randomUUID().toString(), accountId, at,
+                    run.id, reason));
+        }
+        return queued.size();
+    }
+
     static Views.Run view(RunEntity r) {
         return new Views.Run(r.id, r.type, r.amount, r.initiatedFrom, r.status, r.reason, r.accountId,
                 r.portfolioId == null ? null : r.portfolioId.toString(), r.weights, r.orders, r.failedOrders,

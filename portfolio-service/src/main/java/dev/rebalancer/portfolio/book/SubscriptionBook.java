@@ -1,7 +1,6 @@
 package dev.rebalancer.portfolio.book;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rebalancer.contracts.RunCancellation;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.alpaca.SnapshotRequests;
 import dev.rebalancer.portfolio.domain.InvalidInput;
@@ -9,7 +8,6 @@ import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
-import dev.rebalancer.portfolio.persistence.RunEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
 import dev.rebalancer.portfolio.rest.ApiException;
 import dev.rebalancer.portfolio.rest.Paging;
@@ -86,10 +84,7 @@ public class SubscriptionBook {
         Instant now = Clock.now();
         subscription.deletedAt = now;
         outbox.tombstone(Topics.TARGETS, subscription.accountId);
-        for (RunEntity run : RunEntity.queuedAutomatic(subscription.accountId)) {
-            outbox.publish(Topics.REBALANCE_REQUESTS, new RunCancellation(UUID.randomUUID().toString(),
-                    subscription.accountId, now, run.id, "the account was unsubscribed"));
-        }
+        RunBook.cancelQueuedAutomatic(outbox, subscription.accountId, now, "the account was unsubscribed");
     }
 
     @Transactional
