@@ -48,19 +48,50 @@ public final class AlpacaClient {
     private final RequestBudget budget;
     private final Clock clock;
     private final RequestBudget.Sleeper sleeper;
-    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sent;
+    /** Every request's purpose, or null: each request's own (orders, fill checks, reads). */
+    private final RequestBudget.Purpose purpose;
 
+    /** A client with a budget of its own: {@link AlpacaClientOptions#requestsPerMinute()}. */
     public AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options) {
-        this(endpoint, options, Clock.systemUTC(), duration -> Thread.sleep(Math.max(1, duration.toMillis())));
+        this(endpoint, options, Clock.systemUTC(), RequestBudget.Sleeper.THREAD);
+    }
+
+    /** A client spending from {@code budget}, which others on the same key may share. */
+    public AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options, RequestBudget budget) {
+        this(endpoint, options, budget, Clock.systemUTC(), RequestBudget.Sleeper.THREAD, newHttp(options),
+                new java.util.concurrent.atomic.AtomicLong(), null);
     }
 
     AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options, Clock clock, RequestBudget.Sleeper sleeper) {
+        this(endpoint, options, new MinuteWindow(options.requestsPerMinute(), clock, sleeper), clock, sleeper,
+                newHttp(options), new java.util.concurrent.atomic.AtomicLong(), null);
+    }
+
+    private AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options, RequestBudget budget, Clock clock,
+            RequestBudget.Sleeper sleeper, HttpClient http, java.util.concurrent.atomic.AtomicLong sent,
+            RequestBudget.Purpose purpose) {
         this.endpoint = endpoint;
         this.options = options;
+        this.budget = budget;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
-        this.budget = new RequestBudget(options.requestsPerMinute(), clock, sleeper);
+        this.http = http;
+        this.sent = sent;
+        this.purpose = purpose;
+    }
+
+    private static HttpClient newHttp(AlpacaClientOptions options) {
+        return HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
+    }
+
+    /**
+     * The same client (connection, budget, count of requests) for requests nobody is waiting on: each is
+     * {@link RequestBudget.Purpose#BACKGROUND}, admitted after a run's orders, fill checks and reads.
+     */
+    public AlpacaClient background() {
+        return new AlpacaClient(endpoint, options, budget, clock, sleeper, http, sent,
+                RequestBudget.Purpose.BACKGROUND);
     }
 
     public AlpacaEndpoint endpoint() {
@@ -218,7 +249,7 @@ public final class AlpacaClient {
     }
 
     private <T> T once(String method, String pathAndQuery, Object body, JavaType resultType) {
-        pauseForBudget();
+        pauseForBudget(purposeOf(method, pathAndQuery));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + pathAndQuery))
                 .timeout(options.requestTimeout())
                 .header("APCA-API-KEY-ID", endpoint.keyId())
@@ -262,9 +293,19 @@ public final class AlpacaClient {
         }
     }
 
-    private void pauseForBudget() {
+    private RequestBudget.Purpose purposeOf(String method, String pathAndQuery) {
+        if (purpose != null) {
+            return purpose;
+        }
+        if (!method.equals("GET")) {
+            return RequestBudget.Purpose.ORDER;
+        }
+        return pathAndQuery.startsWith("/v2/orders") ? RequestBudget.Purpose.FILL_CHECK : RequestBudget.Purpose.READ;
+    }
+
+    private void pauseForBudget(RequestBudget.Purpose purpose) {
         try {
-            budget.acquire();
+            budget.acquire(purpose);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AlpacaException.Unavailable("interrupted while waiting for the request budget", e);

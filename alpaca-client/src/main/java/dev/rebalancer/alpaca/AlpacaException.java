@@ -189,9 +189,12 @@ public class AlpacaException extends RuntimeException {
         }
     }
 
-    /** No answer: a timeout or a broken connection. Alpaca may or may not have acted on the request. */
+    /**
+     * No answer: a timeout or a broken connection. Alpaca may or may not have acted on the request. A shared
+     * {@link RequestBudget} that cannot be asked says so with this too: the caller treats it as any other doubt.
+     */
     public static final class Unavailable extends AlpacaException {
-        Unavailable(String message, Throwable cause) {
+        public Unavailable(String message, Throwable cause) {
             super(message, cause);
         }
 

@@ -3,59 +3,46 @@ package dev.rebalancer.alpaca;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 
 /**
- * Alpaca's per-account rate limit as a sliding one-minute window: a request waits rather than become the
- * (limit+1)-th of any minute. A 429, or an answer saying none remain, pauses every request until Alpaca's reset time.
+ * Where a client's requests are counted against its Alpaca key's limit (200 a minute per account). A client counts
+ * every request it sends, retries included, waiting rather than exceeding the budget; a 429, or an answer saying none
+ * remain, pauses every request on the key until Alpaca's reset time. A budget may be one process's alone
+ * ({@link #perMinute}) or shared by every process on the key (the order executor's replicas share theirs through
+ * their database).
  */
-final class RequestBudget {
+public interface RequestBudget {
+
+    /**
+     * What a request is for. Near the limit, a budget that ranks them admits the money-moving ones first: orders and
+     * fill checks before reads, reads of a run before background polling.
+     */
+    enum Purpose {
+        /** Creates or cancels an order. */
+        ORDER,
+        /** Looks up orders: fills, and orders whose submission had no answer. */
+        FILL_CHECK,
+        /** Any other read made while trading. */
+        READ,
+        /** Reads nobody is waiting on: polling, discovery, catalogues. */
+        BACKGROUND
+    }
 
     /** Waits for a while; a seam so that tests can watch the waits instead of sitting through them. */
     interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
+
+        Sleeper THREAD = duration -> Thread.sleep(Math.max(1, duration.toMillis()));
     }
 
-    private static final Duration WINDOW = Duration.ofMinutes(1);
+    /** Blocks until one more request for this purpose fits in the budget, and counts it. */
+    void acquire(Purpose purpose) throws InterruptedException;
 
-    private final int perMinute;
-    private final Clock clock;
-    private final Sleeper sleeper;
-    private final ArrayDeque<Instant> sent = new ArrayDeque<>();
-    private Instant pausedUntil = Instant.MIN;
+    /** Holds every request on the key back until {@code until}, e.g. Alpaca's {@code X-RateLimit-Reset}. */
+    void pauseUntil(Instant until);
 
-    RequestBudget(int perMinute, Clock clock, Sleeper sleeper) {
-        this.perMinute = perMinute;
-        this.clock = clock;
-        this.sleeper = sleeper;
-    }
-
-    /** Blocks until one more request fits in the budget, and counts it. */
-    void acquire() throws InterruptedException {
-        while (true) {
-            Duration wait;
-            synchronized (this) {
-                Instant now = clock.instant();
-                while (!sent.isEmpty() && !sent.peekFirst().plus(WINDOW).isAfter(now)) {
-                    sent.pollFirst();
-                }
-                if (now.isBefore(pausedUntil)) {
-                    wait = Duration.between(now, pausedUntil);
-                } else if (sent.size() < perMinute) {
-                    sent.addLast(now);
-                    return;
-                } else {
-                    wait = Duration.between(now, sent.peekFirst().plus(WINDOW));
-                }
-            }
-            sleeper.sleep(wait);
-        }
-    }
-
-    /** Holds every request back until {@code until}, e.g. Alpaca's {@code X-RateLimit-Reset}. */
-    synchronized void pauseUntil(Instant until) {
-        if (until.isAfter(pausedUntil)) {
-            pausedUntil = until;
-        }
+    /** This process's own budget: a sliding minute of {@code perMinute} requests, whatever their purpose. */
+    static RequestBudget perMinute(int perMinute) {
+        return new MinuteWindow(perMinute, Clock.systemUTC(), Sleeper.THREAD);
     }
 }

@@ -354,6 +354,36 @@ class AlpacaClientContractTest {
         assertThat(waits).containsExactly(Duration.ofMinutes(1));
     }
 
+    @Test
+    void each_request_is_counted_with_what_it_is_for_and_the_background_view_spends_from_the_same_budget() {
+        Fixture account = account("1000");
+        List<RequestBudget.Purpose> counted = new CopyOnWriteArrayList<>();
+        RequestBudget recording = new RequestBudget() {
+            @Override
+            public void acquire(Purpose purpose) {
+                counted.add(purpose);
+            }
+
+            @Override
+            public void pauseUntil(Instant until) {
+            }
+        };
+        AlpacaClient client = new AlpacaClient(account.client().endpoint(), AlpacaClientOptions.defaults(), recording);
+
+        Order order = client.submitOrder(OrderRequest.marketBuyNotional("SPY", new BigDecimal("10"), "purpose-1"));
+        client.order(order.id());
+        client.orderByClientOrderId("purpose-1");
+        client.account();
+        client.positions();
+        client.background().account();
+        client.background().orders("all", 10, "asc");
+
+        assertThat(counted).containsExactly(RequestBudget.Purpose.ORDER, RequestBudget.Purpose.FILL_CHECK,
+                RequestBudget.Purpose.FILL_CHECK, RequestBudget.Purpose.READ, RequestBudget.Purpose.READ,
+                RequestBudget.Purpose.BACKGROUND, RequestBudget.Purpose.BACKGROUND);
+        assertThat(client.requestsSent()).isEqualTo(7);
+    }
+
     /** A client whose waits are recorded and skipped: each wait moves its clock and lifts the simulator's limit. */
     private static AlpacaClient clientWatchingWaits(Fixture account, AlpacaClientOptions options, List<Duration> waits) {
         MutableClock clock = new MutableClock(Instant.now());

@@ -21,13 +21,13 @@ class AlpacaClientUnitTest {
         List<Duration> waits = new ArrayList<>();
         RequestBudget budget = budgetWatchingWaits(3, clock, waits);
 
-        budget.acquire();
+        budget.acquire(RequestBudget.Purpose.READ);
         clock.advance(Duration.ofSeconds(10));
-        budget.acquire();
-        budget.acquire();
+        budget.acquire(RequestBudget.Purpose.READ);
+        budget.acquire(RequestBudget.Purpose.READ);
         assertThat(waits).isEmpty();
 
-        budget.acquire();
+        budget.acquire(RequestBudget.Purpose.READ);
 
         assertThat(waits).containsExactly(Duration.ofSeconds(50));
     }
@@ -39,14 +39,14 @@ class AlpacaClientUnitTest {
         RequestBudget budget = budgetWatchingWaits(200, clock, waits);
 
         budget.pauseUntil(Instant.parse("2026-11-23T14:30:07Z"));
-        budget.acquire();
+        budget.acquire(RequestBudget.Purpose.READ);
 
         assertThat(waits).containsExactly(Duration.ofSeconds(7));
     }
 
     /** A budget whose waits are recorded and skipped by moving its clock. */
     private static RequestBudget budgetWatchingWaits(int perMinute, MutableClock clock, List<Duration> waits) {
-        return new RequestBudget(perMinute, clock, wait -> {
+        return new MinuteWindow(perMinute, clock, wait -> {
             waits.add(wait);
             clock.advance(wait);
         });

@@ -4,6 +4,8 @@ import dev.rebalancer.alpaca.AlpacaClient;
 import dev.rebalancer.alpaca.AlpacaClientOptions;
 import dev.rebalancer.alpaca.AlpacaEndpoint;
 import dev.rebalancer.alpaca.AlpacaException;
+import dev.rebalancer.alpaca.KeySplit;
+import dev.rebalancer.alpaca.RequestBudget;
 import dev.rebalancer.alpaca.model.Asset;
 import dev.rebalancer.executor.config.ExecutorConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,6 +36,8 @@ public class Brokers {
 
     private static final Logger LOG = Logger.getLogger(Brokers.class);
     private static final Duration ASSET_TTL = Duration.ofHours(1);
+    /** How long requests wait for the budget's database before they fail as Alpaca being unavailable. */
+    private static final Duration BUDGET_UNAVAILABLE_AFTER = Duration.ofSeconds(15);
 
     private final List<Configured> configured = new ArrayList<>();
     private final Map<String, Broker> byId = new ConcurrentHashMap<>();
@@ -47,7 +51,9 @@ public class Brokers {
     private record CachedAsset(Asset asset, Instant until) {
     }
 
-    Brokers(ExecutorConfig config) {
+    Brokers(ExecutorConfig config, io.agroal.api.AgroalDataSource dataSource) {
+        KeySplit split = new KeySplit(config.alpaca().requestsPerMinute(), config.alpaca().portfolioShare());
+        Map<String, RequestBudget> budgets = new java.util.HashMap<>();
         config.accounts().forEach((name, account) -> {
             if (account.apiKeyId().isEmpty() || account.apiSecretKey().isEmpty()) {
                 LOG.infof("account %s has no Alpaca keys configured; it is not traded", name);
@@ -56,7 +62,11 @@ public class Brokers {
             AlpacaEndpoint endpoint = new AlpacaEndpoint(account.baseUrl(), account.apiKeyId().get(),
                     account.apiSecretKey().get());
             boolean dryRun = account.dryRun().orElse(endpoint.isLive());
-            configured.add(new Configured(name, new AlpacaClient(endpoint, AlpacaClientOptions.defaults()), dryRun));
+            // Accounts on one key share its budget, and so do this service's replicas, through the database.
+            RequestBudget budget = budgets.computeIfAbsent(endpoint.keyId(), key -> new SharedRequestBudget(
+                    dataSource, key, split.executorsPerMinute(), BUDGET_UNAVAILABLE_AFTER, RequestBudget.Sleeper.THREAD));
+            configured.add(new Configured(name, new AlpacaClient(endpoint, AlpacaClientOptions.defaults(), budget),
+                    dryRun));
             LOG.infof("account %s: %s, %s%s", name, endpoint.baseUrl(), endpoint.isLive() ? "live" : "paper",
                     dryRun ? ", dry run" : "");
         });

@@ -16,11 +16,24 @@ public interface ExecutorConfig {
 
     Runs runs();
 
+    Alpaca alpaca();
+
     Control control();
 
     /** Whether the outbox relay publishes by itself (off only in tests that look at unpublished events). */
     @WithDefault("true")
     boolean outboxRelay();
+
+    /** How Alpaca's limit on each key is shared: the same two settings as portfolio-service's. */
+    interface Alpaca {
+        /** The key's requests a minute at Alpaca. */
+        @WithDefault("200")
+        int requestsPerMinute();
+
+        /** The part of them portfolio-service's polling uses; the executors, all replicas together, share the rest. */
+        @WithDefault("0.65")
+        double portfolioShare();
+    }
 
     interface Control {
         /**

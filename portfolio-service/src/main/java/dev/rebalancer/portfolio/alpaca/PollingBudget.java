@@ -1,5 +1,6 @@
 package dev.rebalancer.portfolio.alpaca;
 
+import dev.rebalancer.alpaca.KeySplit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +20,12 @@ public record PollingBudget(int limit, double share) {
     static final int REQUESTS_PER_POSITIONS_POLL = 3;
 
     public PollingBudget {
-        if (limit < 1) {
-            throw new IllegalStateException("ALPACA_REQUESTS_PER_MINUTE must be at least 1, got " + limit);
-        }
-        if (!(share > 0 && share < 1)) {
-            throw new IllegalStateException("ALPACA_PORTFOLIO_SHARE must be between 0 and 1 (the rest is the"
-                    + " executors'), got " + share);
-        }
+        new KeySplit(limit, share);
     }
 
     /** The requests a minute this service may send on one key. */
     public int perMinute() {
-        return Math.max(1, (int) Math.floor(limit * share));
+        return new KeySplit(limit, share).portfolioPerMinute();
     }
 
     /** The requests a minute one account's polling sends at these intervals. */

@@ -126,6 +126,8 @@ final class RebalanceBench {
             env.put("ALPACA_BASE_URL", simulator.baseUrl().toString());
             // No portfolio-service here: the bench announces "not halted" once, which must not go stale.
             env.put("CONTROL_ANNOUNCE_INTERVAL", "1h");
+            // Nor any polling on the key: the executor may use nearly all of it (198 of 200 a minute).
+            env.put("ALPACA_PORTFOLIO_SHARE", "0.01");
             try (ServiceProcess executor = ServiceProcess.start("order-executor", 0, env, Map.of(),
                     Duration.ofSeconds(90)); TradeUpdatesStream stream = bench.listen()) {
                 return bench.measure(executor);
