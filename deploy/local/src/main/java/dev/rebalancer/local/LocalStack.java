@@ -178,6 +178,8 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> env = new HashMap<>(settings.env());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        // A broker that requires SASL (a test's): the services log in as its user, unless told otherwise.
+        KafkaBroker.clientEnv().forEach(env::putIfAbsent);
         env.put("DB_USERNAME", PostgresServer.USERNAME);
         env.put("DB_PASSWORD", PostgresServer.PASSWORD);
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");

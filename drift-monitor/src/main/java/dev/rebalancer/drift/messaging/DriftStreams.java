@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -24,7 +23,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,14 +37,14 @@ public class DriftStreams {
     static final ZoneId MARKET_ZONE = ZoneId.of("America/New_York");
 
     private final DriftConfig config;
-    private final String bootstrapServers;
+    private final dev.rebalancer.runtime.KafkaClients kafka;
     private volatile KafkaStreams streams;
     private volatile boolean stopping;
     private Thread starter;
 
-    DriftStreams(DriftConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    DriftStreams(DriftConfig config, dev.rebalancer.runtime.KafkaClients kafka) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     public static DriftRules rules(DriftConfig config) {
@@ -55,10 +53,11 @@ public class DriftStreams {
                 config.reserveBasisPoints()));
     }
 
-    public static Properties properties(DriftConfig config, String bootstrapServers) {
+    /** The application's settings over {@code connection}: where Kafka is and how to reach it. */
+    public static Properties properties(DriftConfig config, java.util.Map<String, Object> connection) {
         Properties props = new Properties();
+        props.putAll(connection);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
@@ -89,7 +88,7 @@ public class DriftStreams {
     }
 
     private void startWhenTopicsExist() {
-        try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka.admin("topics-wait"))) {
             long waited = 0;
             while (!stopping) {
                 try {
@@ -120,7 +119,7 @@ public class DriftStreams {
     private KafkaStreams startStreams(boolean wipeLocalState) {
         KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval(),
                 config.clockOffset()),
-                properties(config, bootstrapServers));
+                properties(config, kafka.streams(java.util.Map.of())));
         if (wipeLocalState) {
             created.cleanUp();
         }

@@ -92,7 +92,7 @@ class AbortedCommitTest {
                 .build();
         DriftConfig drift = config.getConfigMapping(DriftConfig.class);
         DriftRules rules = DriftStreams.rules(drift);
-        Properties properties = DriftStreams.properties(drift, bootstrap);
+        Properties properties = DriftStreams.properties(drift, java.util.Map.of("bootstrap.servers", bootstrap));
 
         try (broker; KafkaStreams streams = new KafkaStreams(DriftTopology.build(rules, drift.tickInterval()), properties,
                 new DefaultKafkaClientSupplier() {

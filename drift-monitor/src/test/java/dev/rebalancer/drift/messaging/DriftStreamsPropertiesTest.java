@@ -18,7 +18,7 @@ class DriftStreamsPropertiesTest {
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValues(Map.of("drift.replication-factor", "3", "drift.min-insync-replicas", "2")).build();
 
-        Properties properties = DriftStreams.properties(config.getConfigMapping(DriftConfig.class), "broker:9092");
+        Properties properties = DriftStreams.properties(config.getConfigMapping(DriftConfig.class), java.util.Map.of("bootstrap.servers", "broker:9092"));
 
         assertThat(properties).containsEntry("replication.factor", 3).containsEntry("topic.min.insync.replicas", 2);
     }

@@ -12,18 +12,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,23 +35,16 @@ public class OutboxRelay {
     private static final long BACKSTOP_MS = 250;
 
     private final Db db;
-    private final KafkaProducer<String, String> producer;
+    private final org.apache.kafka.clients.producer.Producer<String, String> producer;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean pending = new AtomicBoolean();
     private final boolean enabled;
 
-    OutboxRelay(Db db, @ConfigProperty(name = "kafka.bootstrap.servers") String servers, ExecutorConfig config) {
+    OutboxRelay(Db db, dev.rebalancer.runtime.KafkaClients kafka, ExecutorConfig config) {
         this.db = db;
         this.enabled = config.outboxRelay();
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(), new StringSerializer());
+        this.producer = kafka.outboxProducer();
     }
 
     void start(@Observes StartupEvent event) {

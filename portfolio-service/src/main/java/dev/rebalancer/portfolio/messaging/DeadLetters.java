@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,17 +50,15 @@ public class DeadLetters {
     private final MeterRegistry registry;
     private final List<Gauge> gauges = new java.util.ArrayList<>();
 
-    DeadLetters(OutboxRelay relay, MeterRegistry registry,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
+    DeadLetters(OutboxRelay relay, MeterRegistry registry, dev.rebalancer.runtime.KafkaClients kafka) {
         this.relay = relay;
         this.registry = registry;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+        this.consumer = new KafkaConsumer<>(kafka.consumer("dead-letters", Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000), new StringDeserializer(),
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)), new StringDeserializer(),
                 new StringDeserializer());
         for (String topic : Topics.ALL) {
             String deadLetters = Topics.deadLetterOf(topic);

@@ -15,7 +15,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,12 +37,12 @@ public class KafkaTopicsSetup {
         return topics;
     }
 
-    void create(@Observes StartupEvent event, PortfolioConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
+    void create(@Observes StartupEvent event, PortfolioConfig config, dev.rebalancer.runtime.KafkaClients kafka) {
         List<NewTopic> topics = topics(config.topics());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+        Map<String, Object> settings = new java.util.HashMap<>(kafka.admin("topics"));
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        try (Admin admin = Admin.create(settings)) {
             admin.createTopics(topics).values().forEach((name, result) -> {
                 try {
                     result.get(20, TimeUnit.SECONDS);

@@ -13,18 +13,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,23 +35,15 @@ public class OutboxRelay {
     private static final long RELAY_LOCK = 0x72656c6179L;
 
     private final EntityManager entityManager;
-    private final KafkaProducer<String, String> producer;
+    private final org.apache.kafka.clients.producer.Producer<String, String> producer;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay"));
     private final AtomicBoolean pending = new AtomicBoolean();
     private final boolean enabled;
 
-    OutboxRelay(EntityManager entityManager, @ConfigProperty(name = "kafka.bootstrap.servers") String servers,
-            PortfolioConfig config) {
+    OutboxRelay(EntityManager entityManager, dev.rebalancer.runtime.KafkaClients kafka, PortfolioConfig config) {
         this.entityManager = entityManager;
         this.enabled = config.outboxRelay();
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(), new StringSerializer());
+        this.producer = kafka.outboxProducer();
     }
 
     /** Asks for a relay round soon, on the relay's own thread; rounds asked for meanwhile are one round. */
@@ -117,7 +104,7 @@ public class OutboxRelay {
     }
 
     /** The relay's producer, for what goes to Kafka without announcing a database change (a dead letter's replay). */
-    KafkaProducer<String, String> producer() {
+    org.apache.kafka.clients.producer.Producer<String, String> producer() {
         return producer;
     }
 

@@ -43,6 +43,41 @@ public final class KafkaBroker {
 
     private static KafkaClusterTestKit cluster;
 
+    /**
+     * Set to {@code sasl} (before the broker starts), this JVM's broker has only listeners that require SASL (PLAIN over
+     * plaintext), with an authorizer that lets its admin user do anything. Kafka's test kit sets the JAAS configuration
+     * JVM-wide: never in a JVM whose other tests expect a plain broker.
+     */
+    public static final String SECURITY_PROPERTY = "rebalancer-testing.kafka.security";
+    /** The user the secured broker knows as a super user, and its password. */
+    public static final String SASL_USER = org.apache.kafka.common.test.JaasUtils.KAFKA_PLAIN_ADMIN;
+    public static final String SASL_PASSWORD = org.apache.kafka.common.test.JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+
+    /** Whether this JVM's broker requires SASL. */
+    public static boolean secured() {
+        return "sasl".equals(System.getProperty(SECURITY_PROPERTY));
+    }
+
+    /** What a client of this JVM's broker needs beyond its address: nothing, or the SASL settings with a user. */
+    public static Map<String, Object> clientConfig() {
+        return secured() ? Map.copyOf(saslEnv(SASL_USER, SASL_PASSWORD).entrySet().stream().collect(
+                java.util.stream.Collectors.toMap(e -> e.getKey().substring("KAFKA_".length()).toLowerCase(
+                        java.util.Locale.ROOT).replace('_', '.'), Map.Entry::getValue))) : Map.of();
+    }
+
+    /** The services' variables for this JVM's broker: none, or the SASL ones with its admin user. */
+    public static Map<String, String> clientEnv() {
+        return secured() ? saslEnv(SASL_USER, SASL_PASSWORD) : Map.of();
+    }
+
+    /** The variables that make a service log in to a SASL (PLAIN) broker as {@code user}. */
+    public static Map<String, String> saslEnv(String user, String password) {
+        return Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM", "PLAIN",
+                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
+    }
+
     private KafkaBroker() {
     }
 
@@ -98,7 +133,9 @@ public final class KafkaBroker {
     private static void createSystemTopics(String bootstrapServers) {
         List<NewTopic> topics = new ArrayList<>();
         Topics.layout().forEach((topic, configs) -> topics.add(new NewTopic(topic, PARTITIONS, (short) 1).configs(configs)));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        Map<String, Object> config = new java.util.HashMap<>(clientConfig());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
             for (var result : admin.createTopics(topics).values().values()) {
                 try {
                     result.get(30, TimeUnit.SECONDS);
@@ -123,20 +160,26 @@ public final class KafkaBroker {
         Exit.setExitProcedure((status, message) -> InfraLog.say("Kafka broker asked to exit(%d): %s", status, message));
         Exit.setHaltProcedure((status, message) -> InfraLog.say("Kafka broker asked to halt(%d): %s", status, message));
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder()
+            TestKitNodes.Builder topology = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
-                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                    .build();
+                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction());
+            if (secured()) {
+                topology.setBrokerSecurityProtocol(org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT)
+                        .setControllerSecurityProtocol(
+                                org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT);
+            }
+            TestKitNodes nodes = topology.build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             SINGLE_NODE_CONFIG.forEach(builder::setConfigProp);
             KafkaClusterTestKit kit = builder.build();
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
-            InfraLog.say("Kafka broker (KRaft, %s) started at %s in %d ms", MetadataVersion.latestProduction(),
-                    kit.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
+            InfraLog.say("Kafka broker (KRaft, %s%s) started at %s in %d ms", MetadataVersion.latestProduction(),
+                    secured() ? ", SASL_PLAINTEXT only" : "", kit.bootstrapServers(),
+                    (System.nanoTime() - started) / 1_000_000);
             return kit;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -20,13 +20,15 @@ public final class TopicProbe implements AutoCloseable {
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
     public TopicProbe(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(KafkaBroker.clientConfig());
+        config.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // What a consumer of these topics sees: records of exactly-once producers once committed, never aborted.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer());
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> !consumer.partitionsFor(topic, Duration.ofSeconds(5)).isEmpty());
