@@ -8,7 +8,6 @@ import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.messaging.OutboxRelay;
-import dev.rebalancer.portfolio.persistence.OutboxEntry;
 import dev.rebalancer.testing.infra.AlpacaSimResource;
 import dev.rebalancer.testing.infra.KafkaResource;
 import dev.rebalancer.testing.infra.PostgresResource;
@@ -50,6 +49,8 @@ class OutboxRelayTest {
     Outbox outbox;
     @Inject
     OutboxRelay relay;
+    @Inject
+    jakarta.persistence.EntityManager entityManager;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
@@ -77,7 +78,9 @@ class OutboxRelayTest {
             Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
                     .until(() -> probe.records(r -> key.equals(r.key())).size() == 1);
         }
-        long waiting = QuarkusTransaction.requiringNew().call(() -> OutboxEntry.count("messageKey", key));
+        long waiting = QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("SELECT count(*) FROM outbox WHERE message_key = ?1").setParameter(1, key)
+                .getSingleResult()).longValue());
         assertThat(waiting).isZero();
     }
 }

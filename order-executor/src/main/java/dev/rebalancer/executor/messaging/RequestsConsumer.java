@@ -9,7 +9,7 @@ import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.contracts.TradingControl;
 import dev.rebalancer.executor.alpaca.Brokers;
 import dev.rebalancer.executor.runs.Db;
-import dev.rebalancer.executor.runs.Outbox;
+import dev.rebalancer.runtime.Outbox;
 import dev.rebalancer.executor.runs.RunStore;
 import dev.rebalancer.executor.runs.RunWorkers;
 import dev.rebalancer.executor.runs.TradingSwitch;

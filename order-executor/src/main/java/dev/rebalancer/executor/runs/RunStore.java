@@ -1,5 +1,6 @@
 package dev.rebalancer.executor.runs;
 
+import dev.rebalancer.runtime.Outbox;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.rebalancer.contracts.Alert;
 import dev.rebalancer.contracts.EventJson;

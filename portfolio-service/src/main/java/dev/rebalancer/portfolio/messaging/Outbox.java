@@ -5,7 +5,6 @@ import dev.rebalancer.contracts.Alert;
 import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.portfolio.persistence.OutboxEntry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -25,10 +24,13 @@ public class Outbox {
 
     private final TransactionSynchronizationRegistry transactions;
     private final OutboxRelay relay;
+    private final jakarta.persistence.EntityManager entityManager;
 
-    Outbox(TransactionSynchronizationRegistry transactions, OutboxRelay relay) {
+    Outbox(TransactionSynchronizationRegistry transactions, OutboxRelay relay,
+            jakarta.persistence.EntityManager entityManager) {
         this.transactions = transactions;
         this.relay = relay;
+        this.entityManager = entityManager;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -62,12 +64,9 @@ public class Outbox {
     }
 
     private void add(String topic, String key, String payload) {
-        OutboxEntry entry = new OutboxEntry();
-        entry.topic = topic;
-        entry.messageKey = key;
-        entry.payload = payload;
-        entry.createdAt = Instant.now();
-        entry.persist();
+        // On the transaction's own connection, into the one outbox table every service shares the definition of.
+        entityManager.unwrap(org.hibernate.Session.class).doWork(connection ->
+                dev.rebalancer.runtime.Outbox.add(connection, topic, key, payload));
         // Publish as soon as the change is committed rather than at the relay's next round.
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override

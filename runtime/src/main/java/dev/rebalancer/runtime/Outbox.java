@@ -1,0 +1,170 @@
+package dev.rebalancer.runtime;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
+
+/**
+ * The one outbox of the services with a database: events written in the transaction of the change they announce
+ * ({@link #add}), into one table definition (each service's Flyway migrations create it alike):
+ *
+ * <pre>
+ * outbox (id bigserial primary key, topic text not null, message_key text not null,
+ *         payload text (null: a tombstone), created_at timestamptz not null default now())
+ * </pre>
+ *
+ * and published by a {@link Relay}.
+ */
+public final class Outbox {
+
+    private Outbox() {
+    }
+
+    /** Writes an event on the caller's connection, in its transaction; a null payload is a tombstone. */
+    public static void add(Connection c, String topic, String key, String payload) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?)")) {
+            insert.setString(1, topic);
+            insert.setString(2, key);
+            insert.setString(3, payload);
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * Publishes the outbox to Kafka in the order it was written, then deletes exactly what Kafka acknowledged: at least
+     * once, and consumers deduplicate on the event id. One instance of a service relays at a time (a PostgreSQL
+     * advisory lock), which keeps each key's events in order when the service is scaled out. Woken after each commit
+     * that wrote an event, and every {@code backstop} regardless (a wake-up lost to a crash, Kafka away).
+     */
+    public static final class Relay implements AutoCloseable {
+
+        private static final Logger LOG = Logger.getLogger(Relay.class);
+        static final int BATCH = 200;
+
+        private final DataSource dataSource;
+        private final Producer<String, String> producer;
+        private final long lock;
+        private final boolean enabled;
+        private final Duration backstop;
+        private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+                r -> new Thread(r, "outbox-relay"));
+        private final AtomicBoolean pending = new AtomicBoolean();
+
+        /**
+         * @param service  the service whose outbox this is (names the advisory lock its instances share)
+         * @param enabled  whether it publishes by itself; off only in tests that look at unpublished events
+         */
+        public Relay(DataSource dataSource, Producer<String, String> producer, String service, boolean enabled,
+                Duration backstop) {
+            this.dataSource = dataSource;
+            this.producer = producer;
+            this.lock = ("outbox-relay:" + service).hashCode();
+            this.enabled = enabled;
+            this.backstop = backstop;
+        }
+
+        /** Starts the backstop rounds. */
+        public void start() {
+            if (enabled) {
+                worker.scheduleWithFixedDelay(this::relay, backstop.toMillis(), backstop.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** Asks for a relay round soon, on the relay's own thread; rounds asked for meanwhile are one round. */
+        public void wake() {
+            if (enabled && pending.compareAndSet(false, true)) {
+                worker.execute(() -> {
+                    pending.set(false);
+                    relay();
+                });
+            }
+        }
+
+        private void relay() {
+            try {
+                while (publishBatch() == BATCH) {
+                    // keep going while there is a backlog
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("outbox relay paused: %s; the events stay in the outbox and go out on the next try",
+                        e.getMessage());
+            }
+        }
+
+        private record Entry(long id, String topic, String key, String payload) {
+        }
+
+        /** Publishes up to one batch; returns how many went out (none while another instance relays). */
+        public int publishBatch() {
+            return Transactions.inTransaction(dataSource, c -> {
+                try (PreparedStatement locking = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                    locking.setLong(1, lock);
+                    try (ResultSet row = locking.executeQuery()) {
+                        if (!row.next() || !row.getBoolean(1)) {
+                            return 0;
+                        }
+                    }
+                }
+                List<Entry> entries = new ArrayList<>();
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT id, topic, message_key, payload FROM outbox ORDER BY id LIMIT " + BATCH);
+                        ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        entries.add(new Entry(rows.getLong(1), rows.getString(2), rows.getString(3),
+                                rows.getString(4)));
+                    }
+                }
+                if (entries.isEmpty()) {
+                    return 0;
+                }
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                for (Entry entry : entries) {
+                    sent.add(producer.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.payload())));
+                }
+                try {
+                    for (Future<RecordMetadata> ack : sent) {
+                        ack.get(20, TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while publishing the outbox", e);
+                } catch (Exception e) {
+                    throw new IllegalStateException("Kafka did not acknowledge the outbox batch: " + e.getMessage(), e);
+                }
+                // Exactly the rows sent: a transaction still open may yet commit a row with a lower id.
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
+                    delete.setArray(1, c.createArrayOf("bigint", entries.stream().map(Entry::id).toArray()));
+                    delete.executeUpdate();
+                }
+                return entries.size();
+            });
+        }
+
+        /** The relay's producer, for what goes to Kafka without announcing a database change (alarms, replays). */
+        public Producer<String, String> producer() {
+            return producer;
+        }
+
+        @Override
+        public void close() {
+            worker.shutdownNow();
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+}
