@@ -47,10 +47,26 @@ public final class TelegramClient {
     public TelegramClient(String apiUrl, String token, String chatId, Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
         String base = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
-        this.sendMessage = URI.create(base + "/bot" + token + "/sendMessage");
+        this.sendMessage = URI.create(base + "/bot" + validToken(token) + "/sendMessage");
         this.chatId = chatId;
         this.timeout = timeout;
     }
+
+    /**
+     * The token as the Bot API knows tokens ({@code 123456:ABC-def_…}), without the spaces or line break a copy and
+     * paste leaves around it. Anything else is refused in words that never show the token: it is a password.
+     */
+    static String validToken(String token) {
+        String trimmed = token.strip();
+        if (!BOT_TOKEN.matcher(trimmed).matches()) {
+            throw new IllegalArgumentException("TELEGRAM_BOT_TOKEN is not a Bot API token (digits, a colon, then letters,"
+                    + " digits, '_' and '-' only; " + trimmed.length() + " characters given, not shown): check it"
+                    + " for quotes, spaces or a line break inside");
+        }
+        return trimmed;
+    }
+
+    private static final java.util.regex.Pattern BOT_TOKEN = java.util.regex.Pattern.compile("[0-9]+:[A-Za-z0-9_-]+");
 
     public Result send(String text, boolean markdownV2) {
         ObjectNode body = JSON.createObjectNode();

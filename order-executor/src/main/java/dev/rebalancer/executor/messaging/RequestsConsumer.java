@@ -71,9 +71,18 @@ public class RequestsConsumer {
                 }
                 case RebalanceRequest.TYPE, "" -> {
                     RebalanceRequest request = EventJson.read(bytes, RebalanceRequest.class);
-                    if (store.accept(request, brokers.provisionalDryRun(request.accountId()))) {
-                        LOG.infof("run %s queued for account %s (%s, request %s)", request.runId(),
-                                request.accountId(), request.type(), request.requestId());
+                    org.jboss.logging.MDC.put("request_id", request.requestId());
+                    org.jboss.logging.MDC.put("run_id", request.runId());
+                    org.jboss.logging.MDC.put("account_id", request.accountId());
+                    try {
+                        if (store.accept(request, brokers.provisionalDryRun(request.accountId()))) {
+                            LOG.infof("run %s queued for account %s (%s, request %s)", request.runId(),
+                                    request.accountId(), request.type(), request.requestId());
+                        }
+                    } finally {
+                        org.jboss.logging.MDC.remove("request_id");
+                        org.jboss.logging.MDC.remove("run_id");
+                        org.jboss.logging.MDC.remove("account_id");
                     }
                 }
                 default -> deadLetter(record, "unknown event_type '" + type + "'");

@@ -146,6 +146,9 @@ public class RunWorkers {
     private void drive(RunStore.Claim claim) {
         Fence fence = claim.fence();
         String runId = fence.runId();
+        // Every line logged while driving the run says whose it is (fields of the JSON log).
+        org.jboss.logging.MDC.put("run_id", runId);
+        org.jboss.logging.MDC.put("account_id", claim.accountId());
         AtomicBoolean released = new AtomicBoolean();
         RunDriver.Lease lease = new RunDriver.Lease() {
             @Override
@@ -191,6 +194,8 @@ public class RunWorkers {
             }
         } finally {
             busyAccounts.remove(claim.accountId());
+            org.jboss.logging.MDC.remove("run_id");
+            org.jboss.logging.MDC.remove("account_id");
         }
         wake();
     }

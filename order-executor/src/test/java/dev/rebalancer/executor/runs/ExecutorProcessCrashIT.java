@@ -53,7 +53,9 @@ class ExecutorProcessCrashIT {
                 "ALPACA_API_SECRET_KEY", Harness.SECRET,
                 "ALPACA_BASE_URL", simulator.baseUrl().toString(),
                 // No portfolio-service here: the harness announces "not halted" once, which must not go stale.
-                "CONTROL_ANNOUNCE_INTERVAL", "1h");
+                "CONTROL_ANNOUNCE_INTERVAL", "1h",
+                // As compose and Kubernetes run it: JSON log lines.
+                "QUARKUS_LOG_CONSOLE_JSON", "true");
     }
 
     @AfterAll
@@ -112,6 +114,22 @@ class ExecutorProcessCrashIT {
             assertThat(order.status()).isEqualTo("filled");
         });
         assertThat(ordersOf(request.runId())).hasSize(1);
+        assertLogIsJsonWithTheRun(request.runId());
+    }
+
+    /** Every line the executor wrote is a JSON object, and the lines about the run carry its id and account. */
+    private void assertLogIsJsonWithTheRun(String runId) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(executor.log())) {
+            if (!line.isBlank()) {
+                lines.add(json.readTree(line));
+            }
+        }
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line.isObject()).isTrue());
+        assertThat(lines).filteredOn(line -> runId.equals(line.path("mdc").path("run_id").asText()))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.path("mdc").path("account_id").asText()).isEqualTo(account));
     }
 
     /**

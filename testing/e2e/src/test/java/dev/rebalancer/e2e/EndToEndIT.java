@@ -37,7 +37,10 @@ import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole system as it runs for a user: the local stack (real KRaft broker, real PostgreSQL, the Alpaca
@@ -46,6 +49,7 @@ import org.junit.jupiter.api.Test;
  * has — the portfolio API, the simulator's admin and Trading API, Telegram — and every scenario has an account of its
  * own.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
 
     static final String TOKEN = "123456:e2e-token";
@@ -96,6 +100,25 @@ class EndToEndIT {
             stack.close();
         }
         telegram.stop();
+    }
+
+    /** Last, over everything the scenarios made the services write: no secret in any log line. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void no_secret_reaches_any_log() throws Exception {
+        List<String> secrets = new ArrayList<>(List.of(TOKEN, stack.settings().apiSecret(), LocalStack.SIM_SECRET));
+        ACCOUNTS.forEach(account -> secrets.add(key(account) + "-secret"));
+        try (var logs = java.nio.file.Files.list(stack.service("portfolio-service").log().getParent())) {
+            List<Path> files = logs.toList();
+            assertThat(files).hasSizeGreaterThanOrEqualTo(LocalStack.SERVICES.size());
+            for (Path file : files) {
+                String text = java.nio.file.Files.readString(file);
+                assertThat(text).as(file.getFileName().toString()).isNotEmpty();
+                for (String secret : secrets) {
+                    assertThat(text).as(file.getFileName() + " holds a secret").doesNotContain(secret);
+                }
+            }
+        }
     }
 
     @Test
