@@ -71,6 +71,12 @@ public class RequestsConsumer {
                 }
                 case RebalanceRequest.TYPE, "" -> {
                     RebalanceRequest request = EventJson.read(bytes, RebalanceRequest.class);
+                    String problem = RequestCheck.problem(request).orElse(null);
+                    if (problem != null) {
+                        deadLetter(record, "Rebalance request refused", "request " + request.requestId()
+                                + " for account " + request.accountId() + " is not traded on: " + problem);
+                        return;
+                    }
                     org.jboss.logging.MDC.put("request_id", request.requestId());
                     org.jboss.logging.MDC.put("run_id", request.runId());
                     org.jboss.logging.MDC.put("account_id", request.accountId());
@@ -85,10 +91,10 @@ public class RequestsConsumer {
                         org.jboss.logging.MDC.remove("account_id");
                     }
                 }
-                default -> deadLetter(record, "unknown event_type '" + type + "'");
+                default -> deadLetter(record, unreadable(record), "unknown event_type '" + type + "'");
             }
         } catch (EventFormatException e) {
-            deadLetter(record, e.getMessage());
+            deadLetter(record, unreadable(record), e.getMessage());
         }
     }
 
@@ -108,17 +114,20 @@ public class RequestsConsumer {
                         control.halted() ? control.reason() : "");
             }
         } catch (EventFormatException e) {
-            deadLetter(record, e.getMessage());
+            deadLetter(record, unreadable(record), e.getMessage());
         }
     }
 
-    private void deadLetter(ConsumerRecord<String, String> record, String why) {
-        LOG.warnf("unreadable message on %s (offset %d) dead-lettered: %s", record.topic(), record.offset(), why);
+    private static String unreadable(ConsumerRecord<String, String> record) {
+        return "Unreadable " + record.topic() + " message dead-lettered";
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, String title, String why) {
+        LOG.warnf("message on %s (offset %d) dead-lettered: %s", record.topic(), record.offset(), why);
         store.db().inTransaction(c -> {
             Outbox.add(c, Topics.deadLetterOf(record.topic()), record.key() == null ? "" : record.key(),
                     record.value() == null ? "" : record.value());
-            RunStore.alert(c, record.key(), null, Severity.WARNING, "Unreadable " + record.topic()
-                    + " message dead-lettered", why);
+            RunStore.alert(c, record.key(), null, Severity.WARNING, title, why);
             return null;
         });
     }

@@ -553,6 +553,22 @@ class RunExecutionTest {
         }
     }
 
+    @Test
+    void a_request_whose_weights_do_not_add_up_is_dead_lettered_with_an_alert_and_never_traded() throws Exception {
+        String account = harness.account("exec-t33", "10000");
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null,
+                List.of(Weight.asset("SPY", "60"), Weight.asset("TLT", "30")));
+        try (TopicProbe dlq = new TopicProbe(bootstrap, Topics.deadLetterOf(Topics.REBALANCE_REQUESTS))) {
+            harness.send(request, account);
+
+            dlq.await(r -> r.value().contains(request.requestId()), 1);
+            harness.alerts.await(r -> r.value().contains("Rebalance request refused")
+                    && r.value().contains("the weights add up to 90, not 100"), 1);
+        }
+        assertThat(harness.events(request.runId())).isEmpty();
+        assertThat(harness.orders("exec-t33")).isEmpty();
+    }
+
     /**
      * A worker stalls (a long GC pause, a frozen VM) after planning the buys and before recording them, past its
      * lease; another instance takes the run over and completes it on the account as it then is. When the stale worker
