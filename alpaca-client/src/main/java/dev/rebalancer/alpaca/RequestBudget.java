@@ -1,15 +1,14 @@
 package dev.rebalancer.alpaca;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * Where a client's requests are counted against its Alpaca key's limit (200 a minute per account). A client counts
  * every request it sends, retries included, waiting rather than exceeding the budget; a 429, or an answer saying none
- * remain, pauses every request on the key until Alpaca's reset time. A budget may be one process's alone
- * ({@link #perMinute}) or shared by every process on the key (the order executor's replicas share theirs through
- * their database).
+ * remain, pauses every request on the key until Alpaca's reset time. A budget may be one process's alone (a sliding
+ * minute, the client's default) or shared by every process on the key (the order executor's replicas share theirs
+ * through their database).
  */
 public interface RequestBudget {
 
@@ -40,9 +39,4 @@ public interface RequestBudget {
 
     /** Holds every request on the key back until {@code until}, e.g. Alpaca's {@code X-RateLimit-Reset}. */
     void pauseUntil(Instant until);
-
-    /** This process's own budget: a sliding minute of {@code perMinute} requests, whatever their purpose. */
-    static RequestBudget perMinute(int perMinute) {
-        return new MinuteWindow(perMinute, Clock.systemUTC(), Sleeper.THREAD);
-    }
 }

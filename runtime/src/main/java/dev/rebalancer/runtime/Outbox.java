@@ -1,8 +1,6 @@
 package dev.rebalancer.runtime;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,13 +34,7 @@ public final class Outbox {
 
     /** Writes an event on the caller's connection, in its transaction; a null payload is a tombstone. */
     public static void add(Connection c, String topic, String key, String payload) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?)")) {
-            insert.setString(1, topic);
-            insert.setString(2, key);
-            insert.setString(3, payload);
-            insert.executeUpdate();
-        }
+        Transactions.update(c, "INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?)", topic, key, payload);
     }
 
     /**
@@ -113,23 +105,13 @@ public final class Outbox {
         /** Publishes up to one batch; returns how many went out (none while another instance relays). */
         public int publishBatch() {
             return Transactions.inTransaction(dataSource, c -> {
-                try (PreparedStatement locking = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                    locking.setLong(1, lock);
-                    try (ResultSet row = locking.executeQuery()) {
-                        if (!row.next() || !row.getBoolean(1)) {
-                            return 0;
-                        }
-                    }
+                if (!Transactions.one(c, "SELECT pg_try_advisory_xact_lock(?)", row -> row.getBoolean(1), lock)
+                        .orElse(false)) {
+                    return 0;
                 }
-                List<Entry> entries = new ArrayList<>();
-                try (PreparedStatement select = c.prepareStatement(
-                        "SELECT id, topic, message_key, payload FROM outbox ORDER BY id LIMIT " + BATCH);
-                        ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        entries.add(new Entry(rows.getLong(1), rows.getString(2), rows.getString(3),
-                                rows.getString(4)));
-                    }
-                }
+                List<Entry> entries = Transactions.query(c, "SELECT id, topic, message_key, payload FROM outbox"
+                        + " ORDER BY id LIMIT " + BATCH, row -> new Entry(row.getLong(1), row.getString(2),
+                                row.getString(3), row.getString(4)));
                 if (entries.isEmpty()) {
                     return 0;
                 }
@@ -148,10 +130,8 @@ public final class Outbox {
                     throw new IllegalStateException("Kafka did not acknowledge the outbox batch: " + e.getMessage(), e);
                 }
                 // Exactly the rows sent: a transaction still open may yet commit a row with a lower id.
-                try (PreparedStatement delete = c.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
-                    delete.setArray(1, c.createArrayOf("bigint", entries.stream().map(Entry::id).toArray()));
-                    delete.executeUpdate();
-                }
+                Transactions.update(c, "DELETE FROM outbox WHERE id = ANY (?)", c.createArrayOf("bigint",
+                        entries.stream().map(Entry::id).toArray()));
                 return entries.size();
             });
         }

@@ -6,9 +6,8 @@ import dev.rebalancer.runtime.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -103,63 +102,37 @@ public final class SharedRequestBudget implements RequestBudget {
         }
     }
 
+    private record Key(Instant pausedUntil, double now) {
+    }
+
     /** Counts one request and answers zero, or answers how long to wait before asking again. */
-    private Duration take(java.sql.Connection c, int cap) throws java.sql.SQLException {
-        double now;
-        Instant paused;
-        try (PreparedStatement lock = c.prepareStatement("SELECT paused_until, extract(epoch FROM clock_timestamp())"
-                + " FROM alpaca_budgets WHERE key_hash = ? FOR UPDATE")) {
-            lock.setString(1, keyHash);
-            try (ResultSet row = lock.executeQuery()) {
-                if (!row.next()) {
-                    try (PreparedStatement create = c.prepareStatement(
-                            "INSERT INTO alpaca_budgets (key_hash) VALUES (?) ON CONFLICT DO NOTHING")) {
-                        create.setString(1, keyHash);
-                        create.executeUpdate();
-                    }
-                    return take(c, cap);
-                }
-                Timestamp until = row.getTimestamp(1);
-                paused = until == null ? null : until.toInstant();
-                now = row.getDouble(2);
-            }
+    private Duration take(Connection c, int cap) throws SQLException {
+        Key key = Transactions.one(c, "SELECT paused_until, extract(epoch FROM clock_timestamp()) FROM alpaca_budgets"
+                + " WHERE key_hash = ? FOR UPDATE", row -> new Key(Transactions.instant(row, "paused_until"),
+                        row.getDouble(2)), keyHash).orElse(null);
+        if (key == null) {
+            Transactions.update(c, "INSERT INTO alpaca_budgets (key_hash) VALUES (?) ON CONFLICT DO NOTHING", keyHash);
+            return take(c, cap);
         }
+        double now = key.now();
         Instant nowInstant = Instant.ofEpochMilli((long) (now * 1000));
-        if (paused != null && paused.isAfter(nowInstant)) {
-            return clamp(Duration.between(nowInstant, paused));
+        if (key.pausedUntil() != null && key.pausedUntil().isAfter(nowInstant)) {
+            return clamp(Duration.between(nowInstant, key.pausedUntil()));
         }
         long second = (long) Math.floor(now);
-        long used;
-        long oldest;
-        try (PreparedStatement window = c.prepareStatement("SELECT coalesce(sum(used), 0), min(second)"
-                + " FROM alpaca_budget_seconds WHERE key_hash = ? AND second >= ?")) {
-            window.setString(1, keyHash);
-            window.setLong(2, second - 60);
-            try (ResultSet row = window.executeQuery()) {
-                row.next();
-                used = row.getLong(1);
-                oldest = row.getLong(2);
-            }
-        }
-        if (used >= cap) {
+        long[] window = Transactions.one(c, "SELECT coalesce(sum(used), 0), coalesce(min(second), 0)"
+                + " FROM alpaca_budget_seconds WHERE key_hash = ? AND second >= ?",
+                row -> new long[] {row.getLong(1), row.getLong(2)}, keyHash, second - 60).orElseThrow();
+        if (window[0] >= cap) {
             // The oldest second leaves the window 61 s after it began.
-            return clamp(Duration.ofMillis(Math.round(((oldest + 61) - now) * 1000)));
+            return clamp(Duration.ofMillis(Math.round(((window[1] + 61) - now) * 1000)));
         }
-        try (PreparedStatement count = c.prepareStatement("INSERT INTO alpaca_budget_seconds (key_hash, second, used)"
-                + " VALUES (?, ?, 1) ON CONFLICT (key_hash, second)"
-                + " DO UPDATE SET used = alpaca_budget_seconds.used + 1")) {
-            count.setString(1, keyHash);
-            count.setLong(2, second);
-            count.executeUpdate();
-        }
+        Transactions.update(c, "INSERT INTO alpaca_budget_seconds (key_hash, second, used) VALUES (?, ?, 1)"
+                + " ON CONFLICT (key_hash, second) DO UPDATE SET used = alpaca_budget_seconds.used + 1", keyHash, second);
         if (second != lastSecond) {
             lastSecond = second;
-            try (PreparedStatement forget = c.prepareStatement(
-                    "DELETE FROM alpaca_budget_seconds WHERE key_hash = ? AND second < ?")) {
-                forget.setString(1, keyHash);
-                forget.setLong(2, second - 120);
-                forget.executeUpdate();
-            }
+            Transactions.update(c, "DELETE FROM alpaca_budget_seconds WHERE key_hash = ? AND second < ?", keyHash,
+                    second - 120);
         }
         return Duration.ZERO;
     }
@@ -177,15 +150,9 @@ public final class SharedRequestBudget implements RequestBudget {
             pausedUntil = until;
         }
         try {
-            Transactions.inTransaction(dataSource, c -> {
-                try (PreparedStatement pause = c.prepareStatement("INSERT INTO alpaca_budgets (key_hash, paused_until)"
-                        + " VALUES (?, ?) ON CONFLICT (key_hash) DO UPDATE SET paused_until ="
-                        + " greatest(alpaca_budgets.paused_until, excluded.paused_until)")) {
-                    pause.setString(1, keyHash);
-                    pause.setTimestamp(2, Timestamp.from(until));
-                    return pause.executeUpdate();
-                }
-            });
+            Transactions.inTransaction(dataSource, c -> Transactions.update(c, "INSERT INTO alpaca_budgets"
+                    + " (key_hash, paused_until) VALUES (?, ?) ON CONFLICT (key_hash) DO UPDATE SET paused_until ="
+                    + " greatest(alpaca_budgets.paused_until, excluded.paused_until)", keyHash, until));
         } catch (IllegalStateException e) {
             LOG.warnf("Alpaca's pause until %s could not be shared with the other replicas (%s); this one waits",
                     until, e.getMessage());

@@ -1,5 +1,6 @@
 package dev.rebalancer.executor.runs;
 
+import dev.rebalancer.runtime.Transactions;
 import dev.rebalancer.runtime.Outbox;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.rebalancer.contracts.Alert;
@@ -58,7 +59,7 @@ public class RunStore {
     public boolean accept(RebalanceRequest request, boolean dryRun) {
         return db.inTransaction(c -> {
             Instant now = Instant.now();
-            int inserted = Db.update(c, """
+            int inserted = Transactions.update(c, """
                     INSERT INTO runs (run_id, request_id, account_id, request, status, dry_run, created_at, updated_at)
                     VALUES (?, ?, ?, ?, 'QUEUED', ?, ?, ?) ON CONFLICT DO NOTHING""", request.runId(),
                     request.requestId(), request.accountId(), EventJson.write(request), dryRun, now, now);
@@ -76,7 +77,7 @@ public class RunStore {
     public void dryRun(Fence fence, boolean dryRun) {
         db.inTransaction(c -> {
             hold(c, fence);
-            return Db.update(c, "UPDATE runs SET dry_run = ?, updated_at = ? WHERE run_id = ? AND status = 'QUEUED'",
+            return Transactions.update(c, "UPDATE runs SET dry_run = ?, updated_at = ? WHERE run_id = ? AND status = 'QUEUED'",
                     dryRun, Instant.now(), fence.runId());
         });
     }
@@ -87,13 +88,13 @@ public class RunStore {
      */
     public boolean requestCancel(String runId, String reason) {
         return db.inTransaction(c -> {
-            int marked = Db.update(c, "UPDATE runs SET cancel_requested = TRUE, reason = COALESCE(?::text, reason), updated_at = ? "
+            int marked = Transactions.update(c, "UPDATE runs SET cancel_requested = TRUE, reason = COALESCE(?::text, reason), updated_at = ? "
                     + "WHERE run_id = ? AND status IN " + UNFINISHED, reason, Instant.now(), runId);
             if (marked == 0) {
                 return false;
             }
             Instant now = Instant.now();
-            int canceled = Db.update(c, "UPDATE runs SET status = 'CANCELED', completed_at = ?, canceled_at = ?::timestamptz, "
+            int canceled = Transactions.update(c, "UPDATE runs SET status = 'CANCELED', completed_at = ?, canceled_at = ?::timestamptz, "
                     + "updated_at = ? WHERE run_id = ? AND status = 'QUEUED' AND (lease_until IS NULL OR lease_until < ?)",
                     now, now, now, runId, now);
             if (canceled == 1) {
@@ -108,7 +109,7 @@ public class RunStore {
      * workers cancel their open orders at Alpaca and end them. Returns how many.
      */
     static int requestCancelOfRunsInProgress(Connection c, String reason) throws SQLException {
-        return Db.update(c, "UPDATE runs SET cancel_requested = TRUE, reason = ?, updated_at = ? "
+        return Transactions.update(c, "UPDATE runs SET cancel_requested = TRUE, reason = ?, updated_at = ? "
                 + "WHERE status = 'IN_PROGRESS' AND NOT cancel_requested", reason, Instant.now());
     }
 
@@ -126,7 +127,7 @@ public class RunStore {
     public Optional<Claim> claim(String owner, Duration lease, Collection<String> busyAccounts, boolean cancelsOnly) {
         return db.inTransaction(c -> {
             Instant now = Instant.now();
-            return Db.one(c, """
+            return Transactions.one(c, """
                     UPDATE runs SET lease_owner = ?, lease_until = ?, lease_generation = lease_generation + 1
                     WHERE run_id = (
                         SELECT r.run_id FROM runs r
@@ -150,14 +151,14 @@ public class RunStore {
     /** Extends the lease, and notes the worker's sign of life; false when the run is no longer held under the fence. */
     public boolean renew(Fence fence, Duration lease) {
         Instant now = Instant.now();
-        return db.inTransaction(c -> Db.update(c, "UPDATE runs SET lease_until = ?, active_at = ? WHERE run_id = ? "
+        return db.inTransaction(c -> Transactions.update(c, "UPDATE runs SET lease_until = ?, active_at = ? WHERE run_id = ? "
                 + "AND lease_owner = ? AND lease_generation = ?", now.plus(lease), now, fence.runId(), fence.owner(),
                 fence.generation()) == 1);
     }
 
     /** Lets the run go, to be taken again when {@code notBefore} (null: at once) has come. */
     public void release(Fence fence, Instant notBefore) {
-        db.inTransaction(c -> Db.update(c, "UPDATE runs SET lease_owner = NULL, lease_until = NULL, not_before = ?::timestamptz "
+        db.inTransaction(c -> Transactions.update(c, "UPDATE runs SET lease_owner = NULL, lease_until = NULL, not_before = ?::timestamptz "
                 + "WHERE run_id = ? AND lease_owner = ? AND lease_generation = ?", notBefore, fence.runId(),
                 fence.owner(), fence.generation()));
     }
@@ -167,7 +168,7 @@ public class RunStore {
      * first failure since it last made progress starts the clock that {@code rebalancer.runs.give-up-after} bounds.
      */
     public void failed(Fence fence, Instant notBefore, String error) {
-        db.inTransaction(c -> Db.update(c, "UPDATE runs SET failing_since = COALESCE(failing_since, ?), failures = failures + 1, "
+        db.inTransaction(c -> Transactions.update(c, "UPDATE runs SET failing_since = COALESCE(failing_since, ?), failures = failures + 1, "
                 + "last_error = ?, lease_owner = NULL, lease_until = NULL, not_before = ? WHERE run_id = ? "
                 + "AND lease_owner = ? AND lease_generation = ?", Instant.now(), error, notBefore, fence.runId(),
                 fence.owner(), fence.generation()));
@@ -175,7 +176,7 @@ public class RunStore {
 
     /** Locks the run for this transaction if it is still held under the fence; otherwise nothing is written. */
     private static void hold(Connection c, Fence fence) throws SQLException {
-        if (Db.one(c, "SELECT 1 FROM runs WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE",
+        if (Transactions.one(c, "SELECT 1 FROM runs WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE",
                 row -> 1, fence.runId(), fence.owner(), fence.generation()).isEmpty()) {
             throw new Fence.Lost(fence);
         }
@@ -192,16 +193,16 @@ public class RunStore {
     }
 
     public List<Run> runsOf(String accountId) {
-        return db.inTransaction(c -> Db.query(c, "SELECT * FROM runs WHERE account_id = ? ORDER BY seq",
+        return db.inTransaction(c -> Transactions.query(c, "SELECT * FROM runs WHERE account_id = ? ORDER BY seq",
                 RunStore::run, accountId));
     }
 
     private static Optional<Run> run(Connection c, String runId) throws SQLException {
-        return Db.one(c, "SELECT * FROM runs WHERE run_id = ?", RunStore::run, runId);
+        return Transactions.one(c, "SELECT * FROM runs WHERE run_id = ?", RunStore::run, runId);
     }
 
     private static List<Leg> legs(Connection c, String runId) throws SQLException {
-        return Db.query(c, "SELECT * FROM run_orders WHERE run_id = ? ORDER BY phase DESC, position", RunStore::leg,
+        return Transactions.query(c, "SELECT * FROM run_orders WHERE run_id = ? ORDER BY phase DESC, position", RunStore::leg,
                 runId);
     }
 
@@ -219,7 +220,7 @@ public class RunStore {
             Instant now = Instant.now();
             addLegs(c, runId, phase, orders, dryRun);
             addSkipped(c, runId, skipped);
-            Db.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, session_close = ?::timestamptz, "
+            Transactions.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, session_close = ?::timestamptz, "
                     + "not_before = NULL, active_at = ?, failing_since = NULL, failures = 0, updated_at = ? WHERE run_id = ?", phase.name(), now,
                     sessionClose, now, now, runId);
             announce(c, runId);
@@ -237,10 +238,10 @@ public class RunStore {
             hold(c, fence);
             String runId = fence.runId();
             Instant now = Instant.now();
-            Db.update(c, "DELETE FROM run_orders WHERE run_id = ? AND phase = ? AND state = 'PLANNED'", runId, phase.name());
+            Transactions.update(c, "DELETE FROM run_orders WHERE run_id = ? AND phase = ? AND state = 'PLANNED'", runId, phase.name());
             addLegs(c, runId, phase, orders, false);
             addSkipped(c, runId, skipped);
-            Db.update(c, "UPDATE runs SET session_close = ?::timestamptz, active_at = ?, updated_at = ? WHERE run_id = ?",
+            Transactions.update(c, "UPDATE runs SET session_close = ?::timestamptz, active_at = ?, updated_at = ? WHERE run_id = ?",
                     sessionClose, now, now, runId);
             announce(c, runId);
             return null;
@@ -249,10 +250,10 @@ public class RunStore {
 
     private static void addLegs(Connection c, String runId, RunPhase phase, List<PlannedOrder> orders, boolean dryRun)
             throws SQLException {
-        int position = Db.one(c, "SELECT COALESCE(MAX(position) + 1, 0) FROM run_orders WHERE run_id = ? AND phase = ?",
+        int position = Transactions.one(c, "SELECT COALESCE(MAX(position) + 1, 0) FROM run_orders WHERE run_id = ? AND phase = ?",
                 row -> row.getInt(1), runId, phase.name()).orElse(0);
         for (PlannedOrder order : orders) {
-            Db.update(c, """
+            Transactions.update(c, """
                     INSERT INTO run_orders (client_order_id, run_id, phase, position, symbol, side, qty, notional, state)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                     Leg.clientOrderId(runId, phase, order.symbol()), runId, phase.name(), position++, order.symbol(),
@@ -271,7 +272,7 @@ public class RunStore {
                 all.add(skip);
             }
         }
-        Db.update(c, "UPDATE runs SET skipped = ? WHERE run_id = ?", EventJson.write(all), runId);
+        Transactions.update(c, "UPDATE runs SET skipped = ? WHERE run_id = ?", EventJson.write(all), runId);
     }
 
     /** Ends the run with a final status; alerts for the statuses that need a person. */
@@ -289,7 +290,7 @@ public class RunStore {
             String runId = fence.runId();
             Instant now = Instant.now();
             boolean canceled = status == RunStatus.CANCELED || status == RunStatus.CANCELED_MID_RUN;
-            Db.update(c, "UPDATE runs SET status = ?, reason = COALESCE(?::text, reason), completed_at = ?, canceled_at = ?::timestamptz, "
+            Transactions.update(c, "UPDATE runs SET status = ?, reason = COALESCE(?::text, reason), completed_at = ?, canceled_at = ?::timestamptz, "
                     + "lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ?", status.name(), reason,
                     now, canceled ? now : null, now, runId);
             RunEvent event = announce(c, runId);
@@ -317,7 +318,7 @@ public class RunStore {
 
     /** Accounts some ended run of which left an order open at Alpaca (or of unknown fate), but those in {@code busy}. */
     public List<String> accountsWithLeftovers(Collection<String> busy, int limit) {
-        return db.inTransaction(c -> Db.query(c, "SELECT DISTINCT o.account_id FROM runs o JOIN run_orders lo ON "
+        return db.inTransaction(c -> Transactions.query(c, "SELECT DISTINCT o.account_id FROM runs o JOIN run_orders lo ON "
                 + "lo.run_id = o.run_id WHERE o.status NOT IN " + UNFINISHED + " AND " + UNSETTLED_LEG
                 + " AND NOT (o.account_id = ANY (?)) LIMIT ?", row -> row.getString(1),
                 c.createArrayOf("text", busy.toArray()), limit));
@@ -325,7 +326,7 @@ public class RunStore {
 
     /** The account's orders that ended runs left open at Alpaca, or of unknown fate. */
     public List<Leg> leftovers(String accountId) {
-        return db.inTransaction(c -> Db.query(c, "SELECT lo.* FROM runs o JOIN run_orders lo ON lo.run_id = o.run_id "
+        return db.inTransaction(c -> Transactions.query(c, "SELECT lo.* FROM runs o JOIN run_orders lo ON lo.run_id = o.run_id "
                 + "WHERE o.account_id = ? AND o.status NOT IN " + UNFINISHED + " AND " + UNSETTLED_LEG
                 + " ORDER BY o.seq, lo.position", RunStore::leg, accountId));
     }
@@ -337,7 +338,7 @@ public class RunStore {
     public void settleLeftover(String clientOrderId, dev.rebalancer.alpaca.model.Order order) {
         db.inTransaction(c -> {
             if (order == null) {
-                return Db.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ? AND state = 'SENDING'",
+                return Transactions.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ? AND state = 'SENDING'",
                         clientOrderId);
             }
             return sent(c, clientOrderId, order);
@@ -348,7 +349,7 @@ public class RunStore {
     public void sending(Fence fence, String clientOrderId) {
         db.inTransaction(c -> {
             hold(c, fence);
-            return Db.update(c, "UPDATE run_orders SET state = 'SENDING' WHERE client_order_id = ?", clientOrderId);
+            return Transactions.update(c, "UPDATE run_orders SET state = 'SENDING' WHERE client_order_id = ?", clientOrderId);
         });
     }
 
@@ -362,7 +363,7 @@ public class RunStore {
 
     private static int sent(Connection c, String clientOrderId, dev.rebalancer.alpaca.model.Order order)
             throws SQLException {
-        return Db.update(c, """
+        return Transactions.update(c, """
                 UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
                        submitted_at = COALESCE(submitted_at, ?), filled_at = ?, asset_id = ?, created_at = ?,
                        updated_at = ?, expired_at = ?, canceled_at = ?, failed_at = ?, expires_at = ?
@@ -379,7 +380,7 @@ public class RunStore {
     public void rejected(Fence fence, Leg leg, String accountId, String message, String assetId) {
         db.inTransaction(c -> {
             hold(c, fence);
-            Db.update(c, """
+            Transactions.update(c, """
                     UPDATE run_orders SET state = 'REJECTED', reason = ?, asset_id = ?, failed_at = now()
                     WHERE client_order_id = ?""", message, assetId, leg.clientOrderId());
             alert(c, accountId, leg.runId(), Severity.WARNING, "Order rejected: " + leg.side().name().toLowerCase()
@@ -392,7 +393,7 @@ public class RunStore {
     public void notSent(Fence fence, String clientOrderId) {
         db.inTransaction(c -> {
             hold(c, fence);
-            return Db.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ?", clientOrderId);
+            return Transactions.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ?", clientOrderId);
         });
     }
 
@@ -480,11 +481,11 @@ public class RunStore {
         return new Run(row.getString("run_id"), EventJson.read(row.getString("request"), RebalanceRequest.class),
                 RunStatus.valueOf(row.getString("status")), phase == null ? null : RunPhase.valueOf(phase),
                 row.getString("reason"), row.getBoolean("dry_run"), readSkipped(row.getString("skipped")),
-                row.getBoolean("cancel_requested"), Db.instant(row, "phase_started_at"), Db.instant(row, "active_at"),
-                Db.instant(row, "session_close"), Db.instant(row, "failing_since"), row.getInt("failures"),
+                row.getBoolean("cancel_requested"), Transactions.instant(row, "phase_started_at"), Transactions.instant(row, "active_at"),
+                Transactions.instant(row, "session_close"), Transactions.instant(row, "failing_since"), row.getInt("failures"),
                 row.getString("last_error"),
-                Db.instant(row, "created_at"),
-                Db.instant(row, "updated_at"), Db.instant(row, "completed_at"), Db.instant(row, "canceled_at"));
+                Transactions.instant(row, "created_at"),
+                Transactions.instant(row, "updated_at"), Transactions.instant(row, "completed_at"), Transactions.instant(row, "canceled_at"));
     }
 
     private static List<SkippedOrder> readSkipped(String json) {
@@ -502,9 +503,9 @@ public class RunStore {
                 money(row.getBigDecimal("notional")), Leg.State.valueOf(row.getString("state")),
                 row.getString("alpaca_id"), row.getString("status"), scaled(row.getBigDecimal("filled_qty")),
                 scaled(row.getBigDecimal("filled_avg_price")), row.getString("reason"),
-                Db.instant(row, "submitted_at"), Db.instant(row, "filled_at"), new Leg.Alpaca(row.getString("asset_id"),
-                        Db.instant(row, "created_at"), Db.instant(row, "updated_at"), Db.instant(row, "expired_at"),
-                        Db.instant(row, "canceled_at"), Db.instant(row, "failed_at"), Db.instant(row, "expires_at")));
+                Transactions.instant(row, "submitted_at"), Transactions.instant(row, "filled_at"), new Leg.Alpaca(row.getString("asset_id"),
+                        Transactions.instant(row, "created_at"), Transactions.instant(row, "updated_at"), Transactions.instant(row, "expired_at"),
+                        Transactions.instant(row, "canceled_at"), Transactions.instant(row, "failed_at"), Transactions.instant(row, "expires_at")));
     }
 
     private static java.math.BigDecimal money(java.math.BigDecimal value) {

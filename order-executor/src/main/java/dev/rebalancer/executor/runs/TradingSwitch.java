@@ -1,5 +1,6 @@
 package dev.rebalancer.executor.runs;
 
+import dev.rebalancer.runtime.Transactions;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.TradingControl;
 import dev.rebalancer.runtime.ConsumerRetry;
@@ -52,8 +53,8 @@ public class TradingSwitch {
             return true;
         }
         return db.inTransaction(c -> {
-            Optional<Heard> heard = Db.one(c, "SELECT halted, updated_at FROM trading_control WHERE id = 1",
-                    row -> new Heard(row.getBoolean(1), Db.instant(row, "updated_at")));
+            Optional<Heard> heard = Transactions.one(c, "SELECT halted, updated_at FROM trading_control WHERE id = 1",
+                    row -> new Heard(row.getBoolean(1), Transactions.instant(row, "updated_at")));
             if (heard.isEmpty()) {
                 return true;
             }
@@ -80,9 +81,9 @@ public class TradingSwitch {
      */
     public boolean apply(TradingControl control) {
         return db.inTransaction(c -> {
-            Optional<Boolean> was = Db.one(c, "SELECT halted FROM trading_control WHERE id = 1 FOR UPDATE",
+            Optional<Boolean> was = Transactions.one(c, "SELECT halted FROM trading_control WHERE id = 1 FOR UPDATE",
                     row -> row.getBoolean(1));
-            int changed = Db.update(c, """
+            int changed = Transactions.update(c, """
                     INSERT INTO trading_control (id, halted, reason, event_id, version, updated_at)
                     VALUES (1, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET halted = EXCLUDED.halted, reason = EXCLUDED.reason,

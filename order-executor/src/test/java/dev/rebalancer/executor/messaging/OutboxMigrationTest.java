@@ -8,8 +8,6 @@ import dev.rebalancer.runtime.Transactions;
 import dev.rebalancer.testing.infra.KafkaBroker;
 import dev.rebalancer.testing.infra.PostgresServer;
 import dev.rebalancer.testing.infra.TopicProbe;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -37,13 +35,9 @@ class OutboxMigrationTest {
         Flyway.configure().dataSource(dataSource).target("5").load().migrate();
         String key = "upgrade-" + UUID.randomUUID();
         Transactions.inTransaction(dataSource, c -> {
-            try (PreparedStatement old = c.prepareStatement("INSERT INTO outbox (topic, key, payload) VALUES (?, ?, ?)")) {
-                for (int i = 1; i <= 3; i++) {
-                    old.setString(1, ALERTS);
-                    old.setString(2, key);
-                    old.setString(3, "{\"n\":" + i + "}");
-                    old.executeUpdate();
-                }
+            for (int i = 1; i <= 3; i++) {
+                Transactions.update(c, "INSERT INTO outbox (topic, key, payload) VALUES (?, ?, ?)", ALERTS, key,
+                        "{\"n\":" + i + "}");
             }
             return null;
         });
@@ -72,14 +66,7 @@ class OutboxMigrationTest {
     }
 
     private static long waiting(DataSource dataSource, String key) {
-        return Transactions.inTransaction(dataSource, c -> {
-            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM outbox WHERE message_key = ?")) {
-                count.setString(1, key);
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    return row.getLong(1);
-                }
-            }
-        });
+        return Transactions.inTransaction(dataSource, c -> Transactions.one(c,
+                "SELECT count(*) FROM outbox WHERE message_key = ?", row -> row.getLong(1), key).orElseThrow());
     }
 }

@@ -1,5 +1,6 @@
 package dev.rebalancer.executor.runs;
 
+import dev.rebalancer.runtime.Transactions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rebalancer.alpaca.model.Order;
@@ -71,7 +72,7 @@ class HaltSwitchTest {
     @Test
     void with_no_state_heard_yet_trading_is_held() {
         TradingSwitch tradingSwitch = announcedEvery500ms();
-        db.inTransaction(c -> Db.update(c, "DELETE FROM trading_control"));
+        db.inTransaction(c -> Transactions.update(c, "DELETE FROM trading_control"));
 
         assertThat(tradingSwitch.halted()).as("no halt row").isTrue();
 

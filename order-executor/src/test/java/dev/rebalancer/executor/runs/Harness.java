@@ -1,5 +1,6 @@
 package dev.rebalancer.executor.runs;
 
+import dev.rebalancer.runtime.Transactions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rebalancer.alpaca.AlpacaClient;
@@ -83,7 +84,7 @@ final class Harness implements AutoCloseable {
      */
     void awaitResumeApplied(Db db) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lastResume.equals(db.inTransaction(c ->
-                Db.one(c, "SELECT event_id FROM trading_control WHERE id = 1", row -> row.getString(1)).orElse(""))));
+                Transactions.one(c, "SELECT event_id FROM trading_control WHERE id = 1", row -> row.getString(1)).orElse(""))));
     }
 
     /** A new simulator account under one of the executor's configured keys. */

@@ -1,5 +1,6 @@
 package dev.rebalancer.executor.runs;
 
+import dev.rebalancer.runtime.Transactions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -220,7 +221,7 @@ class OneKeyBudgetTest {
 
     /** The requests on the key the executors' shared budget counts in the last minute. */
     long countedThisMinute(String key) {
-        return db.inTransaction(c -> Db.one(c, "SELECT coalesce(sum(used), 0) FROM alpaca_budget_seconds"
+        return db.inTransaction(c -> Transactions.one(c, "SELECT coalesce(sum(used), 0) FROM alpaca_budget_seconds"
                 + " WHERE key_hash = ? AND second >= floor(extract(epoch FROM clock_timestamp())) - 60",
                 row -> row.getLong(1), SharedRequestBudget.hash(key)).orElse(0L));
     }

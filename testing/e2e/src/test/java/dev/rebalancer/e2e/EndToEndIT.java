@@ -31,10 +31,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,8 +53,7 @@ class EndToEndIT {
     static final String TOKEN = "123456:e2e-token";
     static final String CHAT = "4242";
     static final String SEND_MESSAGE = "/bot" + TOKEN + "/sendMessage";
-    static final Duration RUN_WITHIN = Duration.ofSeconds(60);
-    static final Set<String> UNFINISHED = Set.of("QUEUED", "IN_PROGRESS");
+    static final Duration RUN_WITHIN = Runs.WITHIN;
     static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash", "sdk");
 
     static WireMockServer telegram;
@@ -392,20 +389,16 @@ class EndToEndIT {
         return api.get("/v1/rebalancing/runs/" + runId);
     }
 
-    /** The account's newest run of the type that matches, as {@code GET /v1/rebalancing/runs} lists it. */
     static JsonNode awaitRun(String account, String type, Predicate<JsonNode> which) {
-        return await().atMost(RUN_WITHIN).until(() -> newestRun(account, type, which), Optional::isPresent)
-                .orElseThrow();
+        return Runs.awaitNewest(api, account, type, which);
     }
 
     static JsonNode awaitFinalRun(String account, String type, Predicate<JsonNode> which) {
-        return awaitRun(account, type, which.and(r -> !UNFINISHED.contains(r.get("status").asText())));
+        return Runs.awaitFinal(api, account, type, which);
     }
 
     static Optional<JsonNode> newestRun(String account, String type, Predicate<JsonNode> which) {
-        JsonNode runs = api.get("/v1/rebalancing/runs?account_id=" + account + "&type=" + type).get("runs");
-        return StreamSupport.stream(runs.spliterator(), false).filter(which)
-                .max((a, b) -> a.get("created_at").asText().compareTo(b.get("created_at").asText()));
+        return Runs.newest(api, account, type, which);
     }
 
     /** The run's orders at the simulator: Alpaca's own record of what was sent. */

@@ -12,11 +12,8 @@ import dev.rebalancer.testing.infra.KafkaBroker;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
@@ -34,9 +31,6 @@ import org.junit.jupiter.api.Test;
  * forks one per class).
  */
 class SecuredKafkaIT {
-
-    static final Duration RUN_WITHIN = Duration.ofSeconds(60);
-    static final Set<String> UNFINISHED = Set.of("QUEUED", "IN_PROGRESS");
 
     static LocalStack stack;
     static Http api;
@@ -76,17 +70,17 @@ class SecuredKafkaIT {
         }
 
         String account = stack.simAccount(LocalStack.SIM_KEY);
-        await().atMost(RUN_WITHIN).until(() -> StreamSupport.stream(api.get("/v1/accounts").spliterator(), false)
+        await().atMost(Runs.WITHIN).until(() -> StreamSupport.stream(api.get("/v1/accounts").spliterator(), false)
                 .anyMatch(a -> a.get("id").asText().equals(account)));
         api.subscribe(account, """
                 {"name":"secured","weights":[{"type":"cash","percent":"5"},{"type":"asset","symbol":"SPY","percent":"60"},
                  {"type":"asset","symbol":"TLT","percent":"35"}],"cooldown_days":1,
                  "rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}]}""");
-        awaitFinalRun(account, "full_rebalance");
+        Runs.awaitFinal(api, account, "full_rebalance", r -> true);
 
         sim.deposit(account, "1000");
 
-        JsonNode run = awaitFinalRun(account, "invest_cash");
+        JsonNode run = Runs.awaitFinal(api, account, "invest_cash", r -> true);
         assertThat(run.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
         assertThat(new BigDecimal(run.get("amount").asText())).isEqualByComparingTo("1000");
         assertThat(run.get("orders")).isNotEmpty()
@@ -107,16 +101,5 @@ class SecuredKafkaIT {
         } finally {
             stack.restart("order-executor", Map.of());
         }
-    }
-
-    static JsonNode awaitFinalRun(String account, String type) {
-        return await().atMost(RUN_WITHIN).until(() -> newestRun(account, type)
-                .filter(r -> !UNFINISHED.contains(r.get("status").asText())), Optional::isPresent).orElseThrow();
-    }
-
-    static Optional<JsonNode> newestRun(String account, String type) {
-        JsonNode runs = api.get("/v1/rebalancing/runs?account_id=" + account + "&type=" + type).get("runs");
-        return StreamSupport.stream(runs.spliterator(), false)
-                .max((a, b) -> a.get("created_at").asText().compareTo(b.get("created_at").asText()));
     }
 }
