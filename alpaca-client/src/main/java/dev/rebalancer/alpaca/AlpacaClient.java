@@ -51,6 +51,7 @@ public final class AlpacaClient {
     private final java.util.concurrent.atomic.AtomicLong sent;
     /** Every request's purpose, or null: each request's own (orders, fill checks, reads). */
     private final RequestBudget.Purpose purpose;
+    private final RequestObserver observer;
 
     /** A client with a budget of its own: {@link AlpacaClientOptions#requestsPerMinute()}. */
     public AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options) {
@@ -60,17 +61,17 @@ public final class AlpacaClient {
     /** A client spending from {@code budget}, which others on the same key may share. */
     public AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options, RequestBudget budget) {
         this(endpoint, options, budget, Clock.systemUTC(), RequestBudget.Sleeper.THREAD, newHttp(options),
-                new java.util.concurrent.atomic.AtomicLong(), null);
+                new java.util.concurrent.atomic.AtomicLong(), null, RequestObserver.NONE);
     }
 
     AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options, Clock clock, RequestBudget.Sleeper sleeper) {
         this(endpoint, options, new MinuteWindow(options.requestsPerMinute(), clock, sleeper), clock, sleeper,
-                newHttp(options), new java.util.concurrent.atomic.AtomicLong(), null);
+                newHttp(options), new java.util.concurrent.atomic.AtomicLong(), null, RequestObserver.NONE);
     }
 
     private AlpacaClient(AlpacaEndpoint endpoint, AlpacaClientOptions options, RequestBudget budget, Clock clock,
             RequestBudget.Sleeper sleeper, HttpClient http, java.util.concurrent.atomic.AtomicLong sent,
-            RequestBudget.Purpose purpose) {
+            RequestBudget.Purpose purpose, RequestObserver observer) {
         this.endpoint = endpoint;
         this.options = options;
         this.budget = budget;
@@ -79,6 +80,7 @@ public final class AlpacaClient {
         this.http = http;
         this.sent = sent;
         this.purpose = purpose;
+        this.observer = observer;
     }
 
     private static HttpClient newHttp(AlpacaClientOptions options) {
@@ -91,7 +93,17 @@ public final class AlpacaClient {
      */
     public AlpacaClient background() {
         return new AlpacaClient(endpoint, options, budget, clock, sleeper, http, sent,
-                RequestBudget.Purpose.BACKGROUND);
+                RequestBudget.Purpose.BACKGROUND, observer);
+    }
+
+    /** The same client (connection, budget, count of requests), telling {@code observer} of every request. */
+    public AlpacaClient observedBy(RequestObserver observer) {
+        return new AlpacaClient(endpoint, options, budget, clock, sleeper, http, sent, purpose, observer);
+    }
+
+    /** What is left of the client's request budget in the current minute, where its budget can tell. */
+    public java.util.OptionalInt budgetRemaining() {
+        return budget.remaining();
     }
 
     public AlpacaEndpoint endpoint() {
@@ -263,8 +275,11 @@ public final class AlpacaClient {
         }
         HttpResponse<byte[]> response;
         sent.incrementAndGet();
+        long started = System.nanoTime();
+        int answered = RequestObserver.NO_ANSWER;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            answered = response.statusCode();
         } catch (HttpTimeoutException e) {
             throw new AlpacaException.Unavailable(method + " " + path(pathAndQuery) + ": no answer within "
                     + options.requestTimeout().toMillis() + " ms", e);
@@ -273,6 +288,8 @@ public final class AlpacaClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AlpacaException.Unavailable(method + " " + path(pathAndQuery) + ": interrupted", e);
+        } finally {
+            observe(method, pathAndQuery, answered, started);
         }
         String reset = response.headers().firstValue("X-RateLimit-Reset").orElse(null);
         if ("0".equals(response.headers().firstValue("X-RateLimit-Remaining").orElse(null)) && reset != null) {
@@ -290,6 +307,15 @@ public final class AlpacaClient {
         } catch (IOException e) {
             throw new AlpacaException.ServerError(status, null,
                     "unreadable answer to " + method + " " + path(pathAndQuery) + ": " + e.getMessage());
+        }
+    }
+
+    private void observe(String method, String pathAndQuery, int status, long startedNanos) {
+        try {
+            observer.answered(method, RequestObserver.endpointOf(pathAndQuery), status,
+                    Duration.ofNanos(System.nanoTime() - startedNanos));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "request observer failed: {0}", e.toString());
         }
     }
 

@@ -49,6 +49,16 @@ final class MinuteWindow implements RequestBudget {
     }
 
     @Override
+    public synchronized java.util.OptionalInt remaining() {
+        Instant now = clock.instant();
+        if (now.isBefore(pausedUntil)) {
+            return java.util.OptionalInt.of(0);
+        }
+        long inWindow = sent.stream().filter(at -> at.plus(WINDOW).isAfter(now)).count();
+        return java.util.OptionalInt.of((int) Math.max(0, perMinute - inWindow));
+    }
+
+    @Override
     public synchronized void pauseUntil(Instant until) {
         if (until.isAfter(pausedUntil)) {
             pausedUntil = until;

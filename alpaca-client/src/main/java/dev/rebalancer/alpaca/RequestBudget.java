@@ -39,4 +39,9 @@ public interface RequestBudget {
 
     /** Holds every request on the key back until {@code until}, e.g. Alpaca's {@code X-RateLimit-Reset}. */
     void pauseUntil(Instant until);
+
+    /** Requests the budget would still admit in the current minute, if it can tell (for metrics). */
+    default java.util.OptionalInt remaining() {
+        return java.util.OptionalInt.empty();
+    }
 }

@@ -418,4 +418,38 @@ class AlpacaClientContractTest {
         assertThat(client.orderByClientOrderId("amb-1")).isPresent();
         assertThat(client.orders("all", 50, "desc")).extracting(Order::clientOrderId).containsExactly("amb-1");
     }
+
+    @Test
+    void every_request_is_told_to_the_observer_with_its_endpoint_and_status_and_the_budget_left_is_known() {
+        Fixture account = account("100");
+        List<String> told = new CopyOnWriteArrayList<>();
+        AlpacaClient client = account.client().observedBy((method, endpoint, status, took) -> {
+            assertThat(took).isPositive();
+            told.add(method + " " + endpoint + " " + status);
+        });
+
+        client.account();
+        assertThat(client.position("SPY")).isEmpty();
+        String clientOrderId = "observed-1";
+        Order order = client.submitOrder(OrderRequest.marketBuyNotional("SPY", new BigDecimal("10"), clientOrderId));
+        client.background().order(order.id());
+        assertThatThrownBy(() -> client.submitOrder(OrderRequest.marketBuyNotional("SPY", new BigDecimal("5000"),
+                "observed-2"))).isInstanceOf(AlpacaException.class);
+
+        assertThat(told).containsExactly("GET /v2/account 200", "GET /v2/positions/{id} 404", "POST /v2/orders 200",
+                "GET /v2/orders/{id} 200", "POST /v2/orders 403");
+        // A client with its own budget: the default 200 a minute, five of them spent.
+        assertThat(client.budgetRemaining()).hasValue(AlpacaClientOptions.ALPACA_REQUESTS_PER_MINUTE - 5);
+    }
+
+    @Test
+    void an_endpoint_names_the_resource_and_hides_ids_symbols_and_types() {
+        assertThat(RequestObserver.endpointOf("/v2/orders?status=all&limit=50")).isEqualTo("/v2/orders");
+        assertThat(RequestObserver.endpointOf("/v2/orders/" + java.util.UUID.randomUUID())).isEqualTo("/v2/orders/{id}");
+        assertThat(RequestObserver.endpointOf("/v2/orders:by_client_order_id?client_order_id=x"))
+                .isEqualTo("/v2/orders:by_client_order_id");
+        assertThat(RequestObserver.endpointOf("/v2/positions/BRK.B")).isEqualTo("/v2/positions/{id}");
+        assertThat(RequestObserver.endpointOf("/v2/account/activities/CSD?after=x")).isEqualTo("/v2/account/activities/{id}");
+        assertThat(RequestObserver.endpointOf("/v2/account/activities")).isEqualTo("/v2/account/activities");
+    }
 }

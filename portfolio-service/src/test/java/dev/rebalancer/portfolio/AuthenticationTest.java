@@ -4,11 +4,13 @@ import static io.restassured.RestAssured.given;
 
 import dev.rebalancer.testing.infra.AlpacaSimResource;
 import dev.rebalancer.testing.infra.KafkaResource;
+import dev.rebalancer.testing.infra.Management;
 import dev.rebalancer.testing.infra.PostgresResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.Method;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,13 +46,13 @@ class AuthenticationTest {
                 Arguments.of(Method.DELETE, "/v1/beta/rebalancing/runs/" + id),
                 Arguments.of(Method.GET, "/v1/accounts"),
                 Arguments.of(Method.GET, "/v1/accounts/" + id),
+                Arguments.of(Method.GET, "/v1/accounts/" + id + "/drift"),
                 Arguments.of(Method.GET, "/v1/trading/halt"),
                 Arguments.of(Method.POST, "/v1/trading/halt"),
                 Arguments.of(Method.DELETE, "/v1/trading/halt"),
                 Arguments.of(Method.GET, "/v1/trading/halt/history"),
                 Arguments.of(Method.GET, "/v1/dead-letters"),
                 Arguments.of(Method.POST, "/v1/dead-letters/replay"),
-                Arguments.of(Method.GET, "/q/metrics"),
                 Arguments.of(Method.GET, "/q/openapi"));
     }
 
@@ -65,9 +67,12 @@ class AuthenticationTest {
     }
 
     @Test
-    void health_needs_no_credentials() {
-        given().when().get("/q/health").then().statusCode(200);
-        given().when().get("/q/health/ready").then().statusCode(200);
-        given().when().get("/q/health/live").then().statusCode(200);
+    void health_and_metrics_need_no_credentials_on_the_management_port_and_are_not_on_the_api_port() {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/metrics")) {
+            Management.request().when().get(path).then().statusCode(200);
+            // On the API's port nothing but the API, and nothing without credentials: 401 before any 404.
+            given().when().get(path).then().statusCode(401);
+            Api.authorized().when().get(path).then().statusCode(404);
+        }
     }
 }

@@ -68,7 +68,7 @@ class RunsConsumerTest {
         producer.send(new ProducerRecord<>(Topics.RUNS, key, value)).get();
     }
 
-    private static RunEvent run(String eventId, String accountId, String runId, RunStatus status, Instant updatedAt,
+    static RunEvent run(String eventId, String accountId, String runId, RunStatus status, Instant updatedAt,
             List<RunOrder> failed) {
         return new RunEvent(eventId, accountId, updatedAt, runId, "deposit:" + runId, null, RunType.INVEST_CASH,
                 new BigDecimal("500.00"), InitiatedFrom.SYSTEM, Trigger.CASH_DEPOSIT, status, null,
@@ -205,7 +205,7 @@ class RunsConsumerTest {
                 account, runId, RunStatus.QUEUED, Instant.now(), List.of())))).get();
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waiting(deadLetters) == before + 1);
-        String metrics = Api.authorized().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = dev.rebalancer.testing.infra.Management.request().when().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("rebalancer_dead_letters_waiting{topic=\"" + deadLetters + "\"} "
                 + (before + 1) + ".0");
         Api.authorized().when().get("/v1/rebalancing/runs/" + runId).then().statusCode(404);

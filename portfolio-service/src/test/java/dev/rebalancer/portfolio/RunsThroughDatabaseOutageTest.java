@@ -70,7 +70,7 @@ class RunsThroughDatabaseOutageTest {
                         start.plusSeconds(status.ordinal()))))).get();
             }
 
-            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready")
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> dev.rebalancer.testing.infra.Management.request().get("/q/health/ready")
                     .then().statusCode(503));
             alerts.await(r -> r.value().contains("portfolio-service cannot apply runs messages"), 1);
 
@@ -79,7 +79,7 @@ class RunsThroughDatabaseOutageTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     Api.authorized().when().get("/v1/rebalancing/runs/" + runId).then().statusCode(200)
                             .body("status", equalTo("COMPLETED_SUCCESS")));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready")
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> dev.rebalancer.testing.infra.Management.request().get("/q/health/ready")
                     .then().statusCode(200));
             alerts.await(r -> r.value().contains("portfolio-service applies runs messages again"), 1);
             assertThat(Api.authorized().queryParam("account_id", account).when().get("/v1/rebalancing/runs")

@@ -280,6 +280,10 @@ public final class LocalStack implements AutoCloseable {
             env.remove("DB_URL");
         }
         env.putAll(overrides.getOrDefault(service, Map.of()));
+        // Health and metrics on a port of their own (the management interface), kept across restarts.
+        ServiceProcess before = services.get(service);
+        env.put("MANAGEMENT_PORT", Integer.toString(before != null ? before.managementUrl().getPort()
+                : ServiceProcess.freePort()));
         services.put(service, ServiceProcess.start(service, port, env, Map.of(), READY_WITHIN,
                 settings.dir().resolve("logs")));
     }
@@ -367,6 +371,7 @@ public final class LocalStack implements AutoCloseable {
         for (String service : SERVICES) {
             properties.setProperty(service + ".url", service(service).baseUrl().toString());
             properties.setProperty(service + ".log", service(service).log().toString());
+            properties.setProperty(service + ".management-url", service(service).managementUrl().toString());
         }
         properties.setProperty("api.key", settings.apiKey());
         properties.setProperty("api.secret", settings.apiSecret());
@@ -378,7 +383,16 @@ public final class LocalStack implements AutoCloseable {
         if (simulator != null) {
             properties.setProperty("sim.account", simAccount(SIM_KEY));
         }
-        try (Writer writer = Files.newBufferedWriter(propertiesFile(settings.dir()))) {
+        // It holds the API's secret: readable by its owner only, from the moment it exists.
+        Path file = propertiesFile(settings.dir());
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Writer writer = Files.newBufferedWriter(file)) {
             properties.store(writer, "the running local stack (deploy/local/run.sh); removed when it stops");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -396,7 +410,8 @@ public final class LocalStack implements AutoCloseable {
         out.append("Rebalancer is running").append(settings.simulated() ? " against the Alpaca paper-broker simulator"
                 : " against Alpaca at " + alpacaBaseUrl()).append(".\n\n");
         for (String service : SERVICES) {
-            out.append(String.format("  %-18s %s%n", service, service(service).baseUrl()));
+            out.append(String.format("  %-18s %s  (health and metrics: %s/q/health, /q/metrics)%n", service,
+                    service(service).baseUrl(), service(service).managementUrl()));
         }
         if (simulator != null) {
             out.append(String.format("  %-18s %s  (admin API under /sim)%n", "alpaca simulator", simulator.baseUrl()));

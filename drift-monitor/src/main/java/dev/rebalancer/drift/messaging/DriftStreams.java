@@ -42,9 +42,38 @@ public class DriftStreams {
     private volatile boolean stopping;
     private Thread starter;
 
-    DriftStreams(DriftConfig config, dev.rebalancer.runtime.KafkaClients kafka) {
+    /** Counter: requests the rules sent, by {@code type} and {@code trigger}. */
+    public static final String REQUESTS_PUBLISHED = "rebalancer.requests.published";
+    /** Counter: drift-band breaches that asked for a rebalance (a breach inside a cooldown asks for none). */
+    public static final String DRIFT_BREACHES = "rebalancer.drift.breaches";
+
+    private final DriftTopology.Observer observer;
+
+    DriftStreams(DriftConfig config, dev.rebalancer.runtime.KafkaClients kafka, dev.rebalancer.runtime.Metrics metrics) {
         this.config = config;
         this.kafka = kafka;
+        io.micrometer.core.instrument.MeterRegistry registry = metrics.registry();
+        io.micrometer.core.instrument.Counter breaches = io.micrometer.core.instrument.Counter.builder(DRIFT_BREACHES)
+                .description("Drift-band breaches that asked for a rebalance").register(registry);
+        metrics.deadLetterTopics(DriftTopology.INPUTS);
+        this.observer = new DriftTopology.Observer() {
+            @Override
+            public void requested(dev.rebalancer.contracts.RebalanceRequest request) {
+                io.micrometer.core.instrument.Counter.builder(REQUESTS_PUBLISHED)
+                        .description("Rebalance requests the drift rules sent, by type and trigger")
+                        .tag("type", request.type().name().toLowerCase(java.util.Locale.ROOT))
+                        .tag("trigger", request.trigger().name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry).increment();
+                if (request.trigger() == dev.rebalancer.contracts.Trigger.DRIFT_BAND) {
+                    breaches.increment();
+                }
+            }
+
+            @Override
+            public void deadLettered(String topic) {
+                metrics.deadLettered(topic);
+            }
+        };
     }
 
     public static DriftRules rules(DriftConfig config) {
@@ -118,7 +147,7 @@ public class DriftStreams {
 
     private KafkaStreams startStreams(boolean wipeLocalState) {
         KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval(),
-                config.clockOffset()),
+                config.clockOffset(), observer),
                 properties(config, kafka.streams(java.util.Map.of())));
         if (wipeLocalState) {
             created.cleanUp();

@@ -60,17 +60,37 @@ public final class DriftTopology {
     private DriftTopology() {
     }
 
-    public static Topology build(DriftRules rules, Duration tickEvery) {
-        return build(rules, tickEvery, Duration.ZERO);
+    /** Told of what the topology sends, for metrics; called on a stream thread, must not block. */
+    public interface Observer {
+        void requested(RebalanceRequest request);
+
+        void deadLettered(String topic);
+
+        Observer NONE = new Observer() {
+            @Override
+            public void requested(RebalanceRequest request) {
+            }
+
+            @Override
+            public void deadLettered(String topic) {
+            }
+        };
     }
 
-    /** With the monitor's idea of now moved by {@code clockOffset} (see {@code DriftConfig#clockOffset}). */
-    public static Topology build(DriftRules rules, Duration tickEvery, Duration clockOffset) {
+    public static Topology build(DriftRules rules, Duration tickEvery) {
+        return build(rules, tickEvery, Duration.ZERO, Observer.NONE);
+    }
+
+    /**
+     * With the monitor's idea of now moved by {@code clockOffset} (see {@code DriftConfig#clockOffset}), telling
+     * {@code observer} of each request and dead letter.
+     */
+    public static Topology build(DriftRules rules, Duration tickEvery, Duration clockOffset, Observer observer) {
         Topology topology = new Topology();
         for (String topic : INPUTS) {
             topology.addSource(topic, new StringDeserializer(), new StringDeserializer(), topic);
         }
-        topology.addProcessor(PROCESSOR, () -> rulesProcessor(rules, tickEvery, clockOffset),
+        topology.addProcessor(PROCESSOR, () -> new RulesProcessor(rules, tickEvery, clockOffset, observer),
                 INPUTS.toArray(String[]::new));
         // The record cache batches writes to RocksDB and the changelog per commit instead of per record.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
@@ -99,7 +119,7 @@ public final class DriftTopology {
     /** The processor that applies the rules to every input, one per task. */
     static Processor<String, String, String, String> rulesProcessor(DriftRules rules, Duration tickEvery,
             Duration clockOffset) {
-        return new RulesProcessor(rules, tickEvery, clockOffset);
+        return new RulesProcessor(rules, tickEvery, clockOffset, Observer.NONE);
     }
 
     /**
@@ -170,7 +190,10 @@ public final class DriftTopology {
         private KeyValueStore<String, String> store;
         private KeyValueStore<String, String> positions;
 
-        RulesProcessor(DriftRules rules, Duration tickEvery, Duration clockOffset) {
+        private final Observer observer;
+
+        RulesProcessor(DriftRules rules, Duration tickEvery, Duration clockOffset, Observer observer) {
+            this.observer = observer;
             this.rules = rules;
             this.tickEvery = tickEvery;
             this.clockOffset = clockOffset;
@@ -253,6 +276,7 @@ public final class DriftTopology {
             parsed.put(account, after);
             for (RebalanceRequest request : outcome.requests()) {
                 context.forward(new Record<>(account, EventJson.write(request), timestamp), REQUESTS_SINK);
+                observer.requested(request);
             }
             if (!outcome.requests().isEmpty()) {
                 // A request is read only once its transaction commits: commit now rather than at the interval.
@@ -262,6 +286,7 @@ public final class DriftTopology {
 
         private void deadLetter(String topic, Record<String, String> record, String why) {
             context.forward(record, deadLetterSink(topic));
+            observer.deadLettered(topic);
             Alert alert = new Alert(UUID.randomUUID().toString(), record.key(),
                     Instant.ofEpochMilli(context.currentSystemTimeMs()), Severity.WARNING,
                     "Unreadable " + topic + " message dead-lettered", why, null, "drift-monitor");

@@ -63,7 +63,29 @@ public class Sender {
                 t.chatId().filter(chat -> !chat.isBlank()).orElseThrow(() -> new IllegalStateException(
                         "TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not: set the chat to deliver to")),
                 t.timeout()));
-        registry.gauge("notifier.messages.undelivered", store, s -> s.undelivered());
+        io.micrometer.core.instrument.Gauge.builder(BACKLOG, store, s -> s.undelivered())
+                .description("Notifications not yet delivered to Telegram").register(registry);
+        this.deliveries = io.micrometer.core.instrument.Counter.builder(DELIVERIES)
+                .description("Messages (or parts of a long one) Telegram accepted").register(registry);
+        this.registry = registry;
+        for (String reason : List.of("retry_after", "bad_formatting", "failed")) {
+            failure(reason);
+        }
+    }
+
+    /** Counter: messages or parts Telegram accepted. */
+    public static final String DELIVERIES = "rebalancer.telegram.deliveries";
+    /** Counter: sends Telegram did not accept, by {@code reason}: retry_after, bad_formatting, failed. */
+    public static final String FAILURES = "rebalancer.telegram.failures";
+    /** Gauge: notifications not yet delivered. */
+    public static final String BACKLOG = "rebalancer.telegram.backlog";
+
+    private final io.micrometer.core.instrument.Counter deliveries;
+    private final MeterRegistry registry;
+
+    private io.micrometer.core.instrument.Counter failure(String reason) {
+        return io.micrometer.core.instrument.Counter.builder(FAILURES).tag("reason", reason)
+                .description("Sends Telegram did not accept, by reason").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -195,17 +217,21 @@ public class Sender {
         TelegramClient.Result result = telegram.get().send(parts.part(index, message.plainText()), !message.plainText());
         lastSent = Instant.now();
         if (result instanceof TelegramClient.Sent) {
+            deliveries.increment();
             store.partSent(c, message.id(), index + 1, index + 1 >= parts.count(), lastSent);
             worker.schedule(this::tick, settings.perChatInterval().toMillis(), TimeUnit.MILLISECONDS);
         } else if (result instanceof TelegramClient.RetryAfter wait) {
+            failure("retry_after").increment();
             LOG.warnf("message %d: Telegram asks to wait %d s (%s)", message.id(), wait.delay().toSeconds(),
                     wait.description());
             store.retryAt(c, message.id(), lastSent.plus(wait.delay()), message.attempts() + 1, wait.description());
         } else if (result instanceof TelegramClient.BadFormatting bad) {
+            failure("bad_formatting").increment();
             LOG.warnf("message %d: Telegram could not parse its MarkdownV2 (%s); sending it as plain text",
                     message.id(), bad.description());
             store.plainText(c, message.id(), bad.description());
         } else if (result instanceof TelegramClient.Failed failed) {
+            failure("failed").increment();
             int attempts = message.attempts() + 1;
             Duration wait = backoff(attempts);
             LOG.warnf("message %d not delivered (%s); trying again in %d ms", message.id(), failed.description(),

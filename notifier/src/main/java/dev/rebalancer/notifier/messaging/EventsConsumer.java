@@ -39,8 +39,12 @@ public class EventsConsumer {
     private final ConsumerRetry retry;
     private final MutinyEmitter<String> deadLetter;
 
+    private final dev.rebalancer.runtime.Metrics metrics;
+
     EventsConsumer(NotificationStore store, Sender sender, NotifierConfig config, ConsumerRetry retry,
-            @Channel("dead-letters") MutinyEmitter<String> deadLetter) {
+            @Channel("dead-letters") MutinyEmitter<String> deadLetter, dev.rebalancer.runtime.Metrics metrics) {
+        this.metrics = metrics;
+        metrics.deadLetterTopics(List.of(Topics.ALERTS, Topics.RUNS));
         this.retry = retry;
         this.deadLetter = deadLetter;
         this.store = store;
@@ -51,27 +55,34 @@ public class EventsConsumer {
     @Incoming("alerts")
     @Blocking
     public void alert(ConsumerRecord<String, String> record) {
-        retry.untilApplied("alerts", () -> {
+        forAccount(record, () -> retry.untilApplied("alerts", () -> {
             try {
                 store.add(Summaries.alert(EventJson.read(value(record), Alert.class)), Instant.now());
             } catch (EventFormatException e) {
                 unreadable(record, e);
             }
-        });
+        }));
         sender.wake();
+    }
+
+    /** Work for the account the event is keyed by: its id in the MDC (the logs' {@code account_id}). */
+    private static void forAccount(ConsumerRecord<String, String> record, Runnable work) {
+        try (var context = dev.rebalancer.runtime.LogContext.account(record.key())) {
+            work.run();
+        }
     }
 
     @Incoming("runs")
     @Blocking
     public void run(ConsumerRecord<String, String> record) {
-        retry.untilApplied("runs", () -> {
+        forAccount(record, () -> retry.untilApplied("runs", () -> {
             try {
                 Summaries.run(EventJson.read(value(record), RunEvent.class), everyFinalRun)
                         .ifPresent(summary -> store.add(summary, Instant.now()));
             } catch (EventFormatException e) {
                 unreadable(record, e);
             }
-        });
+        }));
         sender.wake();
     }
 
@@ -94,5 +105,6 @@ public class EventsConsumer {
                 .withHeaders(new RecordHeaders().add(Topics.DEAD_LETTER_REASON,
                         String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8)))
                 .build()));
+        metrics.deadLettered(record.topic());
     }
 }

@@ -277,7 +277,7 @@ class TelegramDeliveryTest {
                         List.of()), "outage"));
                 producer.send(new ProducerRecord<>(Topics.ALERTS, "acct-" + tag, "{not json " + tag)).get();
 
-                Awaitility.await().atMost(DELIVERY).untilAsserted(() -> io.restassured.RestAssured.given()
+                Awaitility.await().atMost(DELIVERY).untilAsserted(() -> dev.rebalancer.testing.infra.Management.request()
                         .get("/q/health/ready").then().statusCode(503));
                 Awaitility.await().atMost(DELIVERY).until(() -> TelegramWireMock.delivered().stream()
                         .anyMatch(c -> c.text().startsWith("Notifier cannot store alerts events")));
@@ -291,7 +291,7 @@ class TelegramDeliveryTest {
                     occurrences(runSummary), occurrences(UNREADABLE) - unreadableBefore))
                     .as("in %s", TelegramWireMock.delivered().stream().map(Call::text).toList())
                     .containsExactly(1, 1, 1));
-            Awaitility.await().atMost(DELIVERY).untilAsserted(() -> io.restassured.RestAssured.given()
+            Awaitility.await().atMost(DELIVERY).untilAsserted(() -> dev.rebalancer.testing.infra.Management.request()
                     .get("/q/health/ready").then().statusCode(200));
             Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
                     occurrences(alertText) == 1 && occurrences(runSummary) == 1

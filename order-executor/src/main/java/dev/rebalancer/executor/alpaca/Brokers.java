@@ -51,7 +51,7 @@ public class Brokers {
     private record CachedAsset(Asset asset, Instant until) {
     }
 
-    Brokers(ExecutorConfig config, io.agroal.api.AgroalDataSource dataSource) {
+    Brokers(ExecutorConfig config, io.agroal.api.AgroalDataSource dataSource, dev.rebalancer.runtime.Metrics metrics) {
         KeySplit split = new KeySplit(config.alpaca().requestsPerMinute(), config.alpaca().portfolioShare());
         Map<String, RequestBudget> budgets = new java.util.HashMap<>();
         config.accounts().forEach((name, account) -> {
@@ -63,10 +63,14 @@ public class Brokers {
                     account.apiSecretKey().get());
             boolean dryRun = account.dryRun().orElse(endpoint.isLive());
             // Accounts on one key share its budget, and so do this service's replicas, through the database.
-            RequestBudget budget = budgets.computeIfAbsent(endpoint.keyId(), key -> new SharedRequestBudget(
-                    dataSource, key, split.executorsPerMinute(), BUDGET_UNAVAILABLE_AFTER, RequestBudget.Sleeper.THREAD));
-            configured.add(new Configured(name, new AlpacaClient(endpoint, AlpacaClientOptions.defaults(), budget),
-                    dryRun));
+            RequestBudget budget = budgets.computeIfAbsent(endpoint.keyId(), key -> {
+                SharedRequestBudget shared = new SharedRequestBudget(dataSource, key, split.executorsPerMinute(),
+                        BUDGET_UNAVAILABLE_AFTER, RequestBudget.Sleeper.THREAD);
+                metrics.alpacaBudget("key-" + shared.label(), shared::remaining);
+                return shared;
+            });
+            configured.add(new Configured(name, new AlpacaClient(endpoint, AlpacaClientOptions.defaults(), budget)
+                    .observedBy(metrics.alpacaRequests()), dryRun));
             LOG.infof("account %s: %s, %s%s", name, endpoint.baseUrl(), endpoint.isLive() ? "live" : "paper",
                     dryRun ? ", dry run" : "");
         });

@@ -144,6 +144,27 @@ public final class SharedRequestBudget implements RequestBudget {
         return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
     }
 
+    /** What all replicas together may still send on the key in the current minute (0 while Alpaca's pause lasts). */
+    @Override
+    public java.util.OptionalInt remaining() {
+        try {
+            return java.util.OptionalInt.of(Transactions.inTransaction(dataSource, c -> Transactions.one(c, """
+                    SELECT CASE WHEN b.paused_until > clock_timestamp() THEN 0
+                           ELSE greatest(0, ? - (SELECT coalesce(sum(used), 0) FROM alpaca_budget_seconds s
+                                WHERE s.key_hash = ? AND s.second >= floor(extract(epoch FROM clock_timestamp())) - 60))
+                           END
+                    FROM (SELECT ?::text AS key_hash) k LEFT JOIN alpaca_budgets b ON b.key_hash = k.key_hash""",
+                    row -> row.getInt(1), perMinute, keyHash, keyHash).orElse(perMinute)));
+        } catch (IllegalStateException e) {
+            return java.util.OptionalInt.empty();
+        }
+    }
+
+    /** The key as metrics name it: the start of its hash. */
+    public String label() {
+        return keyHash.substring(0, 8);
+    }
+
     @Override
     public void pauseUntil(Instant until) {
         if (until.isAfter(pausedUntil)) {

@@ -20,7 +20,9 @@ public class OutboxRelay {
 
     private final Outbox.Relay relay;
 
-    OutboxRelay(AgroalDataSource dataSource, KafkaClients kafka, ExecutorConfig config) {
+    OutboxRelay(AgroalDataSource dataSource, KafkaClients kafka, ExecutorConfig config,
+            dev.rebalancer.runtime.Metrics metrics) {
+        metrics.outbox(dataSource);
         this.relay = new Outbox.Relay(dataSource, kafka.outboxProducer(), "order-executor", config.outboxRelay(),
                 Duration.ofMillis(250));
     }

@@ -9,11 +9,14 @@ import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.contracts.TradingControl;
 import dev.rebalancer.executor.alpaca.Brokers;
 import dev.rebalancer.executor.runs.Db;
+import dev.rebalancer.rules.RequestCheck;
+import dev.rebalancer.runtime.Metrics;
 import dev.rebalancer.runtime.Outbox;
 import dev.rebalancer.executor.runs.RunStore;
 import dev.rebalancer.executor.runs.RunWorkers;
 import dev.rebalancer.executor.runs.TradingSwitch;
 import dev.rebalancer.runtime.ConsumerRetry;
+import dev.rebalancer.runtime.Metrics;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -39,10 +42,13 @@ public class RequestsConsumer {
     private final TradingSwitch tradingSwitch;
     private final OutboxRelay relay;
     private final ConsumerRetry retry;
+    private final Metrics metrics;
 
     RequestsConsumer(RunStore store, Brokers brokers, RunWorkers workers, TradingSwitch tradingSwitch,
-            OutboxRelay relay, ConsumerRetry retry) {
+            OutboxRelay relay, ConsumerRetry retry, Metrics metrics) {
         this.retry = retry;
+        this.metrics = metrics;
+        metrics.deadLetterTopics(java.util.List.of(Topics.REBALANCE_REQUESTS, Topics.CONTROL));
         this.store = store;
         this.brokers = brokers;
         this.workers = workers;
@@ -77,18 +83,12 @@ public class RequestsConsumer {
                                 + " for account " + request.accountId() + " is not traded on: " + problem);
                         return;
                     }
-                    org.jboss.logging.MDC.put("request_id", request.requestId());
-                    org.jboss.logging.MDC.put("run_id", request.runId());
-                    org.jboss.logging.MDC.put("account_id", request.accountId());
-                    try {
+                    try (var context = dev.rebalancer.runtime.LogContext.of(request.accountId(), request.runId(),
+                            request.requestId())) {
                         if (store.accept(request, brokers.provisionalDryRun(request.accountId()))) {
                             LOG.infof("run %s queued for account %s (%s, request %s)", request.runId(),
                                     request.accountId(), request.type(), request.requestId());
                         }
-                    } finally {
-                        org.jboss.logging.MDC.remove("request_id");
-                        org.jboss.logging.MDC.remove("run_id");
-                        org.jboss.logging.MDC.remove("account_id");
                     }
                 }
                 default -> deadLetter(record, unreadable(record), "unknown event_type '" + type + "'");
@@ -130,5 +130,6 @@ public class RequestsConsumer {
             RunStore.alert(c, record.key(), null, Severity.WARNING, title, why);
             return null;
         });
+        metrics.deadLettered(record.topic());
     }
 }

@@ -44,9 +44,11 @@ public class RunStore {
     };
 
     private final Db db;
+    private final RunMetrics metrics;
 
-    RunStore(Db db) {
+    RunStore(Db db, RunMetrics metrics) {
         this.db = db;
+        this.metrics = metrics;
     }
 
     public Db db() {
@@ -175,11 +177,11 @@ public class RunStore {
     }
 
     /** Locks the run for this transaction if it is still held under the fence; otherwise nothing is written. */
-    private static void hold(Connection c, Fence fence) throws SQLException {
-        if (Transactions.one(c, "SELECT 1 FROM runs WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE",
-                row -> 1, fence.runId(), fence.owner(), fence.generation()).isEmpty()) {
-            throw new Fence.Lost(fence);
-        }
+    /** Locks the run while its lease is this worker's, and answers its status; {@link Fence.Lost} otherwise. */
+    private static RunStatus hold(Connection c, Fence fence) throws SQLException {
+        return Transactions.one(c, "SELECT status FROM runs WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE",
+                row -> RunStatus.valueOf(row.getString(1)), fence.runId(), fence.owner(), fence.generation())
+                .orElseThrow(() -> new Fence.Lost(fence));
     }
 
     // ---- reading ------------------------------------------------------------------------------------------------
@@ -214,8 +216,8 @@ public class RunStore {
      */
     public void startPhase(Fence fence, RunPhase phase, List<PlannedOrder> orders, List<SkippedOrder> skipped,
             boolean dryRun, Instant sessionClose) {
-        db.inTransaction(c -> {
-            hold(c, fence);
+        RunEvent started = db.inTransaction(c -> {
+            RunStatus before = hold(c, fence);
             String runId = fence.runId();
             Instant now = Instant.now();
             addLegs(c, runId, phase, orders, dryRun);
@@ -223,9 +225,12 @@ public class RunStore {
             Transactions.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, session_close = ?::timestamptz, "
                     + "not_before = NULL, active_at = ?, failing_since = NULL, failures = 0, updated_at = ? WHERE run_id = ?", phase.name(), now,
                     sessionClose, now, now, runId);
-            announce(c, runId);
-            return null;
+            RunEvent event = announce(c, runId);
+            return RunMetrics.isStart(before) ? event : null;
         });
+        if (started != null) {
+            metrics.started(started);
+        }
     }
 
     /**
@@ -285,7 +290,7 @@ public class RunStore {
      * an alert names them, and the account's next run is not claimed until they have ended.
      */
     public void finish(Fence fence, RunStatus status, String reason, List<Leg> stillOpen) {
-        db.inTransaction(c -> {
+        RunEvent finished = db.inTransaction(c -> {
             hold(c, fence);
             String runId = fence.runId();
             Instant now = Instant.now();
@@ -310,8 +315,9 @@ public class RunStore {
                                 .toLowerCase() + " " + leg.symbol() + " (" + leg.clientOrderId() + ", "
                                 + (leg.status() == null ? "answer lost" : leg.status()) + ")").toList()));
             }
-            return null;
+            return event;
         });
+        metrics.finished(finished);
     }
 
     // ---- orders left open by ended runs ---------------------------------------------------------------------------

@@ -147,8 +147,7 @@ public class RunWorkers {
         Fence fence = claim.fence();
         String runId = fence.runId();
         // Every line logged while driving the run says whose it is (fields of the JSON log).
-        org.jboss.logging.MDC.put("run_id", runId);
-        org.jboss.logging.MDC.put("account_id", claim.accountId());
+        dev.rebalancer.runtime.LogContext context = dev.rebalancer.runtime.LogContext.of(claim.accountId(), runId, null);
         AtomicBoolean released = new AtomicBoolean();
         RunDriver.Lease lease = new RunDriver.Lease() {
             @Override
@@ -194,8 +193,7 @@ public class RunWorkers {
             }
         } finally {
             busyAccounts.remove(claim.accountId());
-            org.jboss.logging.MDC.remove("run_id");
-            org.jboss.logging.MDC.remove("account_id");
+            context.close();
         }
         wake();
     }

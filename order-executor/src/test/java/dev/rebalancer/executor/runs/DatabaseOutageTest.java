@@ -81,7 +81,7 @@ class DatabaseOutageTest {
             harness.send(request, account);
             harness.send(request, account);
 
-            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready")
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> dev.rebalancer.testing.infra.Management.request().get("/q/health/ready")
                     .then().statusCode(503));
             harness.alerts.await(r -> r.value().contains("cannot apply control messages"), 1);
             harness.alerts.await(r -> r.value().contains("cannot apply rebalance-requests messages"), 1);
@@ -91,7 +91,7 @@ class DatabaseOutageTest {
             harness.alerts.await(r -> r.value().contains("Trading halted")
                     && r.value().contains("halted during the outage"), 1);
             harness.awaitStatus(request.runId(), RunStatus.QUEUED);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready")
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> dev.rebalancer.testing.infra.Management.request().get("/q/health/ready")
                     .then().statusCode(200));
             harness.alerts.await(r -> r.value().contains("applies control messages again"), 1);
             Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->

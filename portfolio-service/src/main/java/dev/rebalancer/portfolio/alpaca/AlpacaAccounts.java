@@ -38,7 +38,7 @@ public class AlpacaAccounts {
     private final Map<String, Managed> byId = new ConcurrentHashMap<>();
     private final AlpacaHealth health;
 
-    AlpacaAccounts(PortfolioConfig config, AlpacaHealth health) {
+    AlpacaAccounts(PortfolioConfig config, AlpacaHealth health, dev.rebalancer.runtime.Metrics metrics) {
         this.health = health;
         PollingBudget budget = new PollingBudget(config.sync().alpacaRequestsPerMinute(), config.sync().portfolioShare());
         Map<String, java.util.List<String>> accountsByKey = new LinkedHashMap<>();
@@ -54,8 +54,10 @@ public class AlpacaAccounts {
                     account.apiSecretKey().get());
             // Never more than this service's share of the key's limit, whatever happens.
             int perClient = Math.max(1, budget.perMinute() / accountsByKey.get(account.apiKeyId().get()).size());
-            configured.put(name, new AlpacaClient(endpoint,
-                    AlpacaClientOptions.defaults().withRequestsPerMinute(perClient)));
+            AlpacaClient client = new AlpacaClient(endpoint,
+                    AlpacaClientOptions.defaults().withRequestsPerMinute(perClient)).observedBy(metrics.alpacaRequests());
+            configured.put(name, client);
+            metrics.alpacaBudget("account-" + name, client::budgetRemaining);
             dryRun.put(name, account.dryRun().orElse(endpoint.isLive()));
             LOG.infof("account %s: %s, %s%s", name, endpoint.baseUrl(), endpoint.isLive() ? "live" : "paper",
                     dryRun.get(name) ? ", dry run" : "");

@@ -55,6 +55,10 @@ public class DepositPoller {
     private static final Set<String> SETTLED = Set.of("executed", "correct");
     private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
 
+    /** Counter: cash deposits seen at Alpaca and announced. */
+    public static final String DEPOSITS_SEEN = "rebalancer.deposits.seen";
+
+    private final io.micrometer.core.instrument.Counter deposits;
     private final AlpacaAccounts accounts;
     private final AlpacaHealth health;
     private final Outbox outbox;
@@ -72,7 +76,7 @@ public class DepositPoller {
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
 
     DepositPoller(AlpacaAccounts accounts, AlpacaHealth health, Outbox outbox, EntityManager entityManager,
-            PortfolioConfig config) {
+            PortfolioConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
         this.accounts = accounts;
         this.health = health;
         this.outbox = outbox;
@@ -86,6 +90,8 @@ public class DepositPoller {
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.sync().parallelAccounts(),
                 r -> new Thread(r, "deposit-poll-" + threads.incrementAndGet()));
+        this.deposits = io.micrometer.core.instrument.Counter.builder(DEPOSITS_SEEN)
+                .description("Cash deposits seen at Alpaca and announced, each once").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -128,7 +134,7 @@ public class DepositPoller {
     private void pollInRequestContext(AlpacaAccounts.Managed account) {
         ManagedContext request = Arc.container().requestContext();
         request.activate();
-        try {
+        try (var context = dev.rebalancer.runtime.LogContext.account(account.accountId())) {
             poll(account);
         } catch (RuntimeException e) {
             // Never let one bad poll end the worker; the next round tries again.
@@ -244,6 +250,7 @@ public class DepositPoller {
                 .setParameter(1, activity.id()).setParameter(2, accountId).setParameter(3, activity.activityType())
                 .setParameter(4, activity.netAmount()).setParameter(5, status).executeUpdate();
         if (fresh == 1) {
+            outbox.afterCommit(deposits::increment);
             outbox.publish(Topics.CASH_DEPOSITS, new CashDeposit(activity.id(), accountId, at,
                     activity.activityType(), activity.netAmount(),
                     activity.currency() == null ? "USD" : activity.currency()));

@@ -49,9 +49,17 @@ public class RunBook {
     private final SubscriptionBook subscriptions;
     private final SnapshotRequests snapshots;
     private final EntityManager entityManager;
+    private final io.micrometer.core.instrument.Timer depositToFirstOrder;
+
+    /** Timer (histogram): a deposit seen at Alpaca → the first order of the run that invests it submitted. */
+    public static final String DEPOSIT_TO_FIRST_ORDER = "rebalancer.deposit.first.order";
 
     RunBook(Outbox outbox, AssetCatalog assets, SubscriptionBook subscriptions, SnapshotRequests snapshots,
-            EntityManager entityManager) {
+            EntityManager entityManager, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.depositToFirstOrder = io.micrometer.core.instrument.Timer.builder(DEPOSIT_TO_FIRST_ORDER)
+                .description("From a deposit being seen at Alpaca to its invest_cash run's first order being submitted")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(50))
+                .maximumExpectedValue(java.time.Duration.ofMinutes(10)).register(registry);
         this.outbox = outbox;
         this.assets = assets;
         this.subscriptions = subscriptions;
@@ -209,7 +217,33 @@ public class RunBook {
                         event.completedAt() != null ? event.completedAt() : event.updatedAt());
             }
             snapshots.request(event.accountId());
+            depositLatency(event);
         }
+    }
+
+    /** Once per run, when it ends: how long its deposit waited for the run's first order. */
+    private void depositLatency(RunEvent event) {
+        String prefix = "deposit:";
+        if (event.type() != RunType.INVEST_CASH || event.requestId() == null || !event.requestId().startsWith(prefix)) {
+            return;
+        }
+        java.util.Optional<Instant> firstOrder = event.orders().stream().map(o -> o.submittedAt())
+                .filter(java.util.Objects::nonNull).min(Instant::compareTo);
+        if (firstOrder.isEmpty()) {
+            return;
+        }
+        List<?> seenAt = entityManager.createNativeQuery("SELECT seen_at FROM seen_activity WHERE activity_id = ?1")
+                .setParameter(1, event.requestId().substring(prefix.length())).getResultList();
+        if (seenAt.isEmpty()) {
+            return;
+        }
+        java.time.Duration latency = java.time.Duration.between(toInstant(seenAt.get(0)), firstOrder.get());
+        outbox.afterCommit(() -> depositToFirstOrder.record(latency.isNegative() ? java.time.Duration.ZERO : latency));
+    }
+
+    private static Instant toInstant(Object value) {
+        return value instanceof java.time.OffsetDateTime odt ? odt.toInstant()
+                : value instanceof java.sql.Timestamp ts ? ts.toInstant() : (Instant) value;
     }
 
     private static RunEntity find(String id) {

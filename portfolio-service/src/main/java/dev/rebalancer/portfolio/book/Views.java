@@ -90,4 +90,14 @@ public final class Views {
     public record HaltHistory(List<HaltChange> changes,
             @JsonInclude(JsonInclude.Include.ALWAYS) String nextPageToken) {
     }
+
+    /** One weight's drift: current and target percent of equity, the deviation its bands allow, past them or not. */
+    public record WeightDrift(String type, String symbol, BigDecimal currentPercent, BigDecimal targetPercent,
+            BigDecimal driftPercent, BigDecimal bandPercent, boolean breached) {
+    }
+
+    /** {@code GET /v1/accounts/{id}/drift}: the account's drift from its latest snapshot against its subscription. */
+    public record Drift(String accountId, String portfolioId, Instant asOf, BigDecimal equity, boolean breached,
+            List<WeightDrift> weights) {
+    }
 }

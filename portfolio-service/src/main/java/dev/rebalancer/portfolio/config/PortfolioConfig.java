@@ -25,6 +25,9 @@ public interface PortfolioConfig {
 
     Control control();
 
+    /** The flow watchdog: a stage that stops answering is told to the owner, not left to fail in silence. */
+    Watchdog watchdog();
+
     /**
      * Whether the outbox relay publishes by itself. Off only to see what becomes of events committed while no relay
      * runs (a crash between commit and publication).
@@ -39,6 +42,13 @@ public interface PortfolioConfig {
     /** How often Alpaca's market calendar is read and published for the drift monitor (and at start). */
     @WithDefault("24h")
     Duration calendarRefreshInterval();
+
+    /**
+     * The cash the executor keeps back, in basis points of equity (its {@code RESERVE_BASIS_POINTS}): the drift view
+     * judges cash net of it, as the drift monitor does.
+     */
+    @WithDefault("25")
+    int reserveBasisPoints();
 
     /** How often the assets of active portfolios are looked up again (and at start): needs_adjustment. */
     @WithDefault("24h")
@@ -104,6 +114,20 @@ public interface PortfolioConfig {
          */
         @WithDefault("0.65")
         double portfolioShare();
+    }
+
+    interface Watchdog {
+        /** How long a rebalance request may wait for the executor's first run event before the owner is told. */
+        @WithDefault("60s")
+        Duration requestWithin();
+
+        /** How long a run may go without an event while the market is open before the owner is told. */
+        @WithDefault("15m")
+        Duration runStallAfter();
+
+        /** How often the flow is checked. */
+        @WithDefault("15s")
+        Duration checkInterval();
     }
 
     interface Control {

@@ -68,6 +68,11 @@ public class Outbox {
         entityManager.unwrap(org.hibernate.Session.class).doWork(connection ->
                 dev.rebalancer.runtime.Outbox.add(connection, topic, key, payload));
         // Publish as soon as the change is committed rather than at the relay's next round.
+        afterCommit(relay::wake);
+    }
+
+    /** Runs {@code action} once the current transaction has committed (never if it rolls back): metrics, wake-ups. */
+    public void afterCommit(Runnable action) {
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -76,7 +81,7 @@ public class Outbox {
             @Override
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
-                    relay.wake();
+                    action.run();
                 }
             }
         });

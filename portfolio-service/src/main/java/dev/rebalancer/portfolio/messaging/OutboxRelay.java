@@ -20,7 +20,9 @@ public class OutboxRelay {
 
     private final Outbox.Relay relay;
 
-    OutboxRelay(AgroalDataSource dataSource, KafkaClients kafka, PortfolioConfig config) {
+    OutboxRelay(AgroalDataSource dataSource, KafkaClients kafka, PortfolioConfig config,
+            dev.rebalancer.runtime.Metrics metrics) {
+        metrics.outbox(dataSource);
         this.relay = new Outbox.Relay(dataSource, kafka.outboxProducer(), "portfolio-service", config.outboxRelay(),
                 Duration.ofMillis(250));
     }

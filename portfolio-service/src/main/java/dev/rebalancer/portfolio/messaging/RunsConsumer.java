@@ -11,6 +11,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -29,7 +30,11 @@ public class RunsConsumer {
     private final Outbox outbox;
     private final ConsumerRetry retry;
 
-    RunsConsumer(RunBook runs, Outbox outbox, ConsumerRetry retry) {
+    private final dev.rebalancer.runtime.Metrics metrics;
+
+    RunsConsumer(RunBook runs, Outbox outbox, ConsumerRetry retry, dev.rebalancer.runtime.Metrics metrics) {
+        this.metrics = metrics;
+        metrics.deadLetterTopics(List.of(Topics.RUNS));
         this.retry = retry;
         this.runs = runs;
         this.outbox = outbox;
@@ -51,10 +56,13 @@ public class RunsConsumer {
             LOG.warnf("unreadable run event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
             outbox.raw(Topics.deadLetterOf(Topics.RUNS), record.key(), record.value());
+            outbox.afterCommit(() -> metrics.deadLettered(Topics.RUNS));
             outbox.alert(Severity.WARNING, record.key(), "Unreadable run event dead-lettered",
                     e.getMessage() + " (" + record.topic() + "-" + record.partition() + "@" + record.offset() + ")");
             return;
         }
-        runs.record(run);
+        try (var context = dev.rebalancer.runtime.LogContext.of(run.accountId(), run.runId(), run.requestId())) {
+            runs.record(run);
+        }
     }
 }

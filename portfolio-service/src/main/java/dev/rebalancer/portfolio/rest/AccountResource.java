@@ -1,5 +1,6 @@
 package dev.rebalancer.portfolio.rest;
 
+import dev.rebalancer.portfolio.book.DriftView;
 import dev.rebalancer.portfolio.book.Views;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import jakarta.transaction.Transactional;
@@ -14,6 +15,12 @@ import java.util.List;
 @Path("/v1/accounts")
 @Produces(MediaType.APPLICATION_JSON)
 public class AccountResource {
+
+    private final DriftView drift;
+
+    AccountResource(DriftView drift) {
+        this.drift = drift;
+    }
 
     @GET
     @Transactional
@@ -30,6 +37,17 @@ public class AccountResource {
             throw ApiException.notFound("account not found: " + id);
         }
         return view(account);
+    }
+
+    /**
+     * {@code GET /v1/accounts/{account_id}/drift}: each weight's current and target percent of equity, its drift, the
+     * deviation its bands allow and whether it is past them, from the latest snapshot; 404 for an account that is
+     * not managed, has no active subscription or no snapshot yet.
+     */
+    @GET
+    @Path("/{account_id}/drift")
+    public Views.Drift drift(@PathParam("account_id") String id) {
+        return drift.of(id);
     }
 
     private static Views.Account view(AccountEntity a) {

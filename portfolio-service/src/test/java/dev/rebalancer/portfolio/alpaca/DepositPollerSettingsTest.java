@@ -12,7 +12,7 @@ class DepositPollerSettingsTest {
 
     @Test
     void parallel_accounts_below_one_is_refused_with_the_settings_name() {
-        assertThatThrownBy(() -> new DepositPoller(null, null, null, null, config(0)))
+        assertThatThrownBy(() -> new DepositPoller(null, null, null, null, config(0), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rebalancer.sync.parallel-accounts must be at least 1, not 0");
     }

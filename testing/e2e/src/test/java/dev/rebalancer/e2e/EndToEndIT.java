@@ -54,7 +54,7 @@ class EndToEndIT {
     static final String CHAT = "4242";
     static final String SEND_MESSAGE = "/bot" + TOKEN + "/sendMessage";
     static final Duration RUN_WITHIN = Runs.WITHIN;
-    static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash", "sdk");
+    static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash", "sdk", "metrics");
 
     static WireMockServer telegram;
     static LocalStack stack;
@@ -99,6 +99,15 @@ class EndToEndIT {
         telegram.stop();
     }
 
+    @Test
+    void the_file_that_holds_the_api_secret_is_its_owners_alone() throws Exception {
+        Path file = LocalStack.propertiesFile(stack.settings().dir());
+        assertThat(java.nio.file.Files.readString(file)).contains(stack.settings().apiSecret());
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
     /** Last, over everything the scenarios made the services write: no secret in any log line. */
     @Test
     @Order(Integer.MAX_VALUE)
@@ -116,6 +125,81 @@ class EndToEndIT {
                 }
             }
         }
+    }
+
+    /**
+     * After the scenarios (and one deposit of its own, since a scenario restarts the executor, whose counters restart
+     * with it): every service's management port, scraped as Prometheus would, shows each counter moved. A message
+     * nobody can read on the requests and runs topics, and one refused send to Telegram, move the failure counters.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void every_service_counts_what_it_did_on_its_management_port() throws Exception {
+        telegram.stubFor(post(urlPathEqualTo(SEND_MESSAGE)).atPriority(1).inScenario("one refusal")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(502)).willSetStateTo("refused once"));
+        Map<String, Object> kafka = new HashMap<>(dev.rebalancer.testing.infra.KafkaBroker.clientConfig());
+        kafka.put("bootstrap.servers", stack.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(kafka,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (String topic : List.of(dev.rebalancer.contracts.Topics.REBALANCE_REQUESTS,
+                    dev.rebalancer.contracts.Topics.RUNS)) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "metrics-poison",
+                        "this is not an event")).get();
+            }
+        }
+        String account = subscribed("metrics", SPY_TLT);
+        sim.deposit(account, "500");
+        JsonNode run = awaitFinalRun(account, "invest_cash", r -> true);
+        assertThat(run.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+
+        String runs = "topic=\"" + dev.rebalancer.contracts.Topics.RUNS + "\"";
+        await().atMost(RUN_WITHIN).untilAsserted(() -> {
+            Scrape portfolio = scrape("portfolio-service");
+            assertThat(portfolio.sum("rebalancer_deposits_seen_total")).as("deposits seen").isGreaterThan(0);
+            assertThat(portfolio.sum("rebalancer_deposit_first_order_seconds_count")).as("deposit → first order")
+                    .isGreaterThan(0);
+            assertThat(portfolio.sum("rebalancer_deposit_first_order_seconds_bucket", "le=\"+Inf\""))
+                    .as("as a histogram").isGreaterThan(0);
+            assertThat(portfolio.sum("rebalancer_alpaca_requests_seconds_count",
+                    "endpoint=\"/v2/account/activities\"", "status=\"200\"")).as("deposit polls").isGreaterThan(0);
+            assertThat(portfolio.sum("rebalancer_alpaca_budget_remaining")).as("polling budget").isGreaterThan(0);
+            assertThat(portfolio.sum("rebalancer_outbox_backlog")).as("outbox backlog").isNotNaN();
+            assertThat(portfolio.sum("rebalancer_outbox_oldest_age_seconds")).as("outbox age").isNotNaN();
+            assertThat(portfolio.sum("rebalancer_dead_lettered_total", runs)).as("runs dead-lettered")
+                    .isGreaterThan(0);
+
+            Scrape drift = scrape("drift-monitor");
+            assertThat(drift.sum("rebalancer_requests_published_total", "type=\"invest_cash\"",
+                    "trigger=\"cash_deposit\"")).as("requests published").isGreaterThan(0);
+            // Drift breaches: counted by the drift-band scenario, before it restarts the drift monitor.
+            assertThat(drift.sum("rebalancer_dead_lettered_total", runs)).as("runs dead-lettered").isGreaterThan(0);
+
+            Scrape executor = scrape("order-executor");
+            assertThat(executor.sum("rebalancer_runs_started_total", "type=\"invest_cash\"")).isGreaterThan(0);
+            assertThat(executor.sum("rebalancer_runs_finished_total", "type=\"invest_cash\"",
+                    "status=\"COMPLETED_SUCCESS\"")).isGreaterThan(0);
+            assertThat(executor.sum("rebalancer_run_duration_seconds_count", "type=\"invest_cash\"")).isGreaterThan(0);
+            assertThat(executor.sum("rebalancer_orders_total", "side=\"buy\"", "status=\"filled\""))
+                    .isGreaterThan(0);
+            assertThat(executor.sum("rebalancer_alpaca_requests_seconds_count", "method=\"POST\"",
+                    "endpoint=\"/v2/orders\"", "status=\"200\"")).as("orders sent").isGreaterThan(0);
+            assertThat(executor.sum("rebalancer_alpaca_budget_remaining")).as("executors' budget").isGreaterThan(0);
+            assertThat(executor.sum("rebalancer_outbox_backlog")).isNotNaN();
+            assertThat(executor.sum("rebalancer_dead_lettered_total",
+                    "topic=\"" + dev.rebalancer.contracts.Topics.REBALANCE_REQUESTS + "\"")).isGreaterThan(0);
+
+            Scrape notifier = scrape("notifier");
+            assertThat(notifier.sum("rebalancer_telegram_deliveries_total")).isGreaterThan(0);
+            assertThat(notifier.sum("rebalancer_telegram_failures_total", "reason=\"failed\"")).isGreaterThan(0);
+            assertThat(notifier.sum("rebalancer_telegram_backlog")).isNotNaN();
+            assertThat(notifier.sum("rebalancer_dead_lettered_total", runs)).isGreaterThan(0);
+        });
+    }
+
+    static Scrape scrape(String service) {
+        return Scrape.of(stack.service(service).managementUrl());
     }
 
     @Test
@@ -164,6 +248,11 @@ class EndToEndIT {
                 assertThat(sell.get("status").asText()).isEqualTo("filled");
                 assertThat(Instant.parse(sell.get("filled_at").asText())).isBefore(firstBuy);
             });
+            // Counted where it happened (the restart below starts the drift monitor's counters again).
+            Scrape drift = scrape("drift-monitor");
+            assertThat(drift.sum("rebalancer_drift_breaches_total")).as("drift breaches").isGreaterThan(0);
+            assertThat(drift.sum("rebalancer_requests_published_total", "type=\"full_rebalance\"",
+                    "trigger=\"drift_band\"")).isGreaterThan(0);
         } finally {
             sim.prices(Map.of("QQQ", LocalStack.PRICES.get("QQQ")));
             stack.restart("drift-monitor", Map.of());

@@ -32,8 +32,8 @@ public abstract class ServiceEndpointsContract {
     void health_is_up_with_every_required_check_up() {
         // Some checks come up asynchronously after start (a Kafka Streams topology joining its group).
         Awaitility.await().atMost(Duration.ofSeconds(60))
-                .until(() -> given().when().get("/q/health").then().extract().statusCode() == 200);
-        JsonPath health = given().when().get("/q/health").then().statusCode(200).extract().jsonPath();
+                .until(() -> Management.request().when().get("/q/health").then().extract().statusCode() == 200);
+        JsonPath health = Management.request().when().get("/q/health").then().statusCode(200).extract().jsonPath();
 
         assertThat(health.getString("status")).isEqualTo("UP");
         List<Map<String, Object>> checks = health.getList("checks");
@@ -45,15 +45,38 @@ public abstract class ServiceEndpointsContract {
 
     @Test
     void liveness_and_readiness_are_served_apart() {
-        given().when().get("/q/health/live").then().statusCode(200);
-        given().when().get("/q/health/ready").then().statusCode(200);
+        Management.request().when().get("/q/health/live").then().statusCode(200);
+        Management.request().when().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
-    void metrics_are_served_in_prometheus_format() {
-        String metrics = request().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    void metrics_are_served_in_prometheus_format_on_the_management_port_without_credentials() {
+        String metrics = Management.request().when().get("/q/metrics").then().statusCode(200).extract().asString();
 
         assertThat(metrics).contains("# TYPE jvm_memory_used_bytes gauge");
+    }
+
+    @Test
+    void health_and_metrics_are_not_served_on_the_application_port() {
+        assertThat(Management.port()).isNotEqualTo(io.restassured.RestAssured.port);
+        for (String path : List.of("/q/metrics", "/q/health", "/q/health/ready")) {
+            assertThat(request().when().get(path).then().extract().statusCode()).as(path).isEqualTo(404);
+        }
+    }
+
+    /** Topic names live in one place, {@code Topics}: every channel's topic is one of them or its dead-letter topic. */
+    @Test
+    void every_channel_names_a_topic_that_topics_declares() {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        java.util.Set<String> declared = new java.util.HashSet<>(dev.rebalancer.contracts.Topics.ALL);
+        dev.rebalancer.contracts.Topics.ALL.forEach(t -> declared.add(dev.rebalancer.contracts.Topics.deadLetterOf(t)));
+        java.util.Map<String, String> channels = new java.util.TreeMap<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.matches("mp\\.messaging\\.(incoming|outgoing)\\.[^.]+\\.topic")) {
+                channels.put(name, config.getValue(name, String.class));
+            }
+        }
+        assertThat(channels).allSatisfy((name, topic) -> assertThat(declared).as(name).contains(topic));
     }
 
     @Test

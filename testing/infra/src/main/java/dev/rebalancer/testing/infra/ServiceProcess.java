@@ -27,13 +27,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Path log;
     private final Process process;
     private final Thread reaper;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, int managementPort, Path log, Process process) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.process = process;
         this.reaper = new Thread(process::destroyForcibly, name + "-reaper");
@@ -42,7 +44,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts the module's service on {@code port} (0: a free one) with the given environment and system properties,
-     * and waits until {@code /q/health/ready} answers 200.
+     * its management interface (health, metrics) on a free port or the environment's {@code MANAGEMENT_PORT}, and waits
+     * until {@code /q/health/ready} answers 200 there.
      */
     public static ServiceProcess start(String module, int port, Map<String, String> env, Map<String, String> properties,
             Duration readyWithin) {
@@ -59,6 +62,8 @@ public final class ServiceProcess implements AutoCloseable {
                     + " -am package -DskipTests)");
         }
         int httpPort = port == 0 ? freePort() : port;
+        int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT"))
+                : freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
@@ -73,8 +78,9 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
             builder.environment().put("HTTP_PORT", Integer.toString(httpPort));
+            builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
             long started = System.nanoTime();
-            ServiceProcess service = new ServiceProcess(name, httpPort, log, builder.start());
+            ServiceProcess service = new ServiceProcess(name, httpPort, managementPort, log, builder.start());
             service.awaitReady(readyWithin);
             InfraLog.say("%s started as process %d on port %d in %d ms (log: %s)", name, service.process.pid(),
                     httpPort, (System.nanoTime() - started) / 1_000_000, log);
@@ -90,6 +96,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The management interface: {@code /q/health/*} and {@code /q/metrics}, no credentials. */
+    public URI managementUrl() {
+        return URI.create("http://127.0.0.1:" + managementPort);
     }
 
     public long pid() {
@@ -135,7 +146,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration limit) {
-        HttpRequest ready = HttpRequest.newBuilder(baseUrl().resolve("/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(managementUrl().resolve("/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {

@@ -1,4 +1,4 @@
-package dev.rebalancer.executor.messaging;
+package dev.rebalancer.rules;
 
 import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.RunType;
@@ -11,9 +11,10 @@ import java.util.Set;
 
 /**
  * What the executor checks of every request before it can become a run: the last door before money moves, whatever
- * wrote the message. A request that fails is never traded on: it is dead-lettered with an alert saying why.
+ * wrote the message. A request that fails is never traded on: it is dead-lettered with an alert saying why (and
+ * portfolio-service's flow watchdog expects no run of it).
  */
-final class RequestCheck {
+public final class RequestCheck {
 
     private static final BigDecimal HUNDRED = new BigDecimal("100");
 
@@ -21,7 +22,7 @@ final class RequestCheck {
     }
 
     /** Why the request cannot be traded on; empty when it can. */
-    static Optional<String> problem(RebalanceRequest request) {
+    public static Optional<String> problem(RebalanceRequest request) {
         if (request.type() != RunType.FULL_REBALANCE && request.amount().signum() <= 0) {
             return Optional.of(request.type().name().toLowerCase(java.util.Locale.ROOT) + " needs a positive amount, not "
                     + request.amount().toPlainString());

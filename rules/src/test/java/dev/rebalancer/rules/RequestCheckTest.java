@@ -1,4 +1,4 @@
-package dev.rebalancer.executor.messaging;
+package dev.rebalancer.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
