@@ -3,7 +3,9 @@
 #  - docker-compose.yml: valid (docker-compose config) with every required value set; refused when any secret is
 #    missing (no secret has a default); every variable it reads is documented in .env.example.
 #  - deploy/k8s: the base and every overlay render (kubectl kustomize) and validate against the Kubernetes API
-#    schemas, with probes on /q/health, resource requests and limits, and secrets only from rebalancer-secrets.
+#    schemas (and Strimzi's), with probes and scrapes on the management port, resource requests and limits, secrets
+#    only from rebalancer-secrets or a KafkaUser's, a PodDisruptionBudget and default-deny NetworkPolicies per
+#    service, and Kafka users whose ACLs let each topic be written and read only by its producers and consumers.
 # Installs docker-compose and kubectl from Debian's packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,3 +58,14 @@ for dir in deploy/k8s/base deploy/k8s/overlays/*; do
   echo -n "$dir: "
   node deploy/check/validate-k8s.mjs < "$work/rendered.yaml" || fail "$dir is not valid"
 done
+
+# --- deploy/monitoring ----------------------------------------------------------------------------------------------
+echo -n "deploy/monitoring/grafana/dashboards/rebalancer.json: "
+node deploy/check/validate-dashboard.mjs deploy/monitoring/grafana/dashboards/rebalancer.json README.md \
+  || fail "the Grafana dashboard is not valid"
+(cd deploy/check && node --input-type=module -e '
+  import { parse } from "yaml"; import { readFileSync } from "node:fs";
+  for (const f of process.argv.slice(1)) parse(readFileSync(f, "utf8"));
+' ../monitoring/prometheus.yml ../monitoring/grafana/provisioning/*/*.yml) || fail "a monitoring YAML file does not parse"
+docker-compose --env-file "$(filled none)" --profile monitoring config -q || fail "the monitoring profile is not valid"
+echo "deploy/monitoring: the dashboard, Prometheus and Grafana provisioning parse; compose's monitoring profile is valid"
