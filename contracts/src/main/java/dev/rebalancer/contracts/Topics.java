@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Kafka topic names. Every topic is keyed by {@code account_id} (control by {@link TradingControl#KEY}, the calendar
+ * Kafka topic names. Every topic is keyed by {@code account_id} (control by {@link TradingHalt#KEY}, the calendar
  * by {@link MarketCalendar#KEY}) and all share
  * one partition count, so one account's events stay in order and the drift monitor's inputs are co-partitioned.
  */

@@ -31,7 +31,7 @@ class EventJsonTest {
                 Arguments.of("rebalance_request", RebalanceRequest.class),
                 Arguments.of("run", RunEvent.class),
                 Arguments.of("alert", Alert.class),
-                Arguments.of("trading_control", TradingControl.class),
+                Arguments.of("trading_halt", TradingHalt.class),
                 Arguments.of("run_cancellation", RunCancellation.class),
                 Arguments.of("market_calendar", MarketCalendar.class));
     }
@@ -75,7 +75,7 @@ class EventJsonTest {
         assertThat(request.amount()).isEqualTo(new BigDecimal("1000.00"));
         assertThat(request.evidence().drifts()).hasSize(2);
 
-        TradingControl control = EventJson.read(example("trading_control"), TradingControl.class);
+        TradingHalt control = EventJson.read(example("trading_halt"), TradingHalt.class);
         assertThat(control.halted()).isTrue();
     }
 
@@ -205,14 +205,14 @@ class EventJsonTest {
 
     @Test
     void a_halt_needs_a_reason_but_a_release_does_not() throws IOException {
-        ObjectNode halt = exampleTree("trading_control");
+        ObjectNode halt = exampleTree("trading_halt");
         halt.remove("reason");
         ObjectNode release = halt.deepCopy();
         release.put("halted", false);
 
-        assertThatThrownBy(() -> EventJson.read(PLAIN.writeValueAsString(halt), TradingControl.class))
+        assertThatThrownBy(() -> EventJson.read(PLAIN.writeValueAsString(halt), TradingHalt.class))
                 .isInstanceOfSatisfying(EventFormatException.class, e -> assertThat(e.field()).isEqualTo("reason"));
-        assertThat(EventJson.read(PLAIN.writeValueAsString(release), TradingControl.class).halted()).isFalse();
+        assertThat(EventJson.read(PLAIN.writeValueAsString(release), TradingHalt.class).halted()).isFalse();
     }
 
     @Test

@@ -9,7 +9,7 @@ import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.TargetAllocation;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.portfolio.alpaca.AlpacaHealth;
 import dev.rebalancer.alpaca.AlpacaClient;
@@ -109,19 +109,19 @@ class AccountEventsTest {
                 .then().statusCode(200).body("halted", equalTo(false));
 
         try (TopicProbe control = new TopicProbe(bootstrap, Topics.CONTROL)) {
-            java.util.function.Supplier<List<TradingControl>> heard = () -> control
-                    .records(r -> TradingControl.KEY.equals(r.key())).stream()
-                    .map(r -> EventJson.read(r.value(), TradingControl.class)).toList();
+            java.util.function.Supplier<List<TradingHalt>> heard = () -> control
+                    .records(r -> TradingHalt.KEY.equals(r.key())).stream()
+                    .map(r -> EventJson.read(r.value(), TradingHalt.class)).toList();
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.get().stream()
                     .anyMatch(e -> reason.equals(e.reason())));
-            TradingControl halt = heard.get().stream().filter(e -> reason.equals(e.reason())).findFirst().orElseThrow();
+            TradingHalt halt = heard.get().stream().filter(e -> reason.equals(e.reason())).findFirst().orElseThrow();
             assertThat(halt.halted()).isTrue();
             assertThat(halt.cancelsOpenOrders()).isTrue();
             // Each change counts up: a consumer can tell the resume is newer than the halt, whatever order they arrive in.
             assertThat(halt.version()).isNotNull();
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.get().stream()
                     .anyMatch(e -> "resolved".equals(e.reason())));
-            TradingControl resumed = heard.get().stream().filter(e -> "resolved".equals(e.reason())).findFirst()
+            TradingHalt resumed = heard.get().stream().filter(e -> "resolved".equals(e.reason())).findFirst()
                     .orElseThrow();
             assertThat(resumed.halted()).isFalse();
             assertThat(resumed.version()).isEqualTo(halt.version() + 1);
@@ -130,7 +130,7 @@ class AccountEventsTest {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.get().stream()
                     .filter(e -> resumed.version().equals(e.version()) && !e.halted()).count() >= 2);
             assertThat(heard.get().stream().filter(e -> resumed.version().equals(e.version()))
-                    .map(TradingControl::eventId).distinct().count()).isGreaterThanOrEqualTo(2);
+                    .map(TradingHalt::eventId).distinct().count()).isGreaterThanOrEqualTo(2);
         }
 
         var history = Api.authorized().queryParam("limit", "2").when().get("/v1/trading/halt/history")
@@ -164,7 +164,15 @@ class AccountEventsTest {
         for (int i = 0; i < 6; i++) {
             health.failed(name, null, down);
         }
+        // Reported on the management port's wellness check, and not gating readiness: the API (the halt switch)
+        // stays in service while Alpaca is away.
+        dev.rebalancer.testing.infra.Management.request().when().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'Alpaca reachability' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'Alpaca reachability' }.data.'" + name + "'",
+                        equalTo("6 failed call(s) in a row"));
+        dev.rebalancer.testing.infra.Management.request().when().get("/q/health/ready").then().statusCode(200);
         health.succeeded(name);
+        dev.rebalancer.testing.infra.Management.request().when().get("/q/health/well").then().statusCode(200);
         health.succeeded(name);
         health.failed(name, null, down);
 

@@ -1,5 +1,9 @@
 package dev.rebalancer.drift.config;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.math.BigDecimal;
@@ -11,6 +15,7 @@ public interface DriftConfig {
 
     /** The smallest deposit that is invested at once ({@code invest_cash}); smaller ones wait for a rebalance. */
     @WithDefault("10")
+    @DecimalMin("0")
     BigDecimal minimumDeposit();
 
     /**
@@ -18,10 +23,12 @@ public interface DriftConfig {
      * {@code RESERVE_BASIS_POINTS}): cash above its target by no more than that is no breach.
      */
     @WithDefault("25")
+    @Min(0) @Max(10_000)
     int reserveBasisPoints();
 
     /** How often the wall clock is consulted for calendar conditions and ended waits. */
     @WithDefault("60s")
+    @DurationMin(millis = 1)
     Duration tickInterval();
 
     /** How long a requested run may go unreported before it no longer holds automatic rebalances back. */
@@ -52,6 +59,7 @@ public interface DriftConfig {
 
     /** Stream threads of this instance; partitions are spread over all threads of all instances. */
     @WithDefault("1")
+    @Min(1)
     int streamThreads();
 
     /** Replicas of Kafka Streams' own changelog and repartition topics (3 on a production cluster). */
@@ -60,5 +68,6 @@ public interface DriftConfig {
 
     /** Replicas a write to those topics must reach ({@code min.insync.replicas}; 2 of 3 on a production cluster). */
     @WithDefault("1")
+    @Min(1)
     int minInsyncReplicas();
 }

@@ -1,5 +1,10 @@
 package dev.rebalancer.executor.config;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -28,10 +33,12 @@ public interface ExecutorConfig {
     interface Alpaca {
         /** The key's requests a minute at Alpaca. */
         @WithDefault("200")
+        @Min(2)
         int requestsPerMinute();
 
         /** The part of them portfolio-service's polling uses; the executors, all replicas together, share the rest. */
         @WithDefault("0.65")
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
         double portfolioShare();
     }
 
@@ -41,6 +48,7 @@ public interface ExecutorConfig {
          * intervals without a word the executor holds every order, and says so.
          */
         @WithDefault("30s")
+        @DurationMin(millis = 1)
         Duration announceInterval();
     }
 
@@ -62,14 +70,17 @@ public interface ExecutorConfig {
     interface Runs {
         /** Cash kept back from every plan, in basis points of equity. */
         @WithDefault("25")
+        @Min(0) @Max(10_000)
         int reserveBasisPoints();
 
         /** Accounts whose runs are driven at the same time by this instance. */
         @WithDefault("8")
+        @Min(1)
         int parallelAccounts();
 
         /** How long the orders of one phase may take to reach a final status before the run ends TIMEOUT. */
         @WithDefault("5m")
+        @DurationMin(millis = 1)
         Duration fillTimeout();
 
         /**
@@ -78,18 +89,22 @@ public interface ExecutorConfig {
          * waits until they have ended.
          */
         @WithDefault("1m")
+        @DurationMin(millis = 1)
         Duration cancelTimeout();
 
         /** How often open orders are looked up while the trade_updates stream is down. */
         @WithDefault("1s")
+        @DurationMin(millis = 1)
         Duration pollInterval();
 
         /** How often open orders are looked up even while the stream is up (a missed message is not waited on forever). */
         @WithDefault("15s")
+        @DurationMin(millis = 1)
         Duration streamCheckInterval();
 
         /** How long a run stays with the instance driving it without a sign of life (another takes it over then). */
         @WithDefault("30s")
+        @DurationMin(millis = 1)
         Duration lease();
 
         /**
@@ -123,6 +138,7 @@ public interface ExecutorConfig {
 
         /** How often the workers look for runs to drive (they are also woken by new runs). */
         @WithDefault("250ms")
+        @DurationMin(millis = 1)
         Duration tick();
     }
 }

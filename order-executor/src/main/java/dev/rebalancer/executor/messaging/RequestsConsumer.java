@@ -6,7 +6,7 @@ import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.RunCancellation;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.executor.alpaca.Brokers;
 import dev.rebalancer.executor.runs.Db;
 import dev.rebalancer.rules.RequestCheck;
@@ -14,7 +14,7 @@ import dev.rebalancer.runtime.Metrics;
 import dev.rebalancer.runtime.Outbox;
 import dev.rebalancer.executor.runs.RunStore;
 import dev.rebalancer.executor.runs.RunWorkers;
-import dev.rebalancer.executor.runs.TradingSwitch;
+import dev.rebalancer.executor.runs.TradingHaltState;
 import dev.rebalancer.runtime.ConsumerRetry;
 import dev.rebalancer.runtime.Metrics;
 import io.smallrye.common.annotation.Blocking;
@@ -39,12 +39,12 @@ public class RequestsConsumer {
     private final RunStore store;
     private final Brokers brokers;
     private final RunWorkers workers;
-    private final TradingSwitch tradingSwitch;
+    private final TradingHaltState haltState;
     private final OutboxRelay relay;
     private final ConsumerRetry retry;
     private final Metrics metrics;
 
-    RequestsConsumer(RunStore store, Brokers brokers, RunWorkers workers, TradingSwitch tradingSwitch,
+    RequestsConsumer(RunStore store, Brokers brokers, RunWorkers workers, TradingHaltState haltState,
             OutboxRelay relay, ConsumerRetry retry, Metrics metrics) {
         this.retry = retry;
         this.metrics = metrics;
@@ -52,7 +52,7 @@ public class RequestsConsumer {
         this.store = store;
         this.brokers = brokers;
         this.workers = workers;
-        this.tradingSwitch = tradingSwitch;
+        this.haltState = haltState;
         this.relay = relay;
     }
 
@@ -101,15 +101,15 @@ public class RequestsConsumer {
     @Incoming("control")
     @Blocking
     public void control(ConsumerRecord<String, String> record) {
-        retry.untilApplied(TradingSwitch.CONTROL_CHANNEL, () -> applyControl(record));
+        retry.untilApplied(TradingHaltState.CONTROL_CHANNEL, () -> applyControl(record));
         relay.wake();
         workers.wake();
     }
 
     private void applyControl(ConsumerRecord<String, String> record) {
         try {
-            TradingControl control = EventJson.read(record.value() == null ? "" : record.value(), TradingControl.class);
-            if (tradingSwitch.apply(control)) {
+            TradingHalt control = EventJson.read(record.value() == null ? "" : record.value(), TradingHalt.class);
+            if (haltState.apply(control)) {
                 LOG.infof("trading %s%s", control.halted() ? "halted: " : "resumed",
                         control.halted() ? control.reason() : "");
             }

@@ -66,18 +66,18 @@ public class RunDriver {
 
     private final RunStore store;
     private final Brokers brokers;
-    private final TradingSwitch tradingSwitch;
+    private final TradingHaltState haltState;
     private final Checkpoints checkpoints;
     private final ExecutorConfig.Runs settings;
     private final Planner planner;
     /** The day each account's day-trade count was last warned of (once a day per instance). */
     private final Map<String, java.time.LocalDate> dayTradesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RunDriver(RunStore store, Brokers brokers, TradingSwitch tradingSwitch, Checkpoints checkpoints,
+    RunDriver(RunStore store, Brokers brokers, TradingHaltState haltState, Checkpoints checkpoints,
             ExecutorConfig config) {
         this.store = store;
         this.brokers = brokers;
-        this.tradingSwitch = tradingSwitch;
+        this.haltState = haltState;
         this.checkpoints = checkpoints;
         this.settings = config.runs();
         this.planner = new Planner(settings.reserveBasisPoints());
@@ -112,7 +112,7 @@ public class RunDriver {
         }
         boolean resumed = run.status() == RunStatus.IN_PROGRESS;
         if (run.status() == RunStatus.QUEUED) {
-            if (!run.dryRun() && tradingSwitch.halted()) {
+            if (!run.dryRun() && haltState.halted()) {
                 lease.release(null);
                 return;
             }
@@ -237,7 +237,7 @@ public class RunDriver {
         if (phaseLegs(run).stream().noneMatch(RunDriver::unsent)) {
             return true;
         }
-        if (tradingSwitch.halted()) {
+        if (haltState.halted()) {
             lease.release(null);
             return false;
         }
@@ -379,7 +379,7 @@ public class RunDriver {
         if (store.run(runId).orElseThrow().cancelRequested()) {
             return Outcome.CANCELED;
         }
-        return tradingSwitch.halted() ? Outcome.HALTED : null;
+        return haltState.halted() ? Outcome.HALTED : null;
     }
 
     private List<Leg> phaseLegs(Run run) {

@@ -35,7 +35,7 @@ public class RunWorkers {
 
     private final RunStore store;
     private final RunDriver driver;
-    private final TradingSwitch tradingSwitch;
+    private final TradingHaltState haltState;
     private final ExecutorConfig.Runs settings;
     private final Set<String> busyAccounts = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -44,10 +44,10 @@ public class RunWorkers {
     private volatile ScheduledExecutorService ticker;
     private volatile ExecutorService drivers;
 
-    RunWorkers(RunStore store, RunDriver driver, TradingSwitch tradingSwitch, ExecutorConfig config) {
+    RunWorkers(RunStore store, RunDriver driver, TradingHaltState haltState, ExecutorConfig config) {
         this.store = store;
         this.driver = driver;
-        this.tradingSwitch = tradingSwitch;
+        this.haltState = haltState;
         this.settings = config.runs();
     }
 
@@ -99,7 +99,7 @@ public class RunWorkers {
     private void claimAll() {
         try {
             // While halted, only runs to be canceled are taken: canceling sends no order, and cancels open ones.
-            boolean halted = tradingSwitch.halted();
+            boolean halted = haltState.halted();
             while (busyAccounts.size() < settings.parallelAccounts()) {
                 Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts),
                         halted);

@@ -9,7 +9,7 @@ import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.testing.infra.AlpacaSimResource;
 import dev.rebalancer.testing.infra.KafkaResource;
 import dev.rebalancer.testing.infra.PostgresResource;
@@ -61,7 +61,7 @@ class DatabaseOutageTest {
     @AfterEach
     void tearDown() throws Exception {
         PostgresServer.reachable(DATABASE);
-        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+        harness.sendRaw(Topics.CONTROL, TradingHalt.KEY, EventJson.write(new TradingHalt(
                 UUID.randomUUID().toString(), Instant.now(), false, null)));
         harness.close();
     }
@@ -74,7 +74,7 @@ class DatabaseOutageTest {
                 TopicProbe controlDlq = new TopicProbe(bootstrap, Topics.deadLetterOf(Topics.CONTROL))) {
             PostgresServer.unreachable(DATABASE);
             String halt = UUID.randomUUID().toString();
-            harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(halt,
+            harness.sendRaw(Topics.CONTROL, TradingHalt.KEY, EventJson.write(new TradingHalt(halt,
                     Instant.now(), true, "halted during the outage")));
             RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000",
                     RunExecutionTest.SPY_ONLY);
@@ -97,7 +97,7 @@ class DatabaseOutageTest {
             Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
                     harness.orders("exec-t28").isEmpty());
 
-            harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+            harness.sendRaw(Topics.CONTROL, TradingHalt.KEY, EventJson.write(new TradingHalt(
                     UUID.randomUUID().toString(), Instant.now(), false, null)));
             RunEvent done = harness.awaitFinal(request.runId(), RunExecutionTest.RUN_TIME);
 

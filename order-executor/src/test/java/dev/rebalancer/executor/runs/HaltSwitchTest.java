@@ -10,7 +10,7 @@ import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.runtime.ConsumerRetry;
 import dev.rebalancer.testing.infra.AlpacaSimResource;
 import dev.rebalancer.testing.infra.KafkaResource;
@@ -61,37 +61,37 @@ class HaltSwitchTest {
     }
 
     /** A switch as the executor's, but told that portfolio-service announces every 500 ms. */
-    private TradingSwitch announcedEvery500ms() {
-        return new TradingSwitch(db, consumers, Duration.ofMillis(500));
+    private TradingHaltState announcedEvery500ms() {
+        return new TradingHaltState(db, consumers, Duration.ofMillis(500));
     }
 
-    private static TradingControl state(boolean halted) {
-        return new TradingControl(UUID.randomUUID().toString(), Instant.now(), halted, halted ? "a test" : null);
+    private static TradingHalt state(boolean halted) {
+        return new TradingHalt(UUID.randomUUID().toString(), Instant.now(), halted, halted ? "a test" : null);
     }
 
     @Test
     void with_no_state_heard_yet_trading_is_held() {
-        TradingSwitch tradingSwitch = announcedEvery500ms();
-        db.inTransaction(c -> Transactions.update(c, "DELETE FROM trading_control"));
+        TradingHaltState haltState = announcedEvery500ms();
+        db.inTransaction(c -> Transactions.update(c, "DELETE FROM trading_halt"));
 
-        assertThat(tradingSwitch.halted()).as("no halt row").isTrue();
+        assertThat(haltState.halted()).as("no halt row").isTrue();
 
-        tradingSwitch.apply(state(false));
-        assertThat(tradingSwitch.halted()).isFalse();
+        haltState.apply(state(false));
+        assertThat(haltState.halted()).isFalse();
     }
 
     @Test
     void three_silent_intervals_hold_trading_with_an_alert_and_the_next_announcement_lifts_it() {
-        TradingSwitch tradingSwitch = announcedEvery500ms();
-        tradingSwitch.apply(state(false));
-        assertThat(tradingSwitch.halted()).isFalse();
+        TradingHaltState haltState = announcedEvery500ms();
+        haltState.apply(state(false));
+        assertThat(haltState.halted()).isFalse();
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(tradingSwitch::halted);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(haltState::halted);
         harness.alerts.await(r -> r.value().contains("the halt switch is not heard"), 1);
 
         // The same state announced again (same version, a new event) is a sign of life.
-        tradingSwitch.apply(state(false));
-        assertThat(tradingSwitch.halted()).isFalse();
+        haltState.apply(state(false));
+        assertThat(haltState.halted()).isFalse();
     }
 
     @Test
@@ -103,7 +103,7 @@ class HaltSwitchTest {
         harness.send(request, account);
         Awaitility.await().atMost(RunExecutionTest.RUN_TIME).until(() -> !harness.orders("exec-t29").isEmpty());
 
-        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+        harness.sendRaw(Topics.CONTROL, TradingHalt.KEY, EventJson.write(new TradingHalt(
                 UUID.randomUUID().toString(), Instant.now(), true, "flash crash", null, true)));
 
         RunEvent done = harness.awaitFinal(request.runId(), RunExecutionTest.RUN_TIME);

@@ -71,8 +71,8 @@ final class Harness implements AutoCloseable {
     void resume() {
         try {
             lastResume = UUID.randomUUID().toString();
-            sendRaw(Topics.CONTROL, dev.rebalancer.contracts.TradingControl.KEY, EventJson.write(
-                    new dev.rebalancer.contracts.TradingControl(lastResume, Instant.now(), false, null)));
+            sendRaw(Topics.CONTROL, dev.rebalancer.contracts.TradingHalt.KEY, EventJson.write(
+                    new dev.rebalancer.contracts.TradingHalt(lastResume, Instant.now(), false, null)));
         } catch (Exception e) {
             throw new IllegalStateException("the control topic refused a message", e);
         }
@@ -84,7 +84,7 @@ final class Harness implements AutoCloseable {
      */
     void awaitResumeApplied(Db db) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lastResume.equals(db.inTransaction(c ->
-                Transactions.one(c, "SELECT event_id FROM trading_control WHERE id = 1", row -> row.getString(1)).orElse(""))));
+                Transactions.one(c, "SELECT event_id FROM trading_halt WHERE id = 1", row -> row.getString(1)).orElse(""))));
     }
 
     /** A new simulator account under one of the executor's configured keys. */

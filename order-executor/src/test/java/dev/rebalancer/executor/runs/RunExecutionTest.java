@@ -14,7 +14,7 @@ import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.SkippedOrder;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.executor.alpaca.Brokers;
 import dev.rebalancer.testing.infra.AlpacaSimResource;
@@ -66,7 +66,7 @@ class RunExecutionTest {
     @Inject
     RunDriver driver;
     @Inject
-    TradingSwitch tradingSwitch;
+    TradingHaltState haltState;
     @Inject
     Db db;
 
@@ -83,7 +83,7 @@ class RunExecutionTest {
     void tearDown() throws Exception {
         checkpoints.hook((point, run) -> {
         });
-        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+        harness.sendRaw(Topics.CONTROL, TradingHalt.KEY, EventJson.write(new TradingHalt(
                 UUID.randomUUID().toString(), Instant.now(), false, null)));
         harness.close();
     }
@@ -429,7 +429,7 @@ class RunExecutionTest {
     void the_halt_switch_holds_every_order_back_and_raises_an_alert_until_trading_resumes() throws Exception {
         String account = harness.account("exec-t8", "10000");
         String halt = UUID.randomUUID().toString();
-        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(halt, Instant.now(),
+        harness.sendRaw(Topics.CONTROL, TradingHalt.KEY, EventJson.write(new TradingHalt(halt, Instant.now(),
                 true, "market turmoil")));
         harness.alerts.await(r -> r.value().contains("Trading halted") && r.value().contains("market turmoil"), 1);
         RebalanceRequest request = harness.request(account, RunType.INVEST_CASH, "1000", SPY_ONLY);
@@ -438,7 +438,7 @@ class RunExecutionTest {
         harness.awaitStatus(request.runId(), RunStatus.QUEUED);
         Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
                 harness.orders("exec-t8").isEmpty());
-        harness.sendRaw(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+        harness.sendRaw(Topics.CONTROL, TradingHalt.KEY, EventJson.write(new TradingHalt(
                 UUID.randomUUID().toString(), Instant.now(), false, null)));
 
         assertThat(harness.awaitFinal(request.runId(), RUN_TIME).status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
@@ -640,17 +640,17 @@ class RunExecutionTest {
 
     @Test
     void a_stale_not_halted_arriving_after_a_halt_is_ignored() {
-        assertThat(tradingSwitch.apply(control(true, 5))).isTrue();
+        assertThat(haltState.apply(control(true, 5))).isTrue();
 
-        assertThat(tradingSwitch.apply(control(false, 4))).as("older than the halt").isFalse();
-        assertThat(tradingSwitch.halted()).isTrue();
+        assertThat(haltState.apply(control(false, 4))).as("older than the halt").isFalse();
+        assertThat(haltState.halted()).isTrue();
 
-        assertThat(tradingSwitch.apply(control(false, 6))).isTrue();
-        assertThat(tradingSwitch.halted()).isFalse();
+        assertThat(haltState.apply(control(false, 6))).isTrue();
+        assertThat(haltState.halted()).isFalse();
     }
 
-    private static TradingControl control(boolean halted, long version) {
-        return new TradingControl(UUID.randomUUID().toString(), Instant.now(), halted, halted ? "a test's halt" : null,
+    private static TradingHalt control(boolean halted, long version) {
+        return new TradingHalt(UUID.randomUUID().toString(), Instant.now(), halted, halted ? "a test's halt" : null,
                 version);
     }
 

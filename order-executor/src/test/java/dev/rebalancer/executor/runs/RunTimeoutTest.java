@@ -8,7 +8,7 @@ import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunOrder;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.executor.alpaca.Brokers;
 import dev.rebalancer.testing.infra.AlpacaSimResource;
 import dev.rebalancer.testing.infra.KafkaResource;
@@ -64,7 +64,7 @@ class RunTimeoutTest {
     @Inject
     Checkpoints checkpoints;
     @Inject
-    TradingSwitch tradingSwitch;
+    TradingHaltState haltState;
     @Inject
     RunWorkers workers;
     @Inject
@@ -279,7 +279,7 @@ class RunTimeoutTest {
     }
 
     private void halt(boolean halted) {
-        tradingSwitch.apply(new TradingControl(UUID.randomUUID().toString(), Instant.now(), halted,
+        haltState.apply(new TradingHalt(UUID.randomUUID().toString(), Instant.now(), halted,
                 halted ? "a test's halt" : null));
     }
 }

@@ -29,6 +29,16 @@ public class AlpacaHealth {
         this.outbox = outbox;
     }
 
+    /** The accounts whose latest Alpaca calls failed, with how many in a row; empty when Alpaca answers for all. */
+    public Map<String, Integer> failing() {
+        return Map.copyOf(failures);
+    }
+
+    /** How many failures in a row make an account's Alpaca unreachable (and alerted). */
+    public int threshold() {
+        return threshold;
+    }
+
     public void succeeded(String name) {
         failures.remove(name);
         if (alerted.remove(name) != null) {

@@ -7,7 +7,7 @@ import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.contracts.WeightType;
 import dev.rebalancer.portfolio.config.PortfolioConfig;
 import dev.rebalancer.portfolio.domain.InvalidInput;
-import dev.rebalancer.portfolio.rest.ApiException;
+import dev.rebalancer.portfolio.domain.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,12 +78,12 @@ public class AssetCatalog {
         if (cached != null && cached.fetchedAt().plus(ttl).isAfter(Instant.now())) {
             return cached.asset();
         }
-        AlpacaClient client = accounts.anyClient().orElseThrow(() -> ApiException.unavailable(
+        AlpacaClient client = accounts.anyClient().orElseThrow(() -> Refusal.unavailable(
                 "cannot check assets: no Alpaca account is configured"));
         try {
             return fetch(client, symbol);
         } catch (AlpacaException e) {
-            throw ApiException.unavailable("cannot check asset " + symbol + " with Alpaca: " + e.getMessage());
+            throw Refusal.unavailable("cannot check asset " + symbol + " with Alpaca: " + e.getMessage());
         }
     }
 

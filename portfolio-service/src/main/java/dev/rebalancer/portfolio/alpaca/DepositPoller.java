@@ -83,10 +83,6 @@ public class DepositPoller {
         this.entityManager = entityManager;
         this.interval = config.sync().depositsInterval();
         this.lookback = config.sync().depositsLookback();
-        if (config.sync().parallelAccounts() < 1) {
-            throw new IllegalArgumentException("rebalancer.sync.parallel-accounts must be at least 1, not "
-                    + config.sync().parallelAccounts());
-        }
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.sync().parallelAccounts(),
                 r -> new Thread(r, "deposit-poll-" + threads.incrementAndGet()));

@@ -6,7 +6,7 @@ import dev.rebalancer.portfolio.config.PortfolioConfig;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
-import dev.rebalancer.portfolio.rest.ApiException;
+import dev.rebalancer.portfolio.domain.Refusal;
 import dev.rebalancer.rules.drift.Drift;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -31,13 +31,13 @@ public class DriftView {
     public Views.Drift of(String accountId) {
         AccountEntity account = AccountEntity.findById(accountId);
         if (account == null) {
-            throw ApiException.notFound("account not found: " + accountId);
+            throw Refusal.notFound("account not found: " + accountId);
         }
         SubscriptionEntity subscription = SubscriptionEntity.activeFor(accountId).orElseThrow(() ->
-                ApiException.notFound("account " + accountId + " has no active subscription: it has no target to "
+                Refusal.notFound("account " + accountId + " has no active subscription: it has no target to "
                         + "drift from"));
         if (account.snapshot == null) {
-            throw ApiException.notFound("account " + accountId + " has no position snapshot yet");
+            throw Refusal.notFound("account " + accountId + " has no position snapshot yet");
         }
         PortfolioEntity portfolio = PortfolioBook.find(subscription.portfolioId);
         PositionSnapshot snapshot = EventJson.read(account.snapshot, PositionSnapshot.class);

@@ -13,7 +13,7 @@ import dev.rebalancer.portfolio.domain.PortfolioRules;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
-import dev.rebalancer.portfolio.rest.ApiException;
+import dev.rebalancer.portfolio.domain.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -117,7 +117,7 @@ public class PortfolioBook {
         PortfolioEntity portfolio = find(id);
         int subscribers = SubscriptionEntity.activeOf(id).size();
         if (subscribers > 0) {
-            throw ApiException.unprocessable("portfolio " + id + " has " + subscribers
+            throw Refusal.notAllowed("portfolio " + id + " has " + subscribers
                     + " active subscription(s); delete them before archiving it");
         }
         if (!"inactive".equals(portfolio.status)) {
@@ -158,7 +158,7 @@ public class PortfolioBook {
     static PortfolioEntity find(UUID id) {
         PortfolioEntity portfolio = PortfolioEntity.findById(id);
         if (portfolio == null) {
-            throw ApiException.notFound("portfolio not found: " + id);
+            throw Refusal.notFound("portfolio not found: " + id);
         }
         return portfolio;
     }

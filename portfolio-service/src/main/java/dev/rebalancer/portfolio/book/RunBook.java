@@ -20,8 +20,8 @@ import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.RunEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
-import dev.rebalancer.portfolio.rest.ApiException;
-import dev.rebalancer.portfolio.rest.Paging;
+import dev.rebalancer.portfolio.domain.Refusal;
+import dev.rebalancer.portfolio.domain.Paging;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -131,7 +131,7 @@ public class RunBook {
     public void cancel(String id) {
         RunEntity run = find(id);
         if (!UNFINISHED.contains(run.status)) {
-            throw ApiException.unprocessable("run " + id + " is " + run.status + " and can no longer be canceled");
+            throw Refusal.notAllowed("run " + id + " is " + run.status + " and can no longer be canceled");
         }
         outbox.publish(Topics.REBALANCE_REQUESTS, new RunCancellation(UUID.randomUUID().toString(), run.accountId,
                 Clock.now(), run.id, "canceled through the API"));
@@ -249,7 +249,7 @@ public class RunBook {
     private static RunEntity find(String id) {
         RunEntity run = RunEntity.findById(id);
         if (run == null) {
-            throw ApiException.notFound("run not found: " + id);
+            throw Refusal.notFound("run not found: " + id);
         }
         return run;
     }

@@ -9,8 +9,8 @@ import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
-import dev.rebalancer.portfolio.rest.ApiException;
-import dev.rebalancer.portfolio.rest.Paging;
+import dev.rebalancer.portfolio.domain.Refusal;
+import dev.rebalancer.portfolio.domain.Paging;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -127,7 +127,7 @@ public class SubscriptionBook {
     private static SubscriptionEntity find(UUID id) {
         SubscriptionEntity subscription = SubscriptionEntity.findById(id);
         if (subscription == null || subscription.deletedAt != null) {
-            throw ApiException.notFound("subscription not found: " + id);
+            throw Refusal.notFound("subscription not found: " + id);
         }
         return subscription;
     }

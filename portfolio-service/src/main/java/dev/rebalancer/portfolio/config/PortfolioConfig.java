@@ -1,5 +1,10 @@
 package dev.rebalancer.portfolio.config;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -48,6 +53,7 @@ public interface PortfolioConfig {
      * judges cash net of it, as the drift monitor does.
      */
     @WithDefault("25")
+    @Min(0) @Max(10_000)
     int reserveBasisPoints();
 
     /** How often the assets of active portfolios are looked up again (and at start): needs_adjustment. */
@@ -80,10 +86,12 @@ public interface PortfolioConfig {
     interface Sync {
         /** How often positions are published while the market is open. */
         @WithDefault("60s")
+        @DurationMin(millis = 1)
         Duration positionsInterval();
 
         /** How often new cash activities are looked for. */
         @WithDefault("15s")
+        @DurationMin(millis = 1)
         Duration depositsInterval();
 
         /**
@@ -91,6 +99,7 @@ public interface PortfolioConfig {
          * by up to this much, or that changes status within it, is still seen.
          */
         @WithDefault("7d")
+        @DurationMin(millis = 0)
         Duration depositsLookback();
 
         /**
@@ -98,14 +107,17 @@ public interface PortfolioConfig {
          * the timeout) holds up only itself.
          */
         @WithDefault("8")
+        @Min(1)
         int parallelAccounts();
 
         /** Failed Alpaca polls in a row before one alert is raised (and one more when Alpaca answers again). */
         @WithDefault("3")
+        @Min(1)
         int alertAfterFailures();
 
         /** Alpaca's request limit per key and minute ({@code ALPACA_REQUESTS_PER_MINUTE}; 200 at Alpaca). */
         @WithDefault("200")
+        @Min(2)
         int alpacaRequestsPerMinute();
 
         /**
@@ -113,31 +125,37 @@ public interface PortfolioConfig {
          * the executors' orders and fill checks. Polling intervals that need more are refused at start.
          */
         @WithDefault("0.65")
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
         double portfolioShare();
     }
 
     interface Watchdog {
         /** How long a rebalance request may wait for the executor's first run event before the owner is told. */
         @WithDefault("60s")
+        @DurationMin(millis = 1)
         Duration requestWithin();
 
         /** How long a run may go without an event while the market is open before the owner is told. */
         @WithDefault("15m")
+        @DurationMin(millis = 1)
         Duration runStallAfter();
 
         /** How often the flow is checked. */
         @WithDefault("15s")
+        @DurationMin(millis = 1)
         Duration checkInterval();
     }
 
     interface Control {
         /** How often the halt switch's state is announced again (the executor's setting must be the same). */
+        @DurationMin(millis = 1)
         Duration announceInterval();
     }
 
     interface Topics {
         /** Partitions of every topic: all topics share one count so the drift monitor's inputs are co-partitioned. */
         @WithDefault("6")
+        @Min(1)
         int partitions();
 
         /** Replicas of every topic (3 on a production cluster). */
@@ -149,6 +167,7 @@ public interface PortfolioConfig {
          * producers' {@code acks=all}): 2 of 3 on a production cluster, so one broker lost loses nothing.
          */
         @WithDefault("1")
+        @Min(1)
         int minInsyncReplicas();
     }
 }

@@ -1,6 +1,6 @@
 package dev.rebalancer.portfolio.messaging;
 
-import dev.rebalancer.portfolio.book.TradingHalt;
+import dev.rebalancer.portfolio.book.TradingHaltBook;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -15,9 +15,9 @@ public class ControlAnnouncements {
 
     private static final Logger LOG = Logger.getLogger(ControlAnnouncements.class);
 
-    private final TradingHalt halt;
+    private final TradingHaltBook halt;
 
-    ControlAnnouncements(TradingHalt halt) {
+    ControlAnnouncements(TradingHaltBook halt) {
         this.halt = halt;
     }
 

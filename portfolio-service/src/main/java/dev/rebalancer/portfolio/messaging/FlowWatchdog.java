@@ -8,7 +8,7 @@ import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.portfolio.alpaca.AlpacaAccounts;
-import dev.rebalancer.portfolio.book.TradingHalt;
+import dev.rebalancer.portfolio.book.TradingHaltBook;
 import dev.rebalancer.portfolio.config.PortfolioConfig;
 import dev.rebalancer.rules.RequestCheck;
 import dev.rebalancer.runtime.ConsumerRetry;
@@ -53,7 +53,7 @@ public class FlowWatchdog {
     private final Outbox outbox;
     private final ConsumerRetry retry;
     private final AlpacaAccounts accounts;
-    private final TradingHalt halt;
+    private final TradingHaltBook halt;
     private final Duration requestWithin;
     private final Duration runStallAfter;
 
@@ -63,7 +63,7 @@ public class FlowWatchdog {
     private volatile Instant openSince;
 
     FlowWatchdog(EntityManager entityManager, Outbox outbox, ConsumerRetry retry, AlpacaAccounts accounts,
-            TradingHalt halt, PortfolioConfig config) {
+            TradingHaltBook halt, PortfolioConfig config) {
         this.entityManager = entityManager;
         this.outbox = outbox;
         this.retry = retry;

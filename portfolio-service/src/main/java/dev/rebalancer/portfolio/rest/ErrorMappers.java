@@ -1,6 +1,7 @@
 package dev.rebalancer.portfolio.rest;
 
 import dev.rebalancer.portfolio.domain.InvalidInput;
+import dev.rebalancer.portfolio.domain.Refusal;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -16,6 +17,16 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return error(e.status, e.code, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response refused(Refusal e) {
+        return switch (e.kind()) {
+            case NOT_FOUND -> error(404, 40410000, e.getMessage());
+            case CONFLICT -> error(409, 40910000, e.getMessage());
+            case NOT_ALLOWED -> error(422, 42210000, e.getMessage());
+            case UNAVAILABLE -> error(503, 50310000, e.getMessage());
+        };
     }
 
     @ServerExceptionMapper

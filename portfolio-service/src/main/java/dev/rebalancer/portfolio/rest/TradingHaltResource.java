@@ -1,6 +1,7 @@
 package dev.rebalancer.portfolio.rest;
 
-import dev.rebalancer.portfolio.book.TradingHalt;
+import dev.rebalancer.portfolio.domain.Paging;
+import dev.rebalancer.portfolio.book.TradingHaltBook;
 import dev.rebalancer.portfolio.book.Views;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
@@ -22,10 +23,10 @@ import jakarta.ws.rs.core.MediaType;
 @Consumes(MediaType.WILDCARD)
 public class TradingHaltResource {
 
-    private final TradingHalt halt;
+    private final TradingHaltBook halt;
     private final SecurityIdentity identity;
 
-    TradingHaltResource(TradingHalt halt, SecurityIdentity identity) {
+    TradingHaltResource(TradingHaltBook halt, SecurityIdentity identity) {
         this.halt = halt;
         this.identity = identity;
     }

@@ -12,22 +12,16 @@ class KafkaTopicsSetupTest {
 
     @Test
     void every_topic_gets_the_configured_replicas_and_the_replicas_a_write_must_reach() {
-        List<NewTopic> topics = KafkaTopicsSetup.topics(new PortfolioConfig.Topics() {
-            @Override
-            public int partitions() {
-                return 6;
-            }
-
-            @Override
-            public short replicationFactor() {
-                return 3;
-            }
-
-            @Override
-            public int minInsyncReplicas() {
-                return 2;
-            }
-        });
+        List<NewTopic> topics = KafkaTopicsSetup.topics((PortfolioConfig.Topics) java.lang.reflect.Proxy.newProxyInstance(
+                PortfolioConfig.Topics.class.getClassLoader(), new Class<?>[] {PortfolioConfig.Topics.class},
+                // A proxy, not a class: a class implementing the mapping would inherit its constraints, which CDI would
+                // take for interceptor bindings.
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "partitions" -> 6;
+                    case "replicationFactor" -> (short) 3;
+                    case "minInsyncReplicas" -> 2;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                }));
 
         assertThat(topics).extracting(NewTopic::name).containsExactlyInAnyOrderElementsOf(Topics.layout().keySet());
         assertThat(topics).allSatisfy(topic -> {

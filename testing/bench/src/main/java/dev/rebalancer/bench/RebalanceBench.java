@@ -17,7 +17,7 @@ import dev.rebalancer.contracts.RunOrder;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.contracts.Trigger;
 import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.sim.AlpacaSimServer;
@@ -155,7 +155,7 @@ final class RebalanceBench {
             runs.seekToEnd(partitions);
             partitions.forEach(runs::position);
             // The executor holds every order until it hears the halt switch's state, as portfolio-service announces it.
-            producer.send(new ProducerRecord<>(Topics.CONTROL, TradingControl.KEY, EventJson.write(new TradingControl(
+            producer.send(new ProducerRecord<>(Topics.CONTROL, TradingHalt.KEY, EventJson.write(new TradingHalt(
                     UUID.randomUUID().toString(), Instant.now(), false, null)))).get();
             // Run 0 warms up (JIT, the executor's asset cache, connections) and is not counted. The targets alternate,
             // so every run sells ten symbols and buys the other ten.

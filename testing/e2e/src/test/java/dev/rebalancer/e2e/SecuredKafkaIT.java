@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,46 @@ class SecuredKafkaIT {
         assertThat(new BigDecimal(run.get("amount").asText())).isEqualByComparingTo("1000");
         assertThat(run.get("orders")).isNotEmpty()
                 .allSatisfy(order -> assertThat(order.get("status").asText()).isEqualTo("filled"));
+    }
+
+    @Test
+    void a_service_logs_in_as_a_scram_user_created_over_plain_and_runs_what_is_asked() throws Exception {
+        Map<String, Object> admin = new HashMap<>(KafkaBroker.clientConfig());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        String password = "scram-" + java.util.UUID.randomUUID();
+        try (Admin plainAdmin = Admin.create(admin)) {
+            plainAdmin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                    KafkaBroker.SCRAM_USER, new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                            org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        Path log = stack.service("order-executor").log();
+        long before = Files.size(log);
+        try {
+            stack.restart("order-executor", KafkaBroker.scramEnv(KafkaBroker.SCRAM_USER, password));
+            assertThat(Files.readString(log).substring((int) before))
+                    .contains("answers (SASL_PLAINTEXT SCRAM-SHA-512").doesNotContain(password);
+
+            // The executor, logged in over SCRAM, takes a manual run's request and reports the run (a manual run is for
+            // an account without an active subscription, and with no run unfinished).
+            String account = stack.simAccount(LocalStack.SIM_KEY);
+            await().atMost(Runs.WITHIN).until(() -> StreamSupport.stream(api.get("/v1/accounts").spliterator(), false)
+                    .anyMatch(a -> a.get("id").asText().equals(account)));
+            api.get("/v1/rebalancing/subscriptions?account_id=" + account).get("subscriptions")
+                    .forEach(sub -> api.delete("/v1/rebalancing/subscriptions/" + sub.get("id").asText()));
+            java.util.concurrent.atomic.AtomicReference<JsonNode> manual = new java.util.concurrent.atomic.AtomicReference<>();
+            await().atMost(Runs.WITHIN).ignoreExceptions().until(() -> {
+                manual.set(api.post("/v1/rebalancing/runs", """
+                        {"account_id":"%s","type":"full_rebalance","weights":[{"type":"cash","percent":"10"},
+                         {"type":"asset","symbol":"SPY","percent":"90"}]}""".formatted(account)));
+                return true;
+            });
+            JsonNode run = Runs.awaitFinal(api, account, "full_rebalance",
+                    r -> r.get("id").asText().equals(manual.get().get("id").asText()));
+            assertThat(run.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+        } finally {
+            stack.restart("order-executor", Map.of());
+        }
     }
 
     @Test

@@ -52,6 +52,11 @@ public final class KafkaBroker {
     /** The user the secured broker knows as a super user, and its password. */
     public static final String SASL_USER = org.apache.kafka.common.test.JaasUtils.KAFKA_PLAIN_ADMIN;
     public static final String SASL_PASSWORD = org.apache.kafka.common.test.JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+    /**
+     * A user the secured broker also takes over SCRAM-SHA-512 (as a super user too), once its credentials are created —
+     * over PLAIN, with {@code Admin.alterUserScramCredentials}, as an operator would.
+     */
+    public static final String SCRAM_USER = "scram-service";
 
     /** Whether this JVM's broker requires SASL. */
     public static boolean secured() {
@@ -68,6 +73,14 @@ public final class KafkaBroker {
     /** The services' variables for this JVM's broker: none, or the SASL ones with its admin user. */
     public static Map<String, String> clientEnv() {
         return secured() ? saslEnv(SASL_USER, SASL_PASSWORD) : Map.of();
+    }
+
+    /** The variables that make a service log in to this SASL broker as {@code user} with SCRAM-SHA-512. */
+    public static Map<String, String> scramEnv(String user, String password) {
+        return Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
     }
 
     /** The variables that make a service log in to a SASL (PLAIN) broker as {@code user}. */
@@ -173,6 +186,15 @@ public final class KafkaBroker {
             TestKitNodes nodes = topology.build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             SINGLE_NODE_CONFIG.forEach(builder::setConfigProp);
+            if (secured()) {
+                // PLAIN as the kit sets it up (its JAAS, its admin, inter-broker and controller), and SCRAM beside it on
+                // the clients' listener, whose server side needs a login module of its own.
+                String listener = "listener.name." + nodes.brokerListenerName().value().toLowerCase(java.util.Locale.ROOT);
+                builder.setConfigProp(listener + ".sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
+                builder.setConfigProp(listener + ".scram-sha-512.sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+                builder.setConfigProp("super.users", "User:" + SASL_USER + ";User:" + SCRAM_USER);
+            }
             KafkaClusterTestKit kit = builder.build();
             kit.format();
             kit.startup();

@@ -14,20 +14,21 @@ import java.time.Instant;
  * interval with the same version, so a consumer that hears nothing for long knows it is cut off. A halt with
  * {@code cancel_open_orders} also cancels the orders the executor has open at Alpaca.
  */
-public record TradingControl(String eventId, Instant occurredAt, Boolean halted, String reason, Long version,
+public record TradingHalt(String eventId, Instant occurredAt, Boolean halted, String reason, Long version,
         Boolean cancelOpenOrders) implements Event {
 
-    public static final String TYPE = "trading_control";
+    /** Written as {@code trading_halt} (before: {@code trading_control}; readers never needed the type to read it). */
+    public static final String TYPE = "trading_halt";
     /** The one key of the control topic: the switch is global. */
     public static final String KEY = "trading";
 
     /** A state without a version. */
-    public TradingControl(String eventId, Instant occurredAt, Boolean halted, String reason) {
+    public TradingHalt(String eventId, Instant occurredAt, Boolean halted, String reason) {
         this(eventId, occurredAt, halted, reason, null);
     }
 
     /** A state that cancels no order. */
-    public TradingControl(String eventId, Instant occurredAt, Boolean halted, String reason, Long version) {
+    public TradingHalt(String eventId, Instant occurredAt, Boolean halted, String reason, Long version) {
         this(eventId, occurredAt, halted, reason, version, null);
     }
 
@@ -36,7 +37,7 @@ public record TradingControl(String eventId, Instant occurredAt, Boolean halted,
         return Boolean.TRUE.equals(halted) && Boolean.TRUE.equals(cancelOpenOrders);
     }
 
-    public TradingControl {
+    public TradingHalt {
         requiredText(eventId, "event_id");
         required(occurredAt, "occurred_at");
         if (required(halted, "halted")) {

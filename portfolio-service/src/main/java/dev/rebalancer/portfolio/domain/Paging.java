@@ -1,4 +1,4 @@
-package dev.rebalancer.portfolio.rest;
+package dev.rebalancer.portfolio.domain;
 
 /** Alpaca's {@code page_token} and {@code limit}: the token is the offset of the next page, as Alpaca's numbers. */
 public record Paging(int offset, int limit) {
@@ -15,7 +15,7 @@ public record Paging(int offset, int limit) {
                 size = -1;
             }
             if (size < 1 || size > MAX_LIMIT) {
-                throw ApiException.unprocessable("limit: must be a whole number from 1 to " + MAX_LIMIT + ", got \"" + limit + "\"");
+                throw new InvalidInput("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got \"" + limit + "\"");
             }
         }
         int offset = 0;
@@ -26,7 +26,7 @@ public record Paging(int offset, int limit) {
                 offset = -1;
             }
             if (offset < 0) {
-                throw ApiException.unprocessable("page_token: not a token this service issued: \"" + pageToken + "\"");
+                throw new InvalidInput("page_token", "not a token this service issued: \"" + pageToken + "\"");
             }
         }
         return new Paging(offset, size);

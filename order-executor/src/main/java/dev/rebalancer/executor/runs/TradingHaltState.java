@@ -2,7 +2,7 @@ package dev.rebalancer.executor.runs;
 
 import dev.rebalancer.runtime.Transactions;
 import dev.rebalancer.contracts.Severity;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.runtime.ConsumerRetry;
 import dev.rebalancer.executor.config.ExecutorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so silence means this executor is cut off from it) — the last with an alert.
  */
 @ApplicationScoped
-public class TradingSwitch {
+public class TradingHaltState {
 
     /** The consumer channel of the control topic, whose messages set this switch. */
     public static final String CONTROL_CHANNEL = "control";
@@ -30,11 +30,11 @@ public class TradingSwitch {
     private final AtomicBoolean silenceAlerted = new AtomicBoolean();
 
     @Inject
-    TradingSwitch(Db db, ConsumerRetry consumers, ExecutorConfig config) {
+    TradingHaltState(Db db, ConsumerRetry consumers, ExecutorConfig config) {
         this(db, consumers, config.control().announceInterval());
     }
 
-    TradingSwitch(Db db, ConsumerRetry consumers, Duration announceInterval) {
+    TradingHaltState(Db db, ConsumerRetry consumers, Duration announceInterval) {
         this.db = db;
         this.consumers = consumers;
         this.silenceLimit = announceInterval.multipliedBy(3);
@@ -53,7 +53,7 @@ public class TradingSwitch {
             return true;
         }
         return db.inTransaction(c -> {
-            Optional<Heard> heard = Transactions.one(c, "SELECT halted, updated_at FROM trading_control WHERE id = 1",
+            Optional<Heard> heard = Transactions.one(c, "SELECT halted, updated_at FROM trading_halt WHERE id = 1",
                     row -> new Heard(row.getBoolean(1), Transactions.instant(row, "updated_at")));
             if (heard.isEmpty()) {
                 return true;
@@ -79,18 +79,18 @@ public class TradingSwitch {
      * raises an alert (once per event); one that cancels open orders marks every run in progress to be canceled, and
      * the workers cancel their open orders at Alpaca. True when the switch flipped (or was first set).
      */
-    public boolean apply(TradingControl control) {
+    public boolean apply(TradingHalt control) {
         return db.inTransaction(c -> {
-            Optional<Boolean> was = Transactions.one(c, "SELECT halted FROM trading_control WHERE id = 1 FOR UPDATE",
+            Optional<Boolean> was = Transactions.one(c, "SELECT halted FROM trading_halt WHERE id = 1 FOR UPDATE",
                     row -> row.getBoolean(1));
             int changed = Transactions.update(c, """
-                    INSERT INTO trading_control (id, halted, reason, event_id, version, updated_at)
+                    INSERT INTO trading_halt (id, halted, reason, event_id, version, updated_at)
                     VALUES (1, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET halted = EXCLUDED.halted, reason = EXCLUDED.reason,
                         event_id = EXCLUDED.event_id, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-                    WHERE trading_control.event_id <> EXCLUDED.event_id
-                      AND (EXCLUDED.version IS NULL OR trading_control.version IS NULL
-                           OR EXCLUDED.version >= trading_control.version)""", control.halted(), control.reason(),
+                    WHERE trading_halt.event_id <> EXCLUDED.event_id
+                      AND (EXCLUDED.version IS NULL OR trading_halt.version IS NULL
+                           OR EXCLUDED.version >= trading_halt.version)""", control.halted(), control.reason(),
                     control.eventId(), control.version(), Instant.now());
             boolean flipped = changed == 1 && !was.equals(Optional.of(control.halted()));
             if (flipped && control.halted()) {

@@ -2,12 +2,12 @@ package dev.rebalancer.portfolio.book;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.contracts.TradingControl;
+import dev.rebalancer.contracts.TradingHalt;
 import dev.rebalancer.portfolio.domain.InvalidInput;
 import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.TradingHaltChange;
-import dev.rebalancer.portfolio.rest.Paging;
+import dev.rebalancer.portfolio.domain.Paging;
 import dev.rebalancer.portfolio.persistence.TradingHaltEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -22,11 +22,11 @@ import java.util.UUID;
  * that hears nothing for three intervals knows it is cut off and holds every order.
  */
 @ApplicationScoped
-public class TradingHalt {
+public class TradingHaltBook {
 
     private final Outbox outbox;
 
-    TradingHalt(Outbox outbox) {
+    TradingHaltBook(Outbox outbox) {
         this.outbox = outbox;
     }
 
@@ -63,7 +63,7 @@ public class TradingHalt {
     @Transactional
     public void announce() {
         TradingHaltEntity halt = TradingHaltEntity.findById(TradingHaltEntity.ID, LockModeType.PESSIMISTIC_WRITE);
-        outbox.publish(Topics.CONTROL, TradingControl.KEY, new TradingControl(UUID.randomUUID().toString(),
+        outbox.publish(Topics.CONTROL, TradingHalt.KEY, new TradingHalt(UUID.randomUUID().toString(),
                 Clock.now(), halt.halted, halt.reason, halt.version));
     }
 
@@ -88,7 +88,7 @@ public class TradingHalt {
         change.cancelOpenOrders = cancelOpenOrders;
         change.changedAt = halt.updatedAt;
         change.persist();
-        outbox.publish(Topics.CONTROL, TradingControl.KEY, new TradingControl(UUID.randomUUID().toString(),
+        outbox.publish(Topics.CONTROL, TradingHalt.KEY, new TradingHalt(UUID.randomUUID().toString(),
                 halt.updatedAt, halted, reason, halt.version, cancelOpenOrders ? Boolean.TRUE : null));
         return new Views.Halt(halted, reason, halt.updatedAt);
     }
