@@ -1,6 +1,5 @@
 package dev.rebalancer.portfolio.book;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.PortfolioStatus;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.TargetAllocation;
@@ -9,14 +8,13 @@ import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.contracts.WeightType;
 import dev.rebalancer.portfolio.alpaca.AssetCatalog;
 import dev.rebalancer.portfolio.domain.PortfolioDraft;
-import dev.rebalancer.portfolio.domain.PortfolioRules;
+import dev.rebalancer.portfolio.domain.PortfolioPatch;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
 import dev.rebalancer.portfolio.domain.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +35,7 @@ public class PortfolioBook {
     }
 
     @Transactional
-    public Views.Portfolio create(JsonNode body) {
-        PortfolioDraft draft = PortfolioRules.forCreate(body);
+    public Views.Portfolio create(PortfolioDraft draft) {
         assets.requireUsable(draft.weights());
         PortfolioEntity portfolio = new PortfolioEntity();
         portfolio.id = UUID.randomUUID();
@@ -50,10 +47,10 @@ public class PortfolioBook {
     }
 
     @Transactional
-    public Views.Portfolio update(UUID id, JsonNode body) {
+    public Views.Portfolio update(UUID id, PortfolioPatch patch) {
         PortfolioEntity portfolio = find(id);
         PortfolioDraft current = draftOf(portfolio);
-        PortfolioDraft changed = PortfolioRules.forPatch(body, current);
+        PortfolioDraft changed = patch.applyTo(current);
         assets.requireUsable(changed.weights());
         boolean targetsChanged = !changed.weights().equals(current.weights())
                 || !changed.rebalanceConditions().equals(current.rebalanceConditions())

@@ -1,6 +1,5 @@
 package dev.rebalancer.portfolio.book;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.Evidence;
 import dev.rebalancer.contracts.InitiatedFrom;
 import dev.rebalancer.contracts.RebalanceRequest;
@@ -14,8 +13,7 @@ import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.portfolio.alpaca.AssetCatalog;
 import dev.rebalancer.portfolio.alpaca.SnapshotRequests;
 import dev.rebalancer.portfolio.domain.InvalidInput;
-import dev.rebalancer.portfolio.domain.PortfolioRules;
-import dev.rebalancer.portfolio.domain.RequestFields;
+import dev.rebalancer.portfolio.domain.ManualRun;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.RunEntity;
@@ -72,17 +70,11 @@ public class RunBook {
      * in a non-terminal status per account.
      */
     @Transactional
-    public Views.Run createManual(JsonNode body) {
-        RequestFields.requireObject(body);
-        String accountId = RequestFields.requiredText(body, "account_id");
-        RunType type = runType(RequestFields.requiredText(body, "type"));
-        List<Weight> weights = PortfolioRules.weights(body.get("weights"));
-        BigDecimal amount = null;
-        if (type != RunType.FULL_REBALANCE) {
-            amount = PortfolioRules.amount(body.get("amount"), "amount");
-        } else if (body.hasNonNull("amount")) {
-            throw new InvalidInput("amount", "is not allowed for a full_rebalance run");
-        }
+    public Views.Run createManual(ManualRun request) {
+        String accountId = request.accountId();
+        RunType type = request.type();
+        List<Weight> weights = request.weights();
+        BigDecimal amount = request.amount();
         if (AccountEntity.findById(accountId, LockModeType.PESSIMISTIC_WRITE) == null) {
             throw new InvalidInput("account_id", "no managed account " + accountId);
         }
@@ -254,7 +246,8 @@ public class RunBook {
         return run;
     }
 
-    private static RunType runType(String text) {
+    /** A run type by Alpaca's name for it; a name it does not know is refused naming the field {@code type}. */
+    public static RunType runType(String text) {
         for (RunType type : RunType.values()) {
             if (name(type).equals(text)) {
                 return type;

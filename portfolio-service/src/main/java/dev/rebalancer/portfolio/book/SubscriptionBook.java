@@ -1,10 +1,8 @@
 package dev.rebalancer.portfolio.book;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.alpaca.SnapshotRequests;
 import dev.rebalancer.portfolio.domain.InvalidInput;
-import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
 import dev.rebalancer.portfolio.persistence.PortfolioEntity;
@@ -37,10 +35,7 @@ public class SubscriptionBook {
     }
 
     @Transactional
-    public Views.Subscription create(JsonNode body) {
-        RequestFields.requireObject(body);
-        String accountId = RequestFields.requiredText(body, "account_id");
-        UUID portfolioId = uuid(RequestFields.requiredText(body, "portfolio_id"), "portfolio_id");
+    public Views.Subscription create(String accountId, UUID portfolioId) {
         AccountEntity account = AccountEntity.findById(accountId, LockModeType.PESSIMISTIC_WRITE);
         if (account == null) {
             throw new InvalidInput("account_id", "no managed account " + accountId);

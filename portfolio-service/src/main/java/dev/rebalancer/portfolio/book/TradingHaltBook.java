@@ -1,10 +1,7 @@
 package dev.rebalancer.portfolio.book;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.contracts.TradingHalt;
-import dev.rebalancer.portfolio.domain.InvalidInput;
-import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.TradingHaltChange;
 import dev.rebalancer.portfolio.domain.Paging;
@@ -30,18 +27,10 @@ public class TradingHaltBook {
         this.outbox = outbox;
     }
 
-    /** Engages the halt: {@code reason} required, {@code cancel_open_orders} an optional boolean. */
+    /** Engages the halt, for a reason, cancelling the orders open at Alpaca or not. */
     @Transactional
-    public Views.Halt engage(JsonNode body, String actor) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidInput("", "the body must be a JSON object with a reason");
-        }
-        String reason = RequestFields.requiredText(body, "reason");
-        JsonNode cancel = body.get("cancel_open_orders");
-        if (cancel != null && !cancel.isNull() && !cancel.isBoolean()) {
-            throw new InvalidInput("cancel_open_orders", "must be true or false");
-        }
-        return set(true, reason, cancel != null && cancel.asBoolean(false), actor);
+    public Views.Halt engage(String reason, boolean cancelOpenOrders, String actor) {
+        return set(true, reason, cancelOpenOrders, actor);
     }
 
     @Transactional

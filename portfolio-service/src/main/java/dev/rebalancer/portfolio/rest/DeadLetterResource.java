@@ -2,7 +2,6 @@ package dev.rebalancer.portfolio.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.portfolio.domain.InvalidInput;
-import dev.rebalancer.portfolio.domain.RequestFields;
 import dev.rebalancer.portfolio.messaging.DeadLetters;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;

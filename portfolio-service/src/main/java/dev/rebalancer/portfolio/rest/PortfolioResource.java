@@ -37,7 +37,7 @@ public class PortfolioResource {
 
     @POST
     public Views.Portfolio create(String body) {
-        return portfolios.create(ApiJson.read(body));
+        return portfolios.create(RequestBodies.forCreate(ApiJson.read(body)));
     }
 
     @GET
@@ -50,7 +50,7 @@ public class PortfolioResource {
     @Path("/{portfolio_id}")
     public Views.Portfolio update(@PathParam("portfolio_id") String id, String body) {
         UUID portfolioId = Ids.uuid(id, "portfolio");
-        var patch = ApiJson.read(body);
+        var patch = RequestBodies.forPatch(ApiJson.read(body));
         return Conflicts.retried(() -> portfolios.update(portfolioId, patch));
     }
 

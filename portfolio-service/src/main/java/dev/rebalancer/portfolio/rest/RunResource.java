@@ -34,7 +34,7 @@ public class RunResource {
 
     @POST
     public Views.Run create(String body) {
-        return runs.createManual(ApiJson.read(body));
+        return runs.createManual(RequestBodies.manualRun(ApiJson.read(body)));
     }
 
     @GET

@@ -34,7 +34,8 @@ public class SubscriptionResource {
 
     @POST
     public Views.Subscription create(String body) {
-        return subscriptions.create(ApiJson.read(body));
+        RequestBodies.NewSubscription request = RequestBodies.subscription(ApiJson.read(body));
+        return subscriptions.create(request.accountId(), request.portfolioId());
     }
 
     @GET

@@ -44,7 +44,8 @@ public class TradingHaltResource {
 
     @POST
     public Views.Halt engage(String body) {
-        return halt.engage(ApiJson.read(body), actor());
+        RequestBodies.Halt request = RequestBodies.halt(ApiJson.read(body));
+        return halt.engage(request.reason(), request.cancelOpenOrders(), actor());
     }
 
     @DELETE

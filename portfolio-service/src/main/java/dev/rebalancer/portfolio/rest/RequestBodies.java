@@ -1,6 +1,12 @@
-package dev.rebalancer.portfolio.domain;
+package dev.rebalancer.portfolio.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rebalancer.contracts.RunType;
+import dev.rebalancer.portfolio.book.RunBook;
+import dev.rebalancer.portfolio.domain.InvalidInput;
+import dev.rebalancer.portfolio.domain.ManualRun;
+import dev.rebalancer.portfolio.domain.PortfolioDraft;
+import dev.rebalancer.portfolio.domain.PortfolioPatch;
 import dev.rebalancer.contracts.ConditionSubType;
 import dev.rebalancer.contracts.ConditionType;
 import dev.rebalancer.contracts.RebalanceCondition;
@@ -17,13 +23,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Alpaca's rules for portfolios, applied to a request body: weights that sum to exactly 100.00, each percent positive
+ * Request bodies become typed requests here, at the REST edge; below it nothing sees JSON. Alpaca's rules for
+ * portfolios are applied as the body is read, so that each refusal names the field it is about: weights that sum to exactly 100.00, each percent positive
  * with at most two decimals, cash at most once, no symbol twice; drift bands with a sub type and a positive percent;
  * at most one calendar condition with a valid day for its period; a cooldown of zero or more days. Both spellings of
  * the conditions field are accepted, as Alpaca's own documents use both. Whether each symbol is a tradable,
  * fractionable asset is asked of Alpaca by the caller.
  */
-public final class PortfolioRules {
+final class RequestBodies {
 
     private static final BigDecimal HUNDRED = new BigDecimal("100");
     private static final Pattern SYMBOL = Pattern.compile("[A-Z][A-Z0-9.\\-/]{0,15}");
@@ -32,11 +39,11 @@ public final class PortfolioRules {
     private static final String CONDITIONS = "rebalance_conditions";
     private static final String CONDITIONS_SPEC_SPELLING = "rebalancing_conditions";
 
-    private PortfolioRules() {
+    private RequestBodies() {
     }
 
     /** A whole new portfolio: name, weights and cooldown_days are required. */
-    public static PortfolioDraft forCreate(JsonNode body) {
+    static PortfolioDraft forCreate(JsonNode body) {
         RequestFields.requireObject(body);
         return new PortfolioDraft(
                 name(body.get("name")),
@@ -46,19 +53,86 @@ public final class PortfolioRules {
                 cooldown(body.get("cooldown_days")));
     }
 
-    /** A change to an existing portfolio: what the body has replaces what the portfolio had, then every rule holds. */
-    public static PortfolioDraft forPatch(JsonNode body, PortfolioDraft current) {
+    /** A change to an existing portfolio: each field the body has, by the rules; the book applies it to the whole. */
+    static PortfolioPatch forPatch(JsonNode body) {
         RequestFields.requireObject(body);
-        return new PortfolioDraft(
-                body.has("name") ? name(body.get("name")) : current.name(),
-                body.has("description") ? optionalText(body, "description") : current.description(),
-                body.has("weights") ? weights(body.get("weights")) : current.weights(),
-                body.has(CONDITIONS) || body.has(CONDITIONS_SPEC_SPELLING) ? conditions(body) : current.rebalanceConditions(),
-                body.has("cooldown_days") ? cooldown(body.get("cooldown_days")) : current.cooldownDays());
+        java.util.Set<PortfolioPatch.Field> present = java.util.EnumSet.noneOf(PortfolioPatch.Field.class);
+        String name = null;
+        if (body.has("name")) {
+            name = name(body.get("name"));
+            present.add(PortfolioPatch.Field.NAME);
+        }
+        String description = null;
+        if (body.has("description")) {
+            description = optionalText(body, "description");
+            present.add(PortfolioPatch.Field.DESCRIPTION);
+        }
+        List<Weight> weights = null;
+        if (body.has("weights")) {
+            weights = weights(body.get("weights"));
+            present.add(PortfolioPatch.Field.WEIGHTS);
+        }
+        List<RebalanceCondition> conditions = null;
+        if (body.has(CONDITIONS) || body.has(CONDITIONS_SPEC_SPELLING)) {
+            conditions = conditions(body);
+            present.add(PortfolioPatch.Field.REBALANCE_CONDITIONS);
+        }
+        int cooldown = 0;
+        if (body.has("cooldown_days")) {
+            cooldown = cooldown(body.get("cooldown_days"));
+            present.add(PortfolioPatch.Field.COOLDOWN_DAYS);
+        }
+        return new PortfolioPatch(present, new PortfolioDraft(name, description, weights, conditions, cooldown));
+    }
+
+    /** {@code POST /v1/rebalancing/runs}: account, type, weights, and an amount exactly when the type needs one. */
+    static ManualRun manualRun(JsonNode body) {
+        RequestFields.requireObject(body);
+        String accountId = RequestFields.requiredText(body, "account_id");
+        RunType type = RunBook.runType(RequestFields.requiredText(body, "type"));
+        List<Weight> weights = weights(body.get("weights"));
+        java.math.BigDecimal amount = null;
+        if (type != RunType.FULL_REBALANCE) {
+            amount = amount(body.get("amount"), "amount");
+        } else if (body.hasNonNull("amount")) {
+            throw new InvalidInput("amount", "is not allowed for a full_rebalance run");
+        }
+        return new ManualRun(accountId, type, weights, amount);
+    }
+
+    /** {@code POST /v1/rebalancing/subscriptions}: an account and a portfolio. */
+    record NewSubscription(String accountId, java.util.UUID portfolioId) {
+    }
+
+    static NewSubscription subscription(JsonNode body) {
+        RequestFields.requireObject(body);
+        String accountId = RequestFields.requiredText(body, "account_id");
+        String portfolio = RequestFields.requiredText(body, "portfolio_id");
+        try {
+            return new NewSubscription(accountId, java.util.UUID.fromString(portfolio));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("portfolio_id", "is not a UUID: \"" + portfolio + "\"");
+        }
+    }
+
+    /** {@code POST /v1/trading/halt}: a reason is required, {@code cancel_open_orders} an optional boolean. */
+    record Halt(String reason, boolean cancelOpenOrders) {
+    }
+
+    static Halt halt(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidInput("", "the body must be a JSON object with a reason");
+        }
+        String reason = RequestFields.requiredText(body, "reason");
+        JsonNode cancel = body.get("cancel_open_orders");
+        if (cancel != null && !cancel.isNull() && !cancel.isBoolean()) {
+            throw new InvalidInput("cancel_open_orders", "must be true or false");
+        }
+        return new Halt(reason, cancel != null && cancel.asBoolean(false));
     }
 
     /** Weights of a manual run: the same rules as a portfolio's. */
-    public static List<Weight> weights(JsonNode weights) {
+    static List<Weight> weights(JsonNode weights) {
         if (weights == null || weights.isNull()) {
             throw new InvalidInput("weights", "is required");
         }
@@ -107,7 +181,7 @@ public final class PortfolioRules {
     }
 
     /** A positive amount of dollars with at most two decimals (invest_cash, partial_liquidation). */
-    public static BigDecimal amount(JsonNode node, String field) {
+    static BigDecimal amount(JsonNode node, String field) {
         BigDecimal amount = decimal(node, field);
         if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 2) {
             throw new InvalidInput(field, "must be a positive amount with at most two decimals, got \""

@@ -1,4 +1,6 @@
-package dev.rebalancer.portfolio.domain;
+package dev.rebalancer.portfolio.rest;
+
+import dev.rebalancer.portfolio.domain.InvalidInput;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
