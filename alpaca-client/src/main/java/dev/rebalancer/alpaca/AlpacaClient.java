@@ -311,6 +311,9 @@ public final class AlpacaClient {
     }
 
     private void observe(String method, String pathAndQuery, int status, long startedNanos) {
+        if (observer == RequestObserver.NONE) {
+            return;
+        }
         try {
             observer.answered(method, RequestObserver.endpointOf(pathAndQuery), status,
                     Duration.ofNanos(System.nanoTime() - startedNanos));

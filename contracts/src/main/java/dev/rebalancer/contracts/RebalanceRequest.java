@@ -48,6 +48,19 @@ public record RebalanceRequest(
         required(initiatedFrom, "initiated_from");
     }
 
+    private static final String DEPOSIT = "deposit:";
+
+    /** The id of the invest_cash request a cash deposit makes: {@code deposit:<activity id>}. */
+    public static String depositRequestId(String activityId) {
+        return DEPOSIT + activityId;
+    }
+
+    /** The activity id of the deposit a request id names, if it names one. */
+    public static java.util.Optional<String> depositOf(String requestId) {
+        return requestId != null && requestId.startsWith(DEPOSIT)
+                ? java.util.Optional.of(requestId.substring(DEPOSIT.length())) : java.util.Optional.empty();
+    }
+
     /** The run id that belongs to a request id: the same request always names the same run. */
     public static String runIdFor(String requestId) {
         return UUID.nameUUIDFromBytes(("run:" + requestId).getBytes(StandardCharsets.UTF_8)).toString();

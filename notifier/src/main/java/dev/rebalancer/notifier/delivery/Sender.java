@@ -54,6 +54,16 @@ public class Sender {
     private final String chatId;
     private Instant lastSent = Instant.EPOCH;
 
+    /** Counter: messages or parts Telegram accepted. */
+    public static final String DELIVERIES = "rebalancer.telegram.deliveries";
+    /** Counter: sends Telegram did not accept, by {@code reason}: retry_after, bad_formatting, failed. */
+    public static final String FAILURES = "rebalancer.telegram.failures";
+    /** Gauge: notifications not yet delivered. */
+    public static final String BACKLOG = "rebalancer.telegram.backlog";
+
+    private final io.micrometer.core.instrument.Counter deliveries;
+    private final MeterRegistry registry;
+
     Sender(NotificationStore store, NotifierConfig config, MeterRegistry registry) {
         this.store = store;
         this.settings = config.delivery();
@@ -72,16 +82,6 @@ public class Sender {
             failure(reason);
         }
     }
-
-    /** Counter: messages or parts Telegram accepted. */
-    public static final String DELIVERIES = "rebalancer.telegram.deliveries";
-    /** Counter: sends Telegram did not accept, by {@code reason}: retry_after, bad_formatting, failed. */
-    public static final String FAILURES = "rebalancer.telegram.failures";
-    /** Gauge: notifications not yet delivered. */
-    public static final String BACKLOG = "rebalancer.telegram.backlog";
-
-    private final io.micrometer.core.instrument.Counter deliveries;
-    private final MeterRegistry registry;
 
     private io.micrometer.core.instrument.Counter failure(String reason) {
         return io.micrometer.core.instrument.Counter.builder(FAILURES).tag("reason", reason)

@@ -16,7 +16,6 @@ import dev.rebalancer.executor.runs.RunStore;
 import dev.rebalancer.executor.runs.RunWorkers;
 import dev.rebalancer.executor.runs.TradingHaltState;
 import dev.rebalancer.runtime.ConsumerRetry;
-import dev.rebalancer.runtime.Metrics;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,6 @@ package dev.rebalancer.executor.runs;
 
 import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunOrder;
-import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,9 +66,5 @@ public class RunMetrics {
 
     private static String name(RunType type) {
         return type.name().toLowerCase(Locale.ROOT);
-    }
-
-    static boolean isStart(RunStatus before) {
-        return before == RunStatus.QUEUED;
     }
 }

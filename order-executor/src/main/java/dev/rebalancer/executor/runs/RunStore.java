@@ -226,7 +226,7 @@ public class RunStore {
                     + "not_before = NULL, active_at = ?, failing_since = NULL, failures = 0, updated_at = ? WHERE run_id = ?", phase.name(), now,
                     sessionClose, now, now, runId);
             RunEvent event = announce(c, runId);
-            return RunMetrics.isStart(before) ? event : null;
+            return before == RunStatus.QUEUED ? event : null; // started now
         });
         if (started != null) {
             metrics.started(started);

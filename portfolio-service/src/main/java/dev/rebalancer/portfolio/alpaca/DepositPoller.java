@@ -1,5 +1,6 @@
 package dev.rebalancer.portfolio.alpaca;
 
+import dev.rebalancer.portfolio.persistence.NativeValues;
 import dev.rebalancer.alpaca.AlpacaException;
 import dev.rebalancer.alpaca.model.Activity;
 import dev.rebalancer.contracts.CashDeposit;
@@ -188,7 +189,7 @@ public class DepositPoller {
                 LEFT JOIN sync_cursor c ON c.account_id = a.account_id AND c.activity_type = ?2
                 WHERE a.account_id = ?1""")
                 .setParameter(1, accountId).setParameter(2, CURSOR).getSingleResult();
-        return new Window(toInstant(row[0]), row[1] == null ? null : toInstant(row[1]));
+        return new Window(NativeValues.instant(row[0]), row[1] == null ? null : NativeValues.instant(row[1]));
     }
 
     private record Seen(String status, BigDecimal amount) {
@@ -277,19 +278,6 @@ public class DepositPoller {
                     what + " is now " + status + " at $" + activity.netAmount().toPlainString()
                             + "; nothing was invested again.");
         }
-    }
-
-    private static Instant toInstant(Object value) {
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.time.OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        throw new IllegalStateException("not a time: " + value);
     }
 
     private static Instant occurredAt(Activity activity) {

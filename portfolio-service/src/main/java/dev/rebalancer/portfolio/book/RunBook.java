@@ -16,6 +16,7 @@ import dev.rebalancer.portfolio.domain.InvalidInput;
 import dev.rebalancer.portfolio.domain.ManualRun;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
+import dev.rebalancer.portfolio.persistence.NativeValues;
 import dev.rebalancer.portfolio.persistence.RunEntity;
 import dev.rebalancer.portfolio.persistence.SubscriptionEntity;
 import dev.rebalancer.portfolio.domain.Refusal;
@@ -215,8 +216,8 @@ public class RunBook {
 
     /** Once per run, when it ends: how long its deposit waited for the run's first order. */
     private void depositLatency(RunEvent event) {
-        String prefix = "deposit:";
-        if (event.type() != RunType.INVEST_CASH || event.requestId() == null || !event.requestId().startsWith(prefix)) {
+        java.util.Optional<String> deposit = RebalanceRequest.depositOf(event.requestId());
+        if (event.type() != RunType.INVEST_CASH || deposit.isEmpty()) {
             return;
         }
         java.util.Optional<Instant> firstOrder = event.orders().stream().map(o -> o.submittedAt())
@@ -225,17 +226,12 @@ public class RunBook {
             return;
         }
         List<?> seenAt = entityManager.createNativeQuery("SELECT seen_at FROM seen_activity WHERE activity_id = ?1")
-                .setParameter(1, event.requestId().substring(prefix.length())).getResultList();
+                .setParameter(1, deposit.get()).getResultList();
         if (seenAt.isEmpty()) {
             return;
         }
-        java.time.Duration latency = java.time.Duration.between(toInstant(seenAt.get(0)), firstOrder.get());
+        java.time.Duration latency = java.time.Duration.between(NativeValues.instant(seenAt.get(0)), firstOrder.get());
         outbox.afterCommit(() -> depositToFirstOrder.record(latency.isNegative() ? java.time.Duration.ZERO : latency));
-    }
-
-    private static Instant toInstant(Object value) {
-        return value instanceof java.time.OffsetDateTime odt ? odt.toInstant()
-                : value instanceof java.sql.Timestamp ts ? ts.toInstant() : (Instant) value;
     }
 
     private static RunEntity find(String id) {

@@ -155,7 +155,7 @@ public final class DriftRules {
         List<WeightDrift> drifts = state.snapshot() == null ? List.of()
                 : Drift.of(target.weights(), target.rebalanceConditions(), state.snapshot(),
                         settings.reserveBasisPoints()).drifts();
-        return request(deposit.accountId(), "deposit:" + deposit.eventId(), RunType.INVEST_CASH, deposit.amount(),
+        return request(deposit.accountId(), RebalanceRequest.depositRequestId(deposit.eventId()), RunType.INVEST_CASH, deposit.amount(),
                 Trigger.CASH_DEPOSIT, new Evidence(deposit.activityType() + " deposit of $"
                         + deposit.amount().toPlainString() + " (activity " + deposit.eventId() + ")", drifts),
                 target, now);
