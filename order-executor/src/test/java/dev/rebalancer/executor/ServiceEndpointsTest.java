@@ -17,4 +17,9 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
     protected List<String> requiredHealthChecks() {
         return List.of(KAFKA_CHECK, DATABASE_CHECK);
     }
+
+    @Override
+    protected List<String> workerLoops() {
+        return List.of("outbox-relay", "run-claims");
+    }
 }

@@ -22,6 +22,11 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
     }
 
     @Override
+    protected List<String> workerLoops() {
+        return List.of("outbox-relay", "deposit-poller");
+    }
+
+    @Override
     protected RequestSpecification request() {
         return Api.authorized();
     }

@@ -5,11 +5,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,10 +49,7 @@ public final class Outbox {
         private final Producer<String, String> producer;
         private final long lock;
         private final boolean enabled;
-        private final Duration backstop;
-        private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
-                r -> new Thread(r, "outbox-relay"));
-        private final AtomicBoolean pending = new AtomicBoolean();
+        private final WorkerLoop loop;
 
         /**
          * @param service  the service whose outbox this is (names the advisory lock its instances share)
@@ -67,31 +61,28 @@ public final class Outbox {
             this.producer = producer;
             this.lock = ("outbox-relay:" + service).hashCode();
             this.enabled = enabled;
-            this.backstop = backstop;
+            this.loop = new WorkerLoop("outbox-relay", backstop, this::relay);
         }
 
         /** Starts the backstop rounds. */
         public void start() {
             if (enabled) {
-                worker.scheduleWithFixedDelay(this::relay, backstop.toMillis(), backstop.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                loop.start();
             }
         }
 
         /** Asks for a relay round soon, on the relay's own thread; rounds asked for meanwhile are one round. */
         public void wake() {
-            if (enabled && pending.compareAndSet(false, true)) {
-                worker.execute(() -> {
-                    pending.set(false);
-                    relay();
-                });
+            if (enabled) {
+                loop.wake();
             }
         }
 
+        /** One batch a round, and another round at once while there is a backlog. */
         private void relay() {
             try {
-                while (publishBatch() == BATCH) {
-                    // keep going while there is a backlog
+                if (publishBatch() == BATCH) {
+                    loop.wake();
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("outbox relay paused: %s; the events stay in the outbox and go out on the next try",
@@ -143,7 +134,7 @@ public final class Outbox {
 
         @Override
         public void close() {
-            worker.shutdownNow();
+            loop.close();
             producer.close(Duration.ofSeconds(5));
         }
     }

@@ -9,6 +9,7 @@ import dev.rebalancer.notifier.delivery.NotificationStore.Pending;
 import dev.rebalancer.notifier.telegram.Parts;
 import dev.rebalancer.notifier.telegram.TelegramClient;
 import dev.rebalancer.runtime.ConsumerRetry;
+import dev.rebalancer.runtime.WorkerLoop;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,9 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,11 +44,7 @@ public class Sender {
     private final NotificationStore store;
     private final NotifierConfig.Delivery settings;
     private final Optional<TelegramClient> telegram;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "telegram-sender");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final WorkerLoop loop;
     private final String chatId;
     private Instant lastSent = Instant.EPOCH;
 
@@ -78,6 +72,7 @@ public class Sender {
         this.deliveries = io.micrometer.core.instrument.Counter.builder(DELIVERIES)
                 .description("Messages (or parts of a long one) Telegram accepted").register(registry);
         this.registry = registry;
+        this.loop = new WorkerLoop("telegram-sender", settings.tick(), this::tick);
         for (String reason : List.of("retry_after", "bad_formatting", "failed")) {
             failure(reason);
         }
@@ -95,8 +90,7 @@ public class Sender {
         } else {
             LOG.infof("notifications go to Telegram chat %s", chatId);
         }
-        long tick = settings.tick().toMillis();
-        worker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        loop.start();
     }
 
     /**
@@ -133,33 +127,25 @@ public class Sender {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        worker.shutdownNow();
+        loop.close();
     }
 
     /** Something arrived: look now rather than at the next tick. */
     public void wake() {
-        try {
-            worker.execute(this::tick);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Shutting down.
-        }
+        loop.wake();
     }
 
     private void tick() {
-        try {
-            store.exclusively(c -> {
-                Instant now = Instant.now();
-                if (telegram.isEmpty()) {
-                    writeToLog(c);
-                    return null;
-                }
-                compose(c, now);
-                deliver(c, now);
+        store.exclusively(c -> {
+            Instant now = Instant.now();
+            if (telegram.isEmpty()) {
+                writeToLog(c);
                 return null;
-            });
-        } catch (RuntimeException e) {
-            LOG.warnf("delivery round failed: %s", e.getMessage());
-        }
+            }
+            compose(c, now);
+            deliver(c, now);
+            return null;
+        });
     }
 
     private void writeToLog(Connection c) throws SQLException {
@@ -219,7 +205,7 @@ public class Sender {
         if (result instanceof TelegramClient.Sent) {
             deliveries.increment();
             store.partSent(c, message.id(), index + 1, index + 1 >= parts.count(), lastSent);
-            worker.schedule(this::tick, settings.perChatInterval().toMillis(), TimeUnit.MILLISECONDS);
+            loop.wakeIn(settings.perChatInterval());
         } else if (result instanceof TelegramClient.RetryAfter wait) {
             failure("retry_after").increment();
             LOG.warnf("message %d: Telegram asks to wait %d s (%s)", message.id(), wait.delay().toSeconds(),

@@ -4,6 +4,7 @@ import dev.rebalancer.alpaca.AlpacaException;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.executor.alpaca.Brokers;
 import dev.rebalancer.executor.config.ExecutorConfig;
+import dev.rebalancer.runtime.WorkerLoop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -38,10 +38,9 @@ public class RunWorkers {
     private final TradingHaltState haltState;
     private final ExecutorConfig.Runs settings;
     private final Set<String> busyAccounts = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean pending = new AtomicBoolean();
     private final java.util.Map<String, Instant> lastSettled = new ConcurrentHashMap<>();
     private volatile String owner;
-    private volatile ScheduledExecutorService ticker;
+    private volatile WorkerLoop claims;
     private volatile ExecutorService drivers;
 
     RunWorkers(RunStore store, RunDriver driver, TradingHaltState haltState, ExecutorConfig config) {
@@ -59,15 +58,13 @@ public class RunWorkers {
         owner = "executor-" + UUID.randomUUID();
         busyAccounts.clear();
         drivers = Executors.newFixedThreadPool(settings.parallelAccounts(), r -> new Thread(r, "run-driver"));
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "run-claims"));
-        long tick = settings.tick().toMillis();
-        ticker.scheduleWithFixedDelay(this::claimAll, tick, tick, TimeUnit.MILLISECONDS);
+        claims = new WorkerLoop("run-claims", settings.tick(), this::claimAll).start();
         LOG.infof("run workers started as %s (%d accounts at a time)", owner, settings.parallelAccounts());
     }
 
     /** Stops at once, as a crash would: drivers are interrupted mid-step and their leases are left to lapse. */
     public synchronized void kill() {
-        ticker.shutdownNow();
+        claims.close(Duration.ZERO);
         drivers.shutdownNow();
         try {
             drivers.awaitTermination(10, TimeUnit.SECONDS);
@@ -83,36 +80,24 @@ public class RunWorkers {
 
     /** Looks for runs soon (a new run arrived, or one ended). */
     public void wake() {
-        ScheduledExecutorService current = ticker;
-        if (pending.compareAndSet(false, true) && !current.isShutdown()) {
-            try {
-                current.execute(() -> {
-                    pending.set(false);
-                    claimAll();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                pending.set(false);
-            }
+        WorkerLoop current = claims;
+        if (current != null) { // null before start-up
+            current.wake();
         }
     }
 
     private void claimAll() {
-        try {
-            // While halted, only runs to be canceled are taken: canceling sends no order, and cancels open ones.
-            boolean halted = haltState.halted();
-            while (busyAccounts.size() < settings.parallelAccounts()) {
-                Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts),
-                        halted);
-                if (claim.isEmpty()) {
-                    break;
-                }
-                busyAccounts.add(claim.get().accountId());
-                drivers.execute(() -> drive(claim.get()));
+        // While halted, only runs to be canceled are taken: canceling sends no order, and cancels open ones.
+        boolean halted = haltState.halted();
+        while (busyAccounts.size() < settings.parallelAccounts()) {
+            Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts), halted);
+            if (claim.isEmpty()) {
+                break;
             }
-            settleLeftovers();
-        } catch (RuntimeException e) {
-            LOG.warnf("looking for runs failed: %s", e.getMessage());
+            busyAccounts.add(claim.get().accountId());
+            drivers.execute(() -> drive(claim.get()));
         }
+        settleLeftovers();
     }
 
     /**
@@ -231,7 +216,7 @@ public class RunWorkers {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        ticker.shutdownNow();
+        claims.close();
         drivers.shutdownNow();
     }
 }

@@ -397,6 +397,8 @@ class RunExecutionTest {
         Harness.Neighbour neighbour = harness.noisyNeighbour("exec-t14", Duration.ofSeconds(8));
         RunEvent done;
         try (neighbour) {
+            // The storm is on (the neighbour already meets 429s) before the request goes in.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> neighbour.refused() > 0);
             harness.send(request, account);
             done = harness.awaitFinal(request.runId(), RUN_TIME);
         }

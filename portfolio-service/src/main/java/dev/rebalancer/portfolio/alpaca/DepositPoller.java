@@ -8,6 +8,7 @@ import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.messaging.Outbox;
 import dev.rebalancer.portfolio.config.PortfolioConfig;
+import dev.rebalancer.runtime.WorkerLoop;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -67,11 +67,10 @@ public class DepositPoller {
     private final Duration interval;
     private final Duration lookback;
     /**
-     * Its own timer rather than {@code @Scheduled}: Quarkus's scheduler looks at its triggers once a second, so an
+     * Its own loop rather than {@code @Scheduled}: Quarkus's scheduler looks at its triggers once a second, so an
      * interval under a second (what makes a deposit invested within a second) would not be kept.
      */
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "deposit-poller"));
+    private final WorkerLoop loop;
     private final ExecutorService workers;
     /** The accounts being polled now; an account is not polled again until its poll has ended. */
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
@@ -84,6 +83,7 @@ public class DepositPoller {
         this.entityManager = entityManager;
         this.interval = config.sync().depositsInterval();
         this.lookback = config.sync().depositsLookback();
+        this.loop = new WorkerLoop("deposit-poller", interval, this::pollAll);
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.sync().parallelAccounts(),
                 r -> new Thread(r, "deposit-poll-" + threads.incrementAndGet()));
@@ -92,13 +92,12 @@ public class DepositPoller {
     }
 
     void start(@Observes StartupEvent event) {
-        timer.scheduleWithFixedDelay(this::pollAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        timer.shutdown();
+        loop.close();
         workers.shutdown();
-        timer.awaitTermination(10, TimeUnit.SECONDS);
         if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
             workers.shutdownNow();
         }

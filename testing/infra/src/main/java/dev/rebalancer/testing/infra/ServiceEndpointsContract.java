@@ -23,6 +23,11 @@ public abstract class ServiceEndpointsContract {
     /** The names of the health checks that must be present and UP. */
     protected abstract List<String> requiredHealthChecks();
 
+    /** The service's {@code WorkerLoop}s, which liveness must report by name; none by default. */
+    protected List<String> workerLoops() {
+        return List.of();
+    }
+
     /** A request with whatever credentials the service asks for beyond health; none by default. */
     protected RequestSpecification request() {
         return given();
@@ -47,6 +52,16 @@ public abstract class ServiceEndpointsContract {
     void liveness_and_readiness_are_served_apart() {
         Management.request().when().get("/q/health/live").then().statusCode(200);
         Management.request().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** Each worker loop's heartbeat is in liveness, so a loop stuck in a round gets the service restarted. */
+    @Test
+    void liveness_reports_every_worker_loop() {
+        JsonPath live = Management.request().when().get("/q/health/live").then().statusCode(200).extract().jsonPath();
+
+        Map<String, Object> data = live.getMap("checks.find { it.name == 'worker-loops' }.data");
+        assertThat(data == null ? Map.of() : data).as("liveness data of the worker loops")
+                .containsOnlyKeys(workerLoops());
     }
 
     @Test
