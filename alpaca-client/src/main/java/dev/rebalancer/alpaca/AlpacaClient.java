@@ -83,8 +83,16 @@ public final class AlpacaClient {
         this.observer = observer;
     }
 
+    /**
+     * One HTTP client per connect timeout for the whole process, shared by every account's client: its connections to
+     * an Alpaca host are reused across accounts, and hundreds of accounts do not mean hundreds of selector threads.
+     */
+    private static final java.util.Map<java.time.Duration, HttpClient> HTTP =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static HttpClient newHttp(AlpacaClientOptions options) {
-        return HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
+        return HTTP.computeIfAbsent(options.connectTimeout(),
+                timeout -> HttpClient.newBuilder().connectTimeout(timeout).build());
     }
 
     /**

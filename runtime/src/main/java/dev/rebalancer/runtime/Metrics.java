@@ -31,6 +31,13 @@ public class Metrics {
     public static final String OUTBOX_BACKLOG = "rebalancer.outbox.backlog";
     public static final String OUTBOX_OLDEST_AGE = "rebalancer.outbox.oldest.age.seconds";
 
+    /**
+     * Histogram: a deposit's journey, each stage from the one before — {@code seen} (Alpaca's activity time → the
+     * poller recorded it), {@code published} (→ on Kafka), {@code requested} (→ the drift monitor's invest_cash
+     * request), {@code queued} (→ the executor queued the run), {@code first_order} (→ the run's first order accepted).
+     */
+    public static final String DEPOSIT_STAGE = "rebalancer.deposit.stage";
+
     private static final Logger LOG = Logger.getLogger(Metrics.class);
 
     private final MeterRegistry registry;
@@ -57,6 +64,13 @@ public class Metrics {
         Gauge.builder(ALPACA_BUDGET_REMAINING, remaining, r -> r.get().orElse(-1))
                 .description("Requests the Alpaca key's budget would still admit in the current minute")
                 .tag("budget", budget).strongReference(true).register(registry);
+    }
+
+    /** Records one stage of a deposit's journey ({@link #DEPOSIT_STAGE}); a negative time (clocks apart) counts as 0. */
+    public void depositStage(String stage, java.time.Duration took) {
+        Timer.builder(DEPOSIT_STAGE).tag("stage", stage).publishPercentileHistogram()
+                .description("A deposit's journey to its first order, stage by stage").register(registry)
+                .record(took.isNegative() ? java.time.Duration.ZERO : took);
     }
 
     /** Counts a message sent to the dead-letter topic of {@code topic}. */

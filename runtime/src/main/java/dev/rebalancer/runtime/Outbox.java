@@ -50,6 +50,12 @@ public final class Outbox {
         private final long lock;
         private final boolean enabled;
         private final WorkerLoop loop;
+        private volatile Published published = (topic, payload, writtenAt) -> { };
+
+        /** Told of each event Kafka acknowledged: its topic, payload and when it was written to the outbox. */
+        public interface Published {
+            void published(String topic, String payload, java.time.Instant writtenAt);
+        }
 
         /**
          * @param service  the service whose outbox this is (names the advisory lock its instances share)
@@ -62,6 +68,11 @@ public final class Outbox {
             this.lock = ("outbox-relay:" + service).hashCode();
             this.enabled = enabled;
             this.loop = new WorkerLoop("outbox-relay", backstop, this::relay);
+        }
+
+        /** Whom to tell of each event published (one listener; a metric of the service's). */
+        public void onPublished(Published listener) {
+            this.published = listener;
         }
 
         /** Starts the backstop rounds. */
@@ -90,7 +101,7 @@ public final class Outbox {
             }
         }
 
-        private record Entry(long id, String topic, String key, String payload) {
+        private record Entry(long id, String topic, String key, String payload, java.time.Instant writtenAt) {
         }
 
         /** Publishes up to one batch; returns how many went out (none while another instance relays). */
@@ -100,9 +111,9 @@ public final class Outbox {
                         .orElse(false)) {
                     return 0;
                 }
-                List<Entry> entries = Transactions.query(c, "SELECT id, topic, message_key, payload FROM outbox"
-                        + " ORDER BY id LIMIT " + BATCH, row -> new Entry(row.getLong(1), row.getString(2),
-                                row.getString(3), row.getString(4)));
+                List<Entry> entries = Transactions.query(c, "SELECT id, topic, message_key, payload, created_at"
+                        + " FROM outbox ORDER BY id LIMIT " + BATCH, row -> new Entry(row.getLong(1),
+                                row.getString(2), row.getString(3), row.getString(4), Transactions.instant(row, "created_at")));
                 if (entries.isEmpty()) {
                     return 0;
                 }
@@ -123,6 +134,13 @@ public final class Outbox {
                 // Exactly the rows sent: a transaction still open may yet commit a row with a lower id.
                 Transactions.update(c, "DELETE FROM outbox WHERE id = ANY (?)", c.createArrayOf("bigint",
                         entries.stream().map(Entry::id).toArray()));
+                for (Entry entry : entries) {
+                    try {
+                        published.published(entry.topic(), entry.payload(), entry.writtenAt());
+                    } catch (RuntimeException e) {
+                        LOG.debugf("publish listener failed: %s", e.getMessage()); // a metric missed, nothing else
+                    }
+                }
                 return entries.size();
             });
         }

@@ -175,6 +175,9 @@ public final class LocalStack implements AutoCloseable {
 
         String bootstrap = KafkaBroker.bootstrapServers();
         KafkaBroker.createSystemTopics();
+        // A stack starts from empty databases, as from an empty directory: one started before it in this JVM (a
+        // benchmark's previous size, another end-to-end class) leaves nothing behind.
+        DATABASES.values().forEach(PostgresServer::emptyDatabase);
 
         Map<String, String> env = new HashMap<>(settings.env());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);

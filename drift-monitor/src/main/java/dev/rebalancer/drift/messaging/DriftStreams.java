@@ -58,7 +58,12 @@ public class DriftStreams {
         metrics.deadLetterTopics(DriftTopology.INPUTS);
         this.observer = new DriftTopology.Observer() {
             @Override
-            public void requested(dev.rebalancer.contracts.RebalanceRequest request) {
+            public void requested(dev.rebalancer.contracts.RebalanceRequest request, long inputTimestampMs) {
+                if (dev.rebalancer.contracts.RebalanceRequest.depositOf(request.requestId()).isPresent()) {
+                    // From the cash deposit event on Kafka (its record's timestamp) to its request.
+                    metrics.depositStage("requested", java.time.Duration.ofMillis(System.currentTimeMillis()
+                            - inputTimestampMs));
+                }
                 io.micrometer.core.instrument.Counter.builder(REQUESTS_PUBLISHED)
                         .description("Rebalance requests the drift rules sent, by type and trigger")
                         .tag("type", request.type().name().toLowerCase(java.util.Locale.ROOT))

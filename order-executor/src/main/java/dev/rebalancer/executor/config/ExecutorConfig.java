@@ -73,10 +73,21 @@ public interface ExecutorConfig {
         @Min(0) @Max(10_000)
         int reserveBasisPoints();
 
-        /** Accounts whose runs are driven at the same time by this instance. */
-        @WithDefault("8")
+        /**
+         * Accounts whose runs are driven at the same time by this instance ({@code PARALLEL_ACCOUNTS}). Unset:
+         * {@link #RUNS_PER_CORE} per core — a run mostly waits on Alpaca (its answers, its fills), so a payday's
+         * deposits should not queue behind a handful of them.
+         */
         @Min(1)
-        int parallelAccounts();
+        java.util.OptionalInt parallelAccounts();
+
+        /** Runs driven at the same time per core when {@code parallel-accounts} is unset. */
+        int RUNS_PER_CORE = 32;
+
+        /** The accounts driven at the same time. */
+        default int drivers() {
+            return parallelAccounts().orElse(RUNS_PER_CORE * Runtime.getRuntime().availableProcessors());
+        }
 
         /** How long the orders of one phase may take to reach a final status before the run ends TIMEOUT. */
         @WithDefault("5m")

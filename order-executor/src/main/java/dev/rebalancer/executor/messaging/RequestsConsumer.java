@@ -85,6 +85,10 @@ public class RequestsConsumer {
                     try (var context = dev.rebalancer.runtime.LogContext.of(request.accountId(), request.runId(),
                             request.requestId())) {
                         if (store.accept(request, brokers.provisionalDryRun(request.accountId()))) {
+                            if (RebalanceRequest.depositOf(request.requestId()).isPresent()) {
+                                metrics.depositStage("queued", java.time.Duration.between(request.occurredAt(),
+                                        java.time.Instant.now()));
+                            }
                             LOG.infof("run %s queued for account %s (%s, request %s)", request.runId(),
                                     request.accountId(), request.type(), request.requestId());
                         }

@@ -24,9 +24,11 @@ public class RunMetrics {
     public static final String ORDERS = "rebalancer.orders";
 
     private final MeterRegistry registry;
+    private final dev.rebalancer.runtime.Metrics metrics;
 
-    RunMetrics(MeterRegistry registry) {
-        this.registry = registry;
+    RunMetrics(dev.rebalancer.runtime.Metrics metrics) {
+        this.metrics = metrics;
+        this.registry = metrics.registry();
         for (RunType type : RunType.values()) {
             Counter.builder(STARTED).tag("type", name(type)).description("Runs started (first phase planned), by type")
                     .register(registry);
@@ -46,6 +48,12 @@ public class RunMetrics {
             Timer.builder(DURATION).tag("type", type).tag("status", status).publishPercentileHistogram()
                     .description("From a run being queued to its end").register(registry)
                     .record(Duration.between(run.createdAt(), run.completedAt()));
+        }
+        if (dev.rebalancer.contracts.RebalanceRequest.depositOf(run.requestId()).isPresent()) {
+            // The last stage of a deposit's journey: from its run queued to the run's first order accepted.
+            run.orders().stream().map(RunOrder::submittedAt).filter(java.util.Objects::nonNull)
+                    .min(java.time.Instant::compareTo)
+                    .ifPresent(first -> metrics.depositStage("first_order", Duration.between(run.createdAt(), first)));
         }
         run.orders().forEach(order -> order(order, run.dryRun() ? "dry_run" : status(order)));
         run.failedOrders().forEach(order -> order(order, "rejected"));

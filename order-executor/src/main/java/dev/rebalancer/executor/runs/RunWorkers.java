@@ -57,9 +57,9 @@ public class RunWorkers {
     synchronized void start() {
         owner = "executor-" + UUID.randomUUID();
         busyAccounts.clear();
-        drivers = Executors.newFixedThreadPool(settings.parallelAccounts(), r -> new Thread(r, "run-driver"));
+        drivers = Executors.newFixedThreadPool(settings.drivers(), r -> new Thread(r, "run-driver"));
         claims = new WorkerLoop("run-claims", settings.tick(), this::claimAll).start();
-        LOG.infof("run workers started as %s (%d accounts at a time)", owner, settings.parallelAccounts());
+        LOG.infof("run workers started as %s (%d accounts at a time)", owner, settings.drivers());
     }
 
     /** Stops at once, as a crash would: drivers are interrupted mid-step and their leases are left to lapse. */
@@ -89,7 +89,7 @@ public class RunWorkers {
     private void claimAll() {
         // While halted, only runs to be canceled are taken: canceling sends no order, and cancels open ones.
         boolean halted = haltState.halted();
-        while (busyAccounts.size() < settings.parallelAccounts()) {
+        while (busyAccounts.size() < settings.drivers()) {
             Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts), halted);
             if (claim.isEmpty()) {
                 break;
@@ -105,7 +105,7 @@ public class RunWorkers {
      * poll interval per account, halt or not: their accounts' next runs wait on them.
      */
     private void settleLeftovers() {
-        int free = settings.parallelAccounts() - busyAccounts.size();
+        int free = settings.drivers() - busyAccounts.size();
         if (free <= 0) {
             return;
         }

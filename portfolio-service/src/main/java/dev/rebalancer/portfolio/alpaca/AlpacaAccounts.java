@@ -71,8 +71,12 @@ public class AlpacaAccounts {
         registerPending();
     }
 
-    @Scheduled(every = "10s", delayed = "10s")
-    void registerPending() {
+    /**
+     * One registration round at a time: the one at start-up can outlast the interval (hundreds of accounts, one
+     * request each), and two rounds would insert the same account twice.
+     */
+    @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void registerPending() {
         configured.forEach((name, client) -> {
             if (byId.values().stream().anyMatch(m -> m.name().equals(name))) {
                 return;
@@ -103,6 +107,11 @@ public class AlpacaAccounts {
         entity.persist();
         byId.put(account.id(), new Managed(name, account.id(), client, entity.dryRun));
         LOG.infof("managing Alpaca account %s (%s) as %s", account.accountNumber(), account.id(), name);
+    }
+
+    /** How many accounts are configured with keys, registered with Alpaca yet or not. */
+    public int configured() {
+        return configured.size();
     }
 
     public Collection<Managed> all() {

@@ -39,7 +39,7 @@ import org.jboss.logging.Logger;
  * activity posted back-dated or at the same timestamp as one seen is not passed over; the event and the record of the
  * activity commit together, and an activity already recorded is skipped — so neither a restart nor two polls at once
  * announce one twice. One that Alpaca cancels or corrects after it was announced raises an alert. Cash that arrived before the service managed the account is not new cash and is not announced. Accounts are
- * polled side by side ({@code sync.parallel-accounts} at once), each at most once at a time, so one account whose
+ * polled side by side (one thread per account, up to 16 per core, or {@code sync.parallel-accounts}), each at most once at a time, so one account whose
  * Alpaca is slow delays no other account's deposits.
  */
 @ApplicationScoped
@@ -58,8 +58,12 @@ public class DepositPoller {
 
     /** Counter: cash deposits seen at Alpaca and announced. */
     public static final String DEPOSITS_SEEN = "rebalancer.deposits.seen";
+    /** Counter: polls of an account's cash activities, answered or not. */
+    public static final String POLLS = "rebalancer.deposit.polls";
 
     private final io.micrometer.core.instrument.Counter deposits;
+    private final io.micrometer.core.instrument.Counter polls;
+    private final dev.rebalancer.runtime.Metrics metrics;
     private final AlpacaAccounts accounts;
     private final AlpacaHealth health;
     private final Outbox outbox;
@@ -72,11 +76,21 @@ public class DepositPoller {
      */
     private final WorkerLoop loop;
     private final ExecutorService workers;
+    /**
+     * Each account's window as this instance last read or moved it (its management time and watermark), so that a
+     * poll needs no query for it; another instance moving the watermark meanwhile only makes this one read further
+     * back, and what it already recorded is skipped.
+     */
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    /** Each account's last answer from Alpaca once recorded: activity id → status and amount. */
+    private final Map<String, Map<String, Seen>> known = new ConcurrentHashMap<>();
     /** The accounts being polled now; an account is not polled again until its poll has ended. */
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
 
     DepositPoller(AlpacaAccounts accounts, AlpacaHealth health, Outbox outbox, EntityManager entityManager,
-            PortfolioConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
+            PortfolioConfig config, dev.rebalancer.runtime.Metrics metrics) {
+        io.micrometer.core.instrument.MeterRegistry registry = metrics.registry();
+        this.metrics = metrics;
         this.accounts = accounts;
         this.health = health;
         this.outbox = outbox;
@@ -85,10 +99,12 @@ public class DepositPoller {
         this.lookback = config.sync().depositsLookback();
         this.loop = new WorkerLoop("deposit-poller", interval, this::pollAll);
         AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(config.sync().parallelAccounts(),
+        this.workers = Executors.newFixedThreadPool(config.sync().pollers(accounts.configured()),
                 r -> new Thread(r, "deposit-poll-" + threads.incrementAndGet()));
         this.deposits = io.micrometer.core.instrument.Counter.builder(DEPOSITS_SEEN)
                 .description("Cash deposits seen at Alpaca and announced, each once").register(registry);
+        this.polls = io.micrometer.core.instrument.Counter.builder(POLLS)
+                .description("Polls of an account's cash activities at Alpaca, answered or not").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -141,17 +157,47 @@ public class DepositPoller {
     }
 
     public void poll(AlpacaAccounts.Managed account) {
+        polls.increment();
         try {
-            Window window = QuarkusTransaction.requiringNew().call(() -> window(account.accountId()));
-            List<Activity> activities = account.client().activitiesAfter(CASH_ACTIVITIES, window.after(lookback),
-                    null);
-            if (!activities.isEmpty()) {
-                QuarkusTransaction.requiringNew().run(() -> record(account.accountId(), window, activities));
+            String accountId = account.accountId();
+            Window window = windows.get(accountId);
+            if (window == null) {
+                window = QuarkusTransaction.requiringNew().call(() -> window(accountId));
             }
+            Window read = window;
+            List<Activity> activities = account.client().activitiesAfter(CASH_ACTIVITIES, read.after(lookback), null);
+            Map<String, Seen> answer = asSeen(activities);
+            Window after = read;
+            if (!activities.isEmpty() && !nothingNew(accountId, read, activities, answer)) {
+                after = read.movedTo(QuarkusTransaction.requiringNew().call(() -> record(accountId, read, activities)));
+            }
+            // What this poll left recorded: the next poll with the same answer needs no transaction.
+            windows.put(accountId, after);
+            known.put(accountId, answer);
             health.succeeded(account.name());
         } catch (AlpacaException e) {
             health.failed(account.name(), account.accountId(), e);
         }
+    }
+
+    /**
+     * True when the answer is the one the last poll of this instance recorded — the same activities, statuses and
+     * amounts, and none newer than the watermark — so there is nothing to record or announce. Without it every poll
+     * of an account with a deposit in its window would open a transaction; with it an idle poll touches no database.
+     */
+    private boolean nothingNew(String accountId, Window window, List<Activity> activities, Map<String, Seen> answer) {
+        Map<String, Seen> before = known.get(accountId);
+        return before != null && before.equals(answer) && window.watermark() != null
+                && activities.stream().map(DepositPoller::occurredAt).noneMatch(at -> at.isAfter(window.watermark()));
+    }
+
+    private static Map<String, Seen> asSeen(List<Activity> activities) {
+        Map<String, Seen> seen = new java.util.HashMap<>();
+        for (Activity activity : activities) {
+            seen.put(activity.id(), new Seen(activity.status() == null ? "executed" : activity.status(),
+                    activity.netAmount() == null ? BigDecimal.ZERO : activity.netAmount().stripTrailingZeros()));
+        }
+        return seen;
     }
 
     /**
@@ -160,6 +206,11 @@ public class DepositPoller {
      * may take {@code after} as a date).
      */
     record Window(Instant managedSince, Instant watermark) {
+
+        /** The window after a poll whose newest activity was {@code newest}. */
+        Window movedTo(Instant newest) {
+            return watermark == null || newest.isAfter(watermark) ? new Window(managedSince, newest) : this;
+        }
 
         Instant after(Duration lookback) {
             Instant floor = managedSince.atZone(NEW_YORK).toLocalDate().minusDays(1).atStartOfDay(NEW_YORK)
@@ -194,7 +245,8 @@ public class DepositPoller {
     private record Seen(String status, BigDecimal amount) {
     }
 
-    private void record(String accountId, Window window, List<Activity> activities) {
+    /** Records and announces what is new in the answer; returns the time of its newest activity. */
+    private Instant record(String accountId, Window window, List<Activity> activities) {
         Map<String, Seen> seen = seen(activities);
         Instant newest = null;
         for (Activity activity : activities) {
@@ -223,6 +275,7 @@ public class DepositPoller {
                     .setParameter(3, activities.get(activities.size() - 1).id()).setParameter(4, newest)
                     .executeUpdate();
         }
+        return newest;
     }
 
     /** What was recorded of these activities, by id: one query for the whole window. */
@@ -246,7 +299,14 @@ public class DepositPoller {
                 .setParameter(1, activity.id()).setParameter(2, accountId).setParameter(3, activity.activityType())
                 .setParameter(4, activity.netAmount()).setParameter(5, status).executeUpdate();
         if (fresh == 1) {
-            outbox.afterCommit(deposits::increment);
+            // Timed only from an activity time to the millisecond (an activity dated by its day only is not).
+            Duration seen = activity.createdAt() == null ? null : Duration.between(activity.createdAt(), Instant.now());
+            outbox.afterCommit(() -> {
+                deposits.increment();
+                if (seen != null) {
+                    metrics.depositStage("seen", seen);
+                }
+            });
             outbox.publish(Topics.CASH_DEPOSITS, new CashDeposit(activity.id(), accountId, at,
                     activity.activityType(), activity.netAmount(),
                     activity.currency() == null ? "USD" : activity.currency()));

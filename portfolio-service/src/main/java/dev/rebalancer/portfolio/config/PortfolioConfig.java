@@ -104,11 +104,20 @@ public interface PortfolioConfig {
 
         /**
          * Accounts whose new cash is looked for at the same time: an account whose Alpaca answers slowly (or not, until
-         * the timeout) holds up only itself.
+         * the timeout) holds up only itself. Unset: one per account, at most {@link #POLLS_PER_CORE} per core — a poll
+         * mostly waits on Alpaca.
          */
-        @WithDefault("8")
         @Min(1)
-        int parallelAccounts();
+        java.util.OptionalInt parallelAccounts();
+
+        /** Polls at the same time per core when {@code parallel-accounts} is unset. */
+        int POLLS_PER_CORE = 16;
+
+        /** The polls at the same time for this many accounts. */
+        default int pollers(int accounts) {
+            return parallelAccounts().orElse(Math.max(1, Math.min(accounts,
+                    POLLS_PER_CORE * Runtime.getRuntime().availableProcessors())));
+        }
 
         /** Failed Alpaca polls in a row before one alert is raised (and one more when Alpaca answers again). */
         @WithDefault("3")

@@ -25,6 +25,11 @@ public class OutboxRelay {
         metrics.outbox(dataSource);
         this.relay = new Outbox.Relay(dataSource, kafka.outboxProducer(), "portfolio-service", config.outboxRelay(),
                 Duration.ofMillis(250));
+        relay.onPublished((topic, payload, writtenAt) -> {
+            if (dev.rebalancer.contracts.Topics.CASH_DEPOSITS.equals(topic)) {
+                metrics.depositStage("published", Duration.between(writtenAt, java.time.Instant.now()));
+            }
+        });
     }
 
     void start(@Observes StartupEvent event) {

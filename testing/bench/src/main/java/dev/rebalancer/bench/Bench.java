@@ -55,6 +55,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * a plain produce→consume round trip on the same broker.</li>
  * <li>{@code rebalance-20} and {@code rebalance-20-requests}: see {@link RebalanceBench}.</li>
  * <li>{@code deposit-to-first-buy}: see {@link DepositBench}.</li>
+ * <li>{@code deposit-burst}: see {@link DepositBurstBench}.</li>
  * </ul>
  */
 public final class Bench {
@@ -95,7 +96,7 @@ public final class Bench {
         java.util.logging.Logger.getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
         java.util.logging.Logger.getLogger("kafka").setLevel(java.util.logging.Level.WARNING);
         Set<String> wanted = args.length == 0 ? Set.of("drift-throughput", "deposit-to-request", "rebalance-20",
-                "deposit-to-first-buy") : Set.of(args);
+                "deposit-to-first-buy", "deposit-burst") : Set.of(args);
         // Each benchmark on a broker of its own: the drift benchmark's 10,000 subscriptions become rebalance requests,
         // which must reach no executor of the others.
         List<BenchResult> results = new ArrayList<>();
@@ -112,6 +113,9 @@ public final class Bench {
         if (wanted.contains("deposit-to-first-buy")) {
             // The local stack starts the JVM's shared broker, used by no other benchmark.
             results.addAll(DepositBench.run(new Bench(KafkaBroker.bootstrapServers())));
+        }
+        if (wanted.contains("deposit-burst")) {
+            results.addAll(DepositBurstBench.run());
         }
         Path out = Path.of("target", "bench");
         for (BenchResult result : results) {

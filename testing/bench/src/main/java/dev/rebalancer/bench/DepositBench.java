@@ -172,7 +172,7 @@ final class DepositBench {
     }
 
     /** Waits out a 429 (the account's budget is the services'; the timestamps read are the simulator's). */
-    private static <T> T patiently(java.util.function.Supplier<T> call) throws InterruptedException {
+    static <T> T patiently(java.util.function.Supplier<T> call) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();

@@ -164,6 +164,11 @@ class EndToEndIT {
                     .as("as a histogram").isGreaterThan(0);
             assertThat(portfolio.sum("rebalancer_alpaca_requests_seconds_count",
                     "endpoint=\"/v2/account/activities\"", "status=\"200\"")).as("deposit polls").isGreaterThan(0);
+            assertThat(portfolio.sum("rebalancer_deposit_polls_total")).as("account polls").isGreaterThan(0);
+            // Each stage of the deposit's journey, on the service that saw it.
+            assertThat(portfolio.sum("rebalancer_deposit_stage_seconds_count", "stage=\"seen\"")).isGreaterThan(0);
+            assertThat(portfolio.sum("rebalancer_deposit_stage_seconds_count", "stage=\"published\""))
+                    .isGreaterThan(0);
             assertThat(portfolio.sum("rebalancer_alpaca_budget_remaining")).as("polling budget").isGreaterThan(0);
             assertThat(portfolio.sum("rebalancer_outbox_backlog")).as("outbox backlog").isNotNaN();
             assertThat(portfolio.sum("rebalancer_outbox_oldest_age_seconds")).as("outbox age").isNotNaN();
@@ -173,6 +178,7 @@ class EndToEndIT {
             Scrape drift = scrape("drift-monitor");
             assertThat(drift.sum("rebalancer_requests_published_total", "type=\"invest_cash\"",
                     "trigger=\"cash_deposit\"")).as("requests published").isGreaterThan(0);
+            assertThat(drift.sum("rebalancer_deposit_stage_seconds_count", "stage=\"requested\"")).isGreaterThan(0);
             // Drift breaches: counted by the drift-band scenario, before it restarts the drift monitor.
             assertThat(drift.sum("rebalancer_dead_lettered_total", runs)).as("runs dead-lettered").isGreaterThan(0);
 
@@ -181,6 +187,9 @@ class EndToEndIT {
             assertThat(executor.sum("rebalancer_runs_finished_total", "type=\"invest_cash\"",
                     "status=\"COMPLETED_SUCCESS\"")).isGreaterThan(0);
             assertThat(executor.sum("rebalancer_run_duration_seconds_count", "type=\"invest_cash\"")).isGreaterThan(0);
+            assertThat(executor.sum("rebalancer_deposit_stage_seconds_count", "stage=\"queued\"")).isGreaterThan(0);
+            assertThat(executor.sum("rebalancer_deposit_stage_seconds_bucket", "stage=\"first_order\"",
+                    "le=\"+Inf\"")).as("as a histogram").isGreaterThan(0);
             assertThat(executor.sum("rebalancer_orders_total", "side=\"buy\"", "status=\"filled\""))
                     .isGreaterThan(0);
             assertThat(executor.sum("rebalancer_alpaca_requests_seconds_count", "method=\"POST\"",

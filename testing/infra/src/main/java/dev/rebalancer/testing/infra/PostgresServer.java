@@ -49,6 +49,12 @@ public final class PostgresServer {
         }
     }
 
+    /** The named database emptied: dropped if it exists (connections to it closed) and created again. */
+    public static String emptyDatabase(String database) {
+        asSuperuser("DROP DATABASE IF EXISTS " + name(database) + " WITH (FORCE)");
+        return jdbcUrl(database);
+    }
+
     /**
      * Makes the database unreachable, as a failover or a network cut would: new connections are refused and every
      * open one is terminated, until {@link #reachable}. A service's connection pool sees exactly that.

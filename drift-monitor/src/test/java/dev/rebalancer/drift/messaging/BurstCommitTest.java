@@ -1,0 +1,128 @@
+package dev.rebalancer.drift.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rebalancer.contracts.CashDeposit;
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.PortfolioStatus;
+import dev.rebalancer.contracts.TargetAllocation;
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.drift.config.DriftConfig;
+import dev.rebalancer.rules.drift.DriftRules;
+import dev.rebalancer.testing.infra.KafkaBroker;
+import dev.rebalancer.testing.infra.TopicProbe;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Payday: many accounts' deposits at once. Each is answered with its request, but not each in a transaction of its own:
+ * committing after every request made a burst of 50 wait on 50 commits in a row (6.7 s for the last one on the local
+ * stack). Counted at the source, the producer's commits of transactions that carried requests.
+ */
+class BurstCommitTest {
+
+    static final int ACCOUNTS = 40;
+
+    /** Counts the transactions committed with at least one request in them. */
+    static final class CountingCommits extends KafkaProducer<byte[], byte[]> {
+        static final AtomicInteger WITH_REQUESTS = new AtomicInteger();
+        private volatile boolean requestSent;
+
+        CountingCommits(Map<String, Object> config) {
+            super(config, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public java.util.concurrent.Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record,
+                Callback callback) {
+            if (record.topic().equals(Topics.REBALANCE_REQUESTS)) {
+                requestSent = true;
+            }
+            return super.send(record, callback);
+        }
+
+        @Override
+        public void commitTransaction() {
+            super.commitTransaction();
+            if (requestSent) {
+                WITH_REQUESTS.incrementAndGet();
+            }
+            requestSent = false;
+        }
+    }
+
+    @Test
+    void a_burst_of_deposits_is_answered_in_a_few_commits_not_one_per_request() throws Exception {
+        KafkaBroker.Isolated broker = KafkaBroker.Isolated.start();
+        String bootstrap = broker.bootstrapServers();
+        String run = UUID.randomUUID().toString();
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(DriftConfig.class)
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValues(Map.of("drift.application-id", "drift-burst-" + run,
+                        "drift.state-dir", Files.createTempDirectory("drift-burst").toString()))
+                .build();
+        DriftConfig drift = config.getConfigMapping(DriftConfig.class);
+        DriftRules rules = DriftStreams.rules(drift);
+        Properties properties = DriftStreams.properties(drift, Map.of("bootstrap.servers", bootstrap));
+        List<String> accounts = new ArrayList<>();
+        for (int a = 0; a < ACCOUNTS; a++) {
+            accounts.add(run + "-" + a);
+        }
+
+        try (broker; KafkaStreams streams = new KafkaStreams(DriftTopology.build(rules, drift.tickInterval()), properties,
+                new DefaultKafkaClientSupplier() {
+                    @Override
+                    public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
+                        return new CountingCommits(config);
+                    }
+                });
+                TopicProbe requests = new TopicProbe(bootstrap, Topics.REBALANCE_REQUESTS);
+                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
+                        new StringSerializer())) {
+            streams.start();
+            Instant now = Instant.now();
+            for (String account : accounts) {
+                producer.send(new ProducerRecord<>(Topics.TARGETS, account, EventJson.write(new TargetAllocation(
+                        UUID.randomUUID().toString(), account, now, "sub-" + account, "portfolio-1",
+                        PortfolioStatus.ACTIVE, DriftTopologyTest.SIXTY_FORTY, List.of(), 0, null, now))));
+            }
+            producer.flush();
+            for (String account : accounts) {
+                producer.send(new ProducerRecord<>(Topics.CASH_DEPOSITS, account, EventJson.write(new CashDeposit(
+                        "activity-" + account, account, now, "CSD", new BigDecimal("1000"), "USD"))));
+            }
+            producer.flush();
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> requests
+                    .records(r -> r.key() != null && r.key().startsWith(run)).size() >= ACCOUNTS);
+
+            assertThat(requests.records(r -> r.key() != null && r.key().startsWith(run)))
+                    .as("one request per deposit").hasSize(ACCOUNTS);
+            assertThat(CountingCommits.WITH_REQUESTS.get()).as("transactions committed with requests in them")
+                    .isPositive().isLessThanOrEqualTo(ACCOUNTS / 4);
+        }
+    }
+}
