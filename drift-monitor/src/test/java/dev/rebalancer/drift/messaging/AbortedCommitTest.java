@@ -9,32 +9,21 @@ import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.TargetAllocation;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.drift.config.DriftConfig;
-import dev.rebalancer.rules.drift.DriftRules;
 import dev.rebalancer.testing.infra.KafkaBroker;
 import dev.rebalancer.testing.infra.TopicProbe;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -50,31 +39,18 @@ import org.junit.jupiter.api.Test;
 class AbortedCommitTest {
 
     /** A producer that fails its first commit of a transaction that sent a rebalance request, before committing. */
-    static final class FailingOnce extends KafkaProducer<byte[], byte[]> {
+    static final class FailingOnce extends IsolatedDrift.WatchingProducer {
         static final AtomicBoolean FAILED = new AtomicBoolean();
-        private volatile boolean requestSent;
 
         FailingOnce(Map<String, Object> config) {
-            super(config, new ByteArraySerializer(), new ByteArraySerializer());
+            super(config);
         }
 
         @Override
-        public java.util.concurrent.Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record,
-                Callback callback) {
-            if (record.topic().equals(Topics.REBALANCE_REQUESTS)) {
-                requestSent = true;
-            }
-            return super.send(record, callback);
-        }
-
-        @Override
-        public void commitTransaction() {
-            if (requestSent && FAILED.compareAndSet(false, true)) {
-                requestSent = false;
+        void committing(boolean withRequest) {
+            if (withRequest && FAILED.compareAndSet(false, true)) {
                 throw new TimeoutException("injected: the commit of the transaction with the request timed out");
             }
-            requestSent = false;
-            super.commitTransaction();
         }
     }
 
@@ -85,22 +61,8 @@ class AbortedCommitTest {
         KafkaBroker.Isolated broker = KafkaBroker.Isolated.start();
         String bootstrap = broker.bootstrapServers();
         String account = UUID.randomUUID().toString();
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(DriftConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withDefaultValues(Map.of("drift.application-id", "drift-aborted-" + account,
-                        "drift.state-dir", Files.createTempDirectory("drift-aborted").toString()))
-                .build();
-        DriftConfig drift = config.getConfigMapping(DriftConfig.class);
-        DriftRules rules = DriftStreams.rules(drift);
-        Properties properties = DriftStreams.properties(drift, java.util.Map.of("bootstrap.servers", bootstrap));
-
-        try (broker; KafkaStreams streams = new KafkaStreams(DriftTopology.build(rules, drift.tickInterval()), properties,
-                new DefaultKafkaClientSupplier() {
-                    @Override
-                    public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-                        return new FailingOnce(config);
-                    }
-                });
+        try (broker; KafkaStreams streams = IsolatedDrift.streams(bootstrap, "drift-aborted-" + account,
+                FailingOnce::new);
                 TopicProbe requests = new TopicProbe(bootstrap, Topics.REBALANCE_REQUESTS);
                 KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),

@@ -7,32 +7,21 @@ import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.PortfolioStatus;
 import dev.rebalancer.contracts.TargetAllocation;
 import dev.rebalancer.contracts.Topics;
-import dev.rebalancer.drift.config.DriftConfig;
-import dev.rebalancer.rules.drift.DriftRules;
 import dev.rebalancer.testing.infra.KafkaBroker;
 import dev.rebalancer.testing.infra.TopicProbe;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -46,30 +35,18 @@ class BurstCommitTest {
     static final int ACCOUNTS = 40;
 
     /** Counts the transactions committed with at least one request in them. */
-    static final class CountingCommits extends KafkaProducer<byte[], byte[]> {
+    static final class CountingCommits extends IsolatedDrift.WatchingProducer {
         static final AtomicInteger WITH_REQUESTS = new AtomicInteger();
-        private volatile boolean requestSent;
 
         CountingCommits(Map<String, Object> config) {
-            super(config, new ByteArraySerializer(), new ByteArraySerializer());
+            super(config);
         }
 
         @Override
-        public java.util.concurrent.Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record,
-                Callback callback) {
-            if (record.topic().equals(Topics.REBALANCE_REQUESTS)) {
-                requestSent = true;
-            }
-            return super.send(record, callback);
-        }
-
-        @Override
-        public void commitTransaction() {
-            super.commitTransaction();
-            if (requestSent) {
+        void committed(boolean withRequest) {
+            if (withRequest) {
                 WITH_REQUESTS.incrementAndGet();
             }
-            requestSent = false;
         }
     }
 
@@ -78,26 +55,13 @@ class BurstCommitTest {
         KafkaBroker.Isolated broker = KafkaBroker.Isolated.start();
         String bootstrap = broker.bootstrapServers();
         String run = UUID.randomUUID().toString();
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(DriftConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withDefaultValues(Map.of("drift.application-id", "drift-burst-" + run,
-                        "drift.state-dir", Files.createTempDirectory("drift-burst").toString()))
-                .build();
-        DriftConfig drift = config.getConfigMapping(DriftConfig.class);
-        DriftRules rules = DriftStreams.rules(drift);
-        Properties properties = DriftStreams.properties(drift, Map.of("bootstrap.servers", bootstrap));
         List<String> accounts = new ArrayList<>();
         for (int a = 0; a < ACCOUNTS; a++) {
             accounts.add(run + "-" + a);
         }
 
-        try (broker; KafkaStreams streams = new KafkaStreams(DriftTopology.build(rules, drift.tickInterval()), properties,
-                new DefaultKafkaClientSupplier() {
-                    @Override
-                    public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-                        return new CountingCommits(config);
-                    }
-                });
+        try (broker; KafkaStreams streams = IsolatedDrift.streams(bootstrap, "drift-burst-" + run,
+                CountingCommits::new);
                 TopicProbe requests = new TopicProbe(bootstrap, Topics.REBALANCE_REQUESTS);
                 KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),

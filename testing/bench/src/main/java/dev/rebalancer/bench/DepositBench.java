@@ -62,7 +62,7 @@ final class DepositBench {
                 accounts.add(stack.simAccount(key(a)));
                 api.subscribe(accounts.get(a), PORTFOLIO.formatted(accounts.get(a)));
             }
-            awaitSubscriptionRuns(consumer, accounts);
+            awaitSubscriptionRuns(consumer, accounts, Duration.ofSeconds(120));
             for (int i = 0; i < WARMUP + DEPOSITS; i++) {
                 int a = i % ACCOUNTS;
                 Instant depositedAt = Instant.now();
@@ -106,9 +106,10 @@ final class DepositBench {
     }
 
     /** Reads runs until every account's first full rebalance (its subscription's) has completed. */
-    private static void awaitSubscriptionRuns(KafkaConsumer<String, String> consumer, List<String> accounts) {
+    static void awaitSubscriptionRuns(KafkaConsumer<String, String> consumer, List<String> accounts,
+            Duration within) {
         java.util.Set<String> waiting = new java.util.HashSet<>(accounts);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + within.toNanos();
         while (!waiting.isEmpty() && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
                 if (record.topic().equals(Topics.RUNS) && record.value() != null) {
@@ -120,7 +121,8 @@ final class DepositBench {
             }
         }
         if (!waiting.isEmpty()) {
-            throw new IllegalStateException("no subscription run ended within 120 s for " + waiting);
+            throw new IllegalStateException(waiting.size() + " subscription runs not ended within " + within + ": "
+                    + waiting);
         }
     }
 

@@ -89,7 +89,7 @@ final class DepositBurstBench {
                     api.subscribe(accounts.get(a), DepositBench.PORTFOLIO.formatted(accounts.get(a)));
                 }
                 Journeys journeys = new Journeys(consumer);
-                journeys.awaitSubscriptionRuns(accounts, Duration.ofSeconds(60 + n));
+                DepositBench.awaitSubscriptionRuns(consumer, accounts, Duration.ofSeconds(60 + n));
                 System.out.printf("[bench] deposit-burst: %d accounts subscribed and invested%n", n);
 
                 if (single == null) {
@@ -211,24 +211,6 @@ final class DepositBurstBench {
                 return journeys;
             } finally {
                 callers.shutdownNow();
-            }
-        }
-
-        void awaitSubscriptionRuns(List<String> accounts, Duration within) {
-            java.util.Set<String> waiting = new java.util.HashSet<>(accounts);
-            long deadline = System.nanoTime() + within.toNanos();
-            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
-                    if (record.topic().equals(Topics.RUNS) && record.value() != null) {
-                        RunEvent run = EventJson.read(record.value(), RunEvent.class);
-                        if (run.type() == RunType.FULL_REBALANCE && run.status().isFinal()) {
-                            waiting.remove(run.accountId());
-                        }
-                    }
-                }
-            }
-            if (!waiting.isEmpty()) {
-                throw new IllegalStateException(waiting.size() + " subscription runs not ended within " + within);
             }
         }
 
