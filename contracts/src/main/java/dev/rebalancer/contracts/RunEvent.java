@@ -58,6 +58,12 @@ public record RunEvent(
         required(updatedAt, "updated_at");
     }
 
+    /** When Alpaca accepted the run's first order ({@code submitted_at}), if it sent any. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.util.Optional<Instant> firstOrderSubmittedAt() {
+        return orders.stream().map(RunOrder::submittedAt).filter(java.util.Objects::nonNull).min(Instant::compareTo);
+    }
+
     @Override
     @JsonProperty(value = "event_type", access = JsonProperty.Access.READ_ONLY)
     public String eventType() {

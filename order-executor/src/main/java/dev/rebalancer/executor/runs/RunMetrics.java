@@ -51,9 +51,7 @@ public class RunMetrics {
         }
         if (dev.rebalancer.contracts.RebalanceRequest.depositOf(run.requestId()).isPresent()) {
             // The last stage of a deposit's journey: from its run queued to the run's first order accepted.
-            run.orders().stream().map(RunOrder::submittedAt).filter(java.util.Objects::nonNull)
-                    .min(java.time.Instant::compareTo)
-                    .ifPresent(first -> metrics.depositStage("first_order", Duration.between(run.createdAt(), first)));
+            run.firstOrderSubmittedAt().ifPresent(first -> metrics.depositStage("first_order", Duration.between(run.createdAt(), first)));
         }
         run.orders().forEach(order -> order(order, run.dryRun() ? "dry_run" : status(order)));
         run.failedOrders().forEach(order -> order(order, "rejected"));

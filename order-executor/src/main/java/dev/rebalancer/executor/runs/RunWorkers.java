@@ -41,6 +41,8 @@ public class RunWorkers {
     private final java.util.Map<String, Instant> lastSettled = new ConcurrentHashMap<>();
     private volatile String owner;
     private volatile WorkerLoop claims;
+    /** Accounts driven at the same time: the drivers' pool size, fixed at start. */
+    private volatile int parallel;
     private volatile ExecutorService drivers;
 
     RunWorkers(RunStore store, RunDriver driver, TradingHaltState haltState, ExecutorConfig config) {
@@ -57,9 +59,10 @@ public class RunWorkers {
     synchronized void start() {
         owner = "executor-" + UUID.randomUUID();
         busyAccounts.clear();
-        drivers = Executors.newFixedThreadPool(settings.drivers(), r -> new Thread(r, "run-driver"));
+        parallel = settings.drivers();
+        drivers = Executors.newFixedThreadPool(parallel, r -> new Thread(r, "run-driver"));
         claims = new WorkerLoop("run-claims", settings.tick(), this::claimAll).start();
-        LOG.infof("run workers started as %s (%d accounts at a time)", owner, settings.drivers());
+        LOG.infof("run workers started as %s (%d accounts at a time)", owner, parallel);
     }
 
     /** Stops at once, as a crash would: drivers are interrupted mid-step and their leases are left to lapse. */
@@ -89,7 +92,7 @@ public class RunWorkers {
     private void claimAll() {
         // While halted, only runs to be canceled are taken: canceling sends no order, and cancels open ones.
         boolean halted = haltState.halted();
-        while (busyAccounts.size() < settings.drivers()) {
+        while (busyAccounts.size() < parallel) {
             Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts), halted);
             if (claim.isEmpty()) {
                 break;
@@ -105,7 +108,7 @@ public class RunWorkers {
      * poll interval per account, halt or not: their accounts' next runs wait on them.
      */
     private void settleLeftovers() {
-        int free = settings.drivers() - busyAccounts.size();
+        int free = parallel - busyAccounts.size();
         if (free <= 0) {
             return;
         }

@@ -160,16 +160,15 @@ public class DepositPoller {
         polls.increment();
         try {
             String accountId = account.accountId();
-            Window window = windows.get(accountId);
-            if (window == null) {
-                window = QuarkusTransaction.requiringNew().call(() -> window(accountId));
-            }
-            Window read = window;
-            List<Activity> activities = account.client().activitiesAfter(CASH_ACTIVITIES, read.after(lookback), null);
+            Window window = windows.computeIfAbsent(accountId,
+                    id -> QuarkusTransaction.requiringNew().call(() -> window(id)));
+            List<Activity> activities = account.client().activitiesAfter(CASH_ACTIVITIES, window.after(lookback),
+                    null);
             Map<String, Seen> answer = asSeen(activities);
-            Window after = read;
-            if (!activities.isEmpty() && !nothingNew(accountId, read, activities, answer)) {
-                after = read.movedTo(QuarkusTransaction.requiringNew().call(() -> record(accountId, read, activities)));
+            Window after = window;
+            if (!activities.isEmpty() && !nothingNew(accountId, window, activities, answer)) {
+                after = window.movedTo(QuarkusTransaction.requiringNew().call(
+                        () -> record(accountId, window, activities)));
             }
             // What this poll left recorded: the next poll with the same answer needs no transaction.
             windows.put(accountId, after);
@@ -194,7 +193,7 @@ public class DepositPoller {
     private static Map<String, Seen> asSeen(List<Activity> activities) {
         Map<String, Seen> seen = new java.util.HashMap<>();
         for (Activity activity : activities) {
-            seen.put(activity.id(), new Seen(activity.status() == null ? "executed" : activity.status(),
+            seen.put(activity.id(), new Seen(statusOf(activity),
                     activity.netAmount() == null ? BigDecimal.ZERO : activity.netAmount().stripTrailingZeros()));
         }
         return seen;
@@ -255,7 +254,7 @@ public class DepositPoller {
             if (activity.netAmount() == null || activity.netAmount().signum() <= 0 || !window.managed(activity)) {
                 continue;
             }
-            String status = activity.status() == null ? "executed" : activity.status();
+            String status = statusOf(activity);
             Seen before = seen.get(activity.id());
             if (before == null) {
                 if (SETTLED.contains(status)) {
@@ -337,6 +336,11 @@ public class DepositPoller {
                     what + " is now " + status + " at $" + activity.netAmount().toPlainString()
                             + "; nothing was invested again.");
         }
+    }
+
+    /** Alpaca's status of the activity; one without a status is executed. */
+    private static String statusOf(Activity activity) {
+        return activity.status() == null ? "executed" : activity.status();
     }
 
     private static Instant occurredAt(Activity activity) {

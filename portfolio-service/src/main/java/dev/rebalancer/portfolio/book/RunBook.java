@@ -220,8 +220,7 @@ public class RunBook {
         if (event.type() != RunType.INVEST_CASH || deposit.isEmpty()) {
             return;
         }
-        java.util.Optional<Instant> firstOrder = event.orders().stream().map(o -> o.submittedAt())
-                .filter(java.util.Objects::nonNull).min(Instant::compareTo);
+        java.util.Optional<Instant> firstOrder = event.firstOrderSubmittedAt();
         if (firstOrder.isEmpty()) {
             return;
         }
