@@ -23,7 +23,7 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
 
     @Override
     protected List<String> workerLoops() {
-        return List.of("outbox-relay", "deposit-poller");
+        return List.of("outbox-relay", "deposit-poller", "membership");
     }
 
     @Override

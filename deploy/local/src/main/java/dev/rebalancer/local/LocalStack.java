@@ -63,6 +63,8 @@ public final class LocalStack implements AutoCloseable {
     /** The simulator's accounts by API key. */
     private final Map<String, SimAccount> simAccounts;
     private final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
+    /** Further instances of a service ({@link #startInstance}): not restarted when they die. */
+    private final List<ServiceProcess> extraInstances = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Map<String, String>> overrides = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "local-stack-supervisor"));
@@ -181,6 +183,7 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> env = new HashMap<>(settings.env());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("REBALANCER_TOPICS_PARTITIONS", Integer.toString(KafkaBroker.PARTITIONS)); // as the broker made them
         // A broker that requires SASL (a test's): the services log in as its user, unless told otherwise.
         KafkaBroker.clientEnv().forEach(env::putIfAbsent);
         env.put("DB_USERNAME", PostgresServer.USERNAME);
@@ -275,6 +278,27 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void launch(String service, int port) {
+        ServiceProcess before = services.get(service);
+        // Health and metrics on a port of their own (the management interface), kept across restarts.
+        services.put(service, process(service, port, before != null ? before.managementUrl().getPort()
+                : ServiceProcess.freePort(), settings.dir().resolve("logs")));
+    }
+
+    /**
+     * Starts one more instance of a service, as scaling a Deployment out would: same settings and database, ports of
+     * its own. It is stopped with the stack but not started again when it dies (a test kills it).
+     */
+    public synchronized ServiceProcess startInstance(String service) {
+        if (!SERVICES.contains(service)) {
+            throw new IllegalArgumentException("no such service: " + service);
+        }
+        ServiceProcess process = process(service, ServiceProcess.freePort(), ServiceProcess.freePort(),
+                settings.dir().resolve("logs").resolve("instance-" + (extraInstances.size() + 2)));
+        extraInstances.add(process);
+        return process;
+    }
+
+    private ServiceProcess process(String service, int port, int managementPort, Path logs) {
         Map<String, String> env = new HashMap<>(serviceEnv);
         String database = DATABASES.get(service);
         if (database != null) {
@@ -283,12 +307,8 @@ public final class LocalStack implements AutoCloseable {
             env.remove("DB_URL");
         }
         env.putAll(overrides.getOrDefault(service, Map.of()));
-        // Health and metrics on a port of their own (the management interface), kept across restarts.
-        ServiceProcess before = services.get(service);
-        env.put("MANAGEMENT_PORT", Integer.toString(before != null ? before.managementUrl().getPort()
-                : ServiceProcess.freePort()));
-        services.put(service, ServiceProcess.start(service, port, env, Map.of(), READY_WITHIN,
-                settings.dir().resolve("logs")));
+        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+        return ServiceProcess.start(service, port, env, Map.of(), READY_WITHIN, logs);
     }
 
     /** The supervisor's round: a service that exited is started again, on its port. */
@@ -442,7 +462,7 @@ public final class LocalStack implements AutoCloseable {
         stopping = true;
         supervisor.shutdownNow();
         synchronized (this) {
-            CompletableFuture.allOf(services.values().stream()
+            CompletableFuture.allOf(Stream.concat(services.values().stream(), extraInstances.stream())
                     .map(process -> CompletableFuture.runAsync(process::close))
                     .toArray(CompletableFuture[]::new)).join();
         }

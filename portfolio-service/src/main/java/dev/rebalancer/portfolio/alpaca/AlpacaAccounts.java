@@ -91,21 +91,22 @@ public class AlpacaAccounts {
         });
     }
 
+    /**
+     * Records the account (the time it came under management kept from the first time), in one statement: every
+     * instance of the service registers every account at start, and two may do so at once.
+     */
     @Transactional
     void register(String name, AlpacaClient client, Account account) {
-        AccountEntity entity = AccountEntity.findById(account.id());
-        if (entity == null) {
-            entity = new AccountEntity();
-            entity.accountId = account.id();
-            entity.createdAt = Instant.now();
-        }
-        entity.name = name;
-        entity.accountNumber = account.accountNumber();
-        entity.mode = client.endpoint().isLive() ? "live" : "paper";
-        entity.dryRun = dryRun.get(name);
-        entity.baseUrl = client.endpoint().baseUrl().toString();
-        entity.persist();
-        byId.put(account.id(), new Managed(name, account.id(), client, entity.dryRun));
+        boolean dry = dryRun.get(name);
+        AccountEntity.getEntityManager().createNativeQuery("""
+                INSERT INTO account (account_id, name, account_number, mode, dry_run, base_url, created_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, now())
+                ON CONFLICT (account_id) DO UPDATE SET name = EXCLUDED.name, account_number = EXCLUDED.account_number,
+                    mode = EXCLUDED.mode, dry_run = EXCLUDED.dry_run, base_url = EXCLUDED.base_url""")
+                .setParameter(1, account.id()).setParameter(2, name).setParameter(3, account.accountNumber())
+                .setParameter(4, client.endpoint().isLive() ? "live" : "paper").setParameter(5, dry)
+                .setParameter(6, client.endpoint().baseUrl().toString()).executeUpdate();
+        byId.put(account.id(), new Managed(name, account.id(), client, dry));
         LOG.infof("managing Alpaca account %s (%s) as %s", account.accountNumber(), account.id(), name);
     }
 

@@ -24,15 +24,20 @@ public class AssetReview {
 
     private final AssetCatalog catalog;
     private final PortfolioBook portfolios;
+    private final dev.rebalancer.portfolio.messaging.Instances instances;
 
-    AssetReview(AssetCatalog catalog, PortfolioBook portfolios) {
+    AssetReview(AssetCatalog catalog, PortfolioBook portfolios, dev.rebalancer.portfolio.messaging.Instances instances) {
         this.catalog = catalog;
         this.portfolios = portfolios;
+        this.instances = instances;
     }
 
     @Scheduled(every = "${rebalancer.asset-review-interval:24h}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "asset-review")
     void scheduled() {
+        if (!instances.leader()) {
+            return;
+        }
         try {
             review();
         } catch (AlpacaException | IllegalStateException e) {

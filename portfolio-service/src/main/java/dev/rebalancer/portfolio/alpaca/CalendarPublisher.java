@@ -29,15 +29,20 @@ public class CalendarPublisher {
 
     private final AlpacaAccounts accounts;
     private final Outbox outbox;
+    private final dev.rebalancer.portfolio.messaging.Instances instances;
 
-    CalendarPublisher(AlpacaAccounts accounts, Outbox outbox) {
+    CalendarPublisher(AlpacaAccounts accounts, Outbox outbox, dev.rebalancer.portfolio.messaging.Instances instances) {
         this.accounts = accounts;
         this.outbox = outbox;
+        this.instances = instances;
     }
 
     @Scheduled(every = "${rebalancer.calendar-refresh-interval:24h}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "calendar-publisher")
     void scheduled() {
+        if (!instances.leader()) {
+            return;
+        }
         try {
             publish();
         } catch (AlpacaException | IllegalStateException e) {

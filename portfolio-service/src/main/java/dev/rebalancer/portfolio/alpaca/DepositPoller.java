@@ -65,6 +65,7 @@ public class DepositPoller {
     private final io.micrometer.core.instrument.Counter polls;
     private final dev.rebalancer.runtime.Metrics metrics;
     private final AlpacaAccounts accounts;
+    private final dev.rebalancer.portfolio.messaging.Instances instances;
     private final AlpacaHealth health;
     private final Outbox outbox;
     private final EntityManager entityManager;
@@ -87,8 +88,9 @@ public class DepositPoller {
     /** The accounts being polled now; an account is not polled again until its poll has ended. */
     private final Set<String> polling = ConcurrentHashMap.newKeySet();
 
-    DepositPoller(AlpacaAccounts accounts, AlpacaHealth health, Outbox outbox, EntityManager entityManager,
-            PortfolioConfig config, dev.rebalancer.runtime.Metrics metrics) {
+    DepositPoller(AlpacaAccounts accounts, dev.rebalancer.portfolio.messaging.Instances instances, AlpacaHealth health,
+            Outbox outbox, EntityManager entityManager, PortfolioConfig config, dev.rebalancer.runtime.Metrics metrics) {
+        this.instances = instances;
         io.micrometer.core.instrument.MeterRegistry registry = metrics.registry();
         this.metrics = metrics;
         this.accounts = accounts;
@@ -120,11 +122,17 @@ public class DepositPoller {
     }
 
     /**
-     * Every {@code deposits-interval}: a poll for each account not still being polled from an earlier round, on the
-     * workers.
+     * Every {@code deposits-interval}: a poll for each account this instance owns and is not still polling from an
+     * earlier round, on the workers.
      */
     void pollAll() {
         for (AlpacaAccounts.Managed account : accounts.all()) {
+            if (!instances.owns(account.accountId())) {
+                // Another instance's now: what this one remembers of it would be out of date if it came back.
+                windows.remove(account.accountId());
+                known.remove(account.accountId());
+                continue;
+            }
             if (!polling.add(account.accountId())) {
                 continue;
             }

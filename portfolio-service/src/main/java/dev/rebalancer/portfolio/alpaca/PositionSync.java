@@ -23,11 +23,14 @@ import java.util.UUID;
 public class PositionSync {
 
     private final AlpacaAccounts accounts;
+    private final dev.rebalancer.portfolio.messaging.Instances instances;
     private final SnapshotRequests requests;
     private final AlpacaHealth health;
     private final Outbox outbox;
 
-    PositionSync(AlpacaAccounts accounts, SnapshotRequests requests, AlpacaHealth health, Outbox outbox) {
+    PositionSync(AlpacaAccounts accounts, dev.rebalancer.portfolio.messaging.Instances instances,
+            SnapshotRequests requests, AlpacaHealth health, Outbox outbox) {
+        this.instances = instances;
         this.accounts = accounts;
         this.requests = requests;
         this.health = health;
@@ -37,6 +40,9 @@ public class PositionSync {
     @Scheduled(every = "${rebalancer.sync.positions-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodic() {
         for (AlpacaAccounts.Managed account : accounts.all()) {
+            if (!instances.owns(account.accountId())) {
+                continue; // another instance's
+            }
             try {
                 if (account.client().clock().isOpen()) {
                     snapshot(account);

@@ -30,6 +30,9 @@ public interface PortfolioConfig {
 
     Control control();
 
+    /** How this service's instances divide the accounts among them and choose the one that leads. */
+    Instances instances();
+
     /** The flow watchdog: a stage that stops answering is told to the owner, not left to fail in silence. */
     Watchdog watchdog();
 
@@ -153,6 +156,21 @@ public interface PortfolioConfig {
         @WithDefault("15s")
         @DurationMin(millis = 1)
         Duration checkInterval();
+    }
+
+    interface Instances {
+        /** How often an instance renews its row; a new instance takes its share of the accounts within one. */
+        @WithDefault("1s")
+        @DurationMin(millis = 10)
+        Duration heartbeat();
+
+        /**
+         * How long a row lasts without renewal: a lost instance's accounts are taken over, and its leadership if it
+         * led, this long after its last renewal. At least twice the heartbeat.
+         */
+        @WithDefault("5s")
+        @DurationMin(millis = 20)
+        Duration expiry();
     }
 
     interface Control {

@@ -16,13 +16,18 @@ public class ControlAnnouncements {
     private static final Logger LOG = Logger.getLogger(ControlAnnouncements.class);
 
     private final TradingHaltBook halt;
+    private final Instances instances;
 
-    ControlAnnouncements(TradingHaltBook halt) {
+    ControlAnnouncements(TradingHaltBook halt, Instances instances) {
         this.halt = halt;
+        this.instances = instances;
     }
 
     @Scheduled(every = "${rebalancer.control.announce-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void announce() {
+        if (!instances.leader()) {
+            return;
+        }
         try {
             halt.announce();
         } catch (RuntimeException e) {

@@ -62,8 +62,11 @@ public class FlowWatchdog {
     /** Since when this instance has seen the market open (null: closed, or not known). */
     private volatile Instant openSince;
 
+    private final Instances instances;
+
     FlowWatchdog(EntityManager entityManager, Outbox outbox, ConsumerRetry retry, AlpacaAccounts accounts,
-            TradingHaltBook halt, PortfolioConfig config) {
+            TradingHaltBook halt, PortfolioConfig config, Instances instances) {
+        this.instances = instances;
         this.entityManager = entityManager;
         this.outbox = outbox;
         this.retry = retry;
@@ -108,6 +111,9 @@ public class FlowWatchdog {
     @Scheduled(every = "${rebalancer.watchdog.check-interval:15s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "flow-watchdog")
     void check() {
+        if (!instances.leader()) {
+            return;
+        }
         try {
             int requests = QuarkusTransaction.requiringNew().call(this::unansweredRequests);
             int runs = marketOpenFor(runStallAfter) && !halted()

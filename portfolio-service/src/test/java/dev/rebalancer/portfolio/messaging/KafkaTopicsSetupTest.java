@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.portfolio.config.PortfolioConfig;
+import dev.rebalancer.testing.infra.KafkaBroker;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +35,25 @@ class KafkaTopicsSetupTest {
             assertThat(topic.configs()).containsEntry("min.insync.replicas", "2")
                     .containsAllEntriesOf(Topics.layout().get(topic.name()));
         });
+    }
+
+    @Test
+    void missing_topics_are_created_and_an_existing_one_with_another_partition_count_is_reported() throws Exception {
+        String existing = "existing-" + UUID.randomUUID();
+        String missing = "missing-" + UUID.randomUUID();
+        Map<String, Object> settings = new java.util.HashMap<>(KafkaBroker.clientConfig());
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
+        try (Admin admin = Admin.create(settings)) {
+            admin.createTopics(List.of(new NewTopic(existing, 2, (short) 1))).all().get();
+
+            List<String> mismatched = KafkaTopicsSetup.create(admin, List.of(new NewTopic(existing, 6, (short) 1),
+                    new NewTopic(missing, 6, (short) 1)));
+
+            assertThat(mismatched).containsExactly(existing);
+            var described = admin.describeTopics(List.of(existing, missing)).allTopicNames().get();
+            assertThat(described.get(missing).partitions()).hasSize(6);
+            assertThat(described.get(existing).partitions()).as("an existing topic keeps its count").hasSize(2);
+            assertThat(KafkaTopicsSetup.create(admin, List.of(new NewTopic(missing, 6, (short) 1)))).isEmpty();
+        }
     }
 }
