@@ -44,10 +44,13 @@ public interface DriftConfig {
     String stateDir();
 
     /**
-     * How often processing is committed. With exactly-once, requests become visible to their consumers only at a
-     * commit, so this bounds the deposit-to-request latency; shorter costs throughput.
+     * How often processing is committed when it made no request. With exactly-once, what the monitor writes becomes
+     * visible only at a commit: a request is committed at once (or within 200 ms of the previous prompt commit), so
+     * this bounds only the rest (state, alerts, dead letters). Each commit waits on the broker several times; under a
+     * burst a short interval left the stream thread waiting on commits most of the time.
      */
-    @WithDefault("100ms")
+    @WithDefault("1s")
+    @DurationMin(millis = 1)
     Duration commitInterval();
 
     /**
@@ -57,10 +60,13 @@ public interface DriftConfig {
     @WithDefault("0s")
     Duration clockOffset();
 
-    /** Stream threads of this instance; partitions are spread over all threads of all instances. */
-    @WithDefault("1")
+    /**
+     * Stream threads of this instance; partitions are spread over all threads of all instances. Unset: one per
+     * partition of the inputs, at most {@value dev.rebalancer.drift.messaging.DriftStreams#MAX_DEFAULT_THREADS}, so that
+     * one partition's commit (a wait on the broker) does not hold the others' records back.
+     */
     @Min(1)
-    int streamThreads();
+    java.util.OptionalInt streamThreads();
 
     /** Replicas of Kafka Streams' own changelog and repartition topics (3 on a production cluster). */
     @WithDefault("1")

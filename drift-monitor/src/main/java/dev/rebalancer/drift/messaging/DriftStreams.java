@@ -41,6 +41,10 @@ public class DriftStreams {
     private volatile KafkaStreams streams;
     private volatile boolean stopping;
     private Thread starter;
+    /** Partitions of each input topic (they share one count), read before the topology starts. */
+    private volatile int inputPartitions = 1;
+    /** The most stream threads an instance runs unless told otherwise. */
+    public static final int MAX_DEFAULT_THREADS = 8;
 
     /** Counter: requests the rules sent, by {@code type} and {@code trigger}. */
     public static final String REQUESTS_PUBLISHED = "rebalancer.requests.published";
@@ -94,7 +98,7 @@ public class DriftStreams {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        config.streamThreads().ifPresent(threads -> props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads));
         // The state stores' changelogs are the only copy of the drift state beyond this instance's disk.
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), config.minInsyncReplicas());
@@ -128,6 +132,8 @@ public class DriftStreams {
                 try {
                     Set<String> existing = admin.listTopics().names().get();
                     if (existing.containsAll(DriftTopology.READS)) {
+                        inputPartitions = admin.describeTopics(Set.of(dev.rebalancer.contracts.Topics.CASH_DEPOSITS))
+                                .allTopicNames().get().get(dev.rebalancer.contracts.Topics.CASH_DEPOSITS).partitions().size();
                         break;
                     }
                     if (waited % 30_000 == 0) {
@@ -150,10 +156,17 @@ public class DriftStreams {
         }
     }
 
+    /** The settings with the stream threads set, when they are not: one per input partition, up to the maximum. */
+    static Properties withThreads(Properties props, int partitions) {
+        props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.max(1, Math.min(partitions,
+                MAX_DEFAULT_THREADS)));
+        return props;
+    }
+
     private KafkaStreams startStreams(boolean wipeLocalState) {
+        Properties props = withThreads(properties(config, kafka.streams(java.util.Map.of())), inputPartitions);
         KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval(),
-                config.clockOffset(), observer),
-                properties(config, kafka.streams(java.util.Map.of())));
+                config.clockOffset(), observer), props);
         if (wipeLocalState) {
             created.cleanUp();
         }
@@ -163,7 +176,8 @@ public class DriftStreams {
                     .REPLACE_THREAD;
         });
         created.start();
-        LOG.infof("drift monitor streaming (%s, exactly once)", config.applicationId());
+        LOG.infof("drift monitor streaming (%s, exactly once, %s stream threads)", config.applicationId(),
+                props.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
         return created;
     }
 

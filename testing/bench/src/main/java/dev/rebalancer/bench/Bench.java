@@ -214,8 +214,8 @@ public final class Bench {
                 return Duration.ZERO;
             }
 
-            public int streamThreads() {
-                return Integer.getInteger("bench.stream-threads", 1);
+            public java.util.OptionalInt streamThreads() {
+                return java.util.OptionalInt.of(Integer.getInteger("bench.stream-threads", 1));
             }
 
             public short replicationFactor() {
