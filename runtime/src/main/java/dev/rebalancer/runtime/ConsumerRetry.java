@@ -20,7 +20,9 @@ import org.jboss.logging.Logger;
  * Nothing is dead-lettered here; a handler dead-letters an unreadable message itself, as part of its work. While a
  * channel cannot make progress the service's readiness is DOWN ({@link ConsumersReadiness}); once it has been stuck for
  * {@code rebalancer.consumers.alert-after} the service's {@link Alarm} is raised, and told again when it recovers.
- * Liveness is untouched: a database failover must not get every consumer restarted.
+ * Liveness is untouched: a database failover must not get every consumer restarted. A channel that handles several
+ * messages at once (one per account) is one channel here: stalled while any of its messages is, with one alarm raised
+ * when the first is past {@code alert-after} and one recovery told when the last of those is applied.
  */
 @ApplicationScoped
 public class ConsumerRetry {
@@ -49,7 +51,10 @@ public class ConsumerRetry {
     private final Duration maxBackoff;
     private final Duration alertAfter;
     private final Supplier<Alarm> alarm;
-    private final Map<String, Stall> stalls = new ConcurrentHashMap<>();
+    /** The messages being retried now, each under a token of its own. */
+    private final Map<Object, Stall> stalls = new ConcurrentHashMap<>();
+    /** Per channel, the messages being retried whose stall has been alerted. */
+    private final Map<String, Integer> alertedMessages = new java.util.HashMap<>();
     private final Object sleeper = new Object();
     private volatile boolean stopping;
 
@@ -71,6 +76,7 @@ public class ConsumerRetry {
      * maximum. Only a stopping service ends the attempts, with {@link Stopped}.
      */
     public void untilApplied(String channel, Runnable work) {
+        Object token = new Object();
         Stall stall = null;
         boolean alerted = false;
         long backoff = Math.max(1, initialBackoff.toMillis());
@@ -78,10 +84,10 @@ public class ConsumerRetry {
             try {
                 work.run();
                 if (stall != null) {
-                    stalls.remove(channel);
+                    stalls.remove(token);
                     Duration stalledFor = Duration.between(stall.since(), Instant.now());
                     LOG.infof("%s: applied after %d attempts over %s", channel, stall.attempts() + 1, stalledFor);
-                    if (alerted) {
+                    if (alerted && alertEnded(channel)) {
                         raise(alarm -> alarm.recovered(channel, stalledFor));
                     }
                 }
@@ -91,7 +97,7 @@ public class ConsumerRetry {
                 stall = stall == null
                         ? new Stall(channel, Instant.now(), 1, error)
                         : new Stall(channel, stall.since(), stall.attempts() + 1, error);
-                stalls.put(channel, stall);
+                stalls.put(token, stall);
                 if (stall.attempts() == 1 || backoff < maxBackoff.toMillis()) {
                     LOG.warnf("%s: not applied (attempt %d), retrying in %d ms: %s", channel, stall.attempts(),
                             backoff, error);
@@ -100,10 +106,15 @@ public class ConsumerRetry {
                 if (!alerted && stalledFor.compareTo(alertAfter) >= 0) {
                     alerted = true;
                     LOG.errorf("%s: no progress for %s: %s", channel, stalledFor, error);
-                    raise(alarm -> alarm.stalled(channel, stalledFor, error));
+                    if (alertBegan(channel)) {
+                        raise(alarm -> alarm.stalled(channel, stalledFor, error));
+                    }
                 }
                 if (!pause(backoff)) {
-                    stalls.remove(channel);
+                    stalls.remove(token);
+                    if (alerted) {
+                        alertEnded(channel);
+                    }
                     throw new Stopped(channel, e);
                 }
                 backoff = Math.min(backoff * 2, Math.max(1, maxBackoff.toMillis()));
@@ -111,9 +122,27 @@ public class ConsumerRetry {
         }
     }
 
-    /** The channels that cannot make progress now. */
+    /** The channels that cannot make progress now, each with its longest-stalled message. */
     public Map<String, Stall> stalls() {
-        return Map.copyOf(stalls);
+        Map<String, Stall> byChannel = new java.util.HashMap<>();
+        stalls.values().forEach(stall -> byChannel.merge(stall.channel(), stall,
+                (a, b) -> a.since().isAfter(b.since()) ? b : a));
+        return Map.copyOf(byChannel);
+    }
+
+    /** True when this is the channel's first alerted message (its alarm is to be raised). */
+    private synchronized boolean alertBegan(String channel) {
+        return alertedMessages.merge(channel, 1, Integer::sum) == 1;
+    }
+
+    /** True when this was the channel's last alerted message (its recovery is to be told). */
+    private synchronized boolean alertEnded(String channel) {
+        int left = alertedMessages.merge(channel, -1, Integer::sum);
+        if (left <= 0) {
+            alertedMessages.remove(channel);
+            return true;
+        }
+        return false;
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -82,4 +82,44 @@ class ConsumerRetryTest {
         assertThat(attempts).hasValue(3);
         assertThat(retry.stalls()).isEmpty();
     }
+
+    @Test
+    void messages_of_one_channel_stuck_at_once_raise_one_alarm_and_one_recovery_after_the_last() throws Exception {
+        ConsumerRetry retry = new ConsumerRetry(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(20),
+                () -> alarm);
+        java.util.concurrent.atomic.AtomicBoolean firstDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicBoolean secondDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            AtomicInteger firstAttempts = new AtomicInteger();
+            AtomicInteger secondAttempts = new AtomicInteger();
+            var first = threads.submit(() -> retry.untilApplied("requests", () -> {
+                firstAttempts.incrementAndGet();
+                if (firstDown.get()) {
+                    throw new IllegalStateException("database: connection refused");
+                }
+            }));
+            var second = threads.submit(() -> retry.untilApplied("requests", () -> {
+                secondAttempts.incrementAndGet();
+                if (secondDown.get()) {
+                    throw new IllegalStateException("database: connection refused");
+                }
+            }));
+            // 20 attempts at 1-2 ms apart: each message has been stuck past alert-after.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> firstAttempts.get() > 20 && secondAttempts.get() > 20);
+
+            firstDown.set(false);
+            first.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(retry.stalls()).as("the other message still cannot be applied").containsOnlyKeys("requests");
+
+            secondDown.set(false);
+            second.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(retry.stalls()).isEmpty();
+            assertThat(alarms).containsExactly("stalled requests: IllegalStateException: database: connection refused",
+                    "recovered requests");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
 }

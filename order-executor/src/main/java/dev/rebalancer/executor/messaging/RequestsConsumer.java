@@ -55,8 +55,13 @@ public class RequestsConsumer {
         this.relay = relay;
     }
 
+    /**
+     * Accounts apart, one account in order: the channel hands messages of different keys (accounts) to several worker
+     * threads at once ({@code ordered=key}), so one account's request waiting on the database or a lock does not hold
+     * the other accounts' back, while an account's requests and cancellations are applied in their order.
+     */
     @Incoming("rebalance-requests")
-    @Blocking
+    @io.smallrye.reactive.messaging.annotations.Blocking(ordered = false)
     public void request(ConsumerRecord<String, String> record) {
         retry.untilApplied("rebalance-requests", () -> applyRequest(record));
         relay.wake();
