@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -41,7 +40,6 @@ public final class Membership implements AutoCloseable {
     private final WorkerLoop loop;
     /** Before the first round and after leaving: no members, so nothing owned and nothing led. */
     private volatile View view = new View(List.of(), 0);
-    private volatile Consumer<List<String>> onChange = members -> { };
 
     /** What a round read: the members, oldest first, and until when (System.nanoTime) it may be acted on. */
     private record View(List<String> members, long validUntilNanos) {
@@ -59,12 +57,6 @@ public final class Membership implements AutoCloseable {
         this.expiry = expiry;
         this.lock = ("service-instances:" + service).hashCode();
         this.loop = new WorkerLoop("membership", heartbeat, this::roundLogged);
-    }
-
-    /** Whom to tell when the members change (on the membership's thread; must not block). */
-    public Membership onChange(Consumer<List<String>> listener) {
-        this.onChange = listener;
-        return this;
     }
 
     /**
@@ -155,11 +147,6 @@ public final class Membership implements AutoCloseable {
         if (!members.equals(before)) {
             LOG.infof("%s instances: %s (this one: %s%s)", service, members, instanceId,
                     members.get(0).equals(instanceId) ? ", the leader" : "");
-            try {
-                onChange.accept(members);
-            } catch (RuntimeException e) {
-                LOG.warnf("membership listener failed: %s", e.getMessage());
-            }
         }
     }
 

@@ -60,10 +60,10 @@ public final class DriftTopology {
     private DriftTopology() {
     }
 
-    /** Told of what the topology sends, for metrics; called on a stream thread, must not block. */
     /** Requests made this soon after a prompt commit wait for the next commit instead of asking for their own. */
     static final Duration PROMPT_COMMITS_APART = Duration.ofMillis(200);
 
+    /** Told of what the topology sends, for metrics; called on a stream thread, must not block. */
     public interface Observer {
         /** A request sent; {@code inputTimestampMs} is the timestamp of the record (or tick) that caused it. */
         void requested(RebalanceRequest request, long inputTimestampMs);

@@ -73,7 +73,8 @@ public class AlpacaAccounts {
 
     /**
      * One registration round at a time: the one at start-up can outlast the interval (hundreds of accounts, one
-     * request each), and two rounds would insert the same account twice.
+     * request each), and two rounds would ask Alpaca for the same accounts twice. (Instances registering at once are
+     * safe: {@link #register} is one upsert.)
      */
     @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     synchronized void registerPending() {
