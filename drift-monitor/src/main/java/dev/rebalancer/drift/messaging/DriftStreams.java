@@ -166,7 +166,7 @@ public class DriftStreams {
     private KafkaStreams startStreams(boolean wipeLocalState) {
         Properties props = withThreads(properties(config, kafka.streams(java.util.Map.of())), inputPartitions);
         KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval(),
-                config.clockOffset(), observer), props);
+                config.clockOffset(), observer), props, CommitPacing.clients());
         if (wipeLocalState) {
             created.cleanUp();
         }

@@ -60,9 +60,6 @@ public final class DriftTopology {
     private DriftTopology() {
     }
 
-    /** Requests made this soon after a prompt commit wait for the next commit instead of asking for their own. */
-    static final Duration PROMPT_COMMITS_APART = Duration.ofMillis(200);
-
     /** Told of what the topology sends, for metrics; called on a stream thread, must not block. */
     public interface Observer {
         /** A request sent; {@code inputTimestampMs} is the timestamp of the record (or tick) that caused it. */
@@ -193,9 +190,6 @@ public final class DriftTopology {
         private ProcessorContext<String, String> context;
         private KeyValueStore<String, String> store;
         private KeyValueStore<String, String> positions;
-        /** When this task last asked for a commit because of a request, and whether requests wait for one since. */
-        private long lastPromptCommitMs = Long.MIN_VALUE / 2;
-        private boolean requestsWaiting;
 
         private final Observer observer;
 
@@ -213,32 +207,12 @@ public final class DriftTopology {
             this.store = context.getStateStore(STORE);
             this.positions = context.getStateStore(POSITIONS_STORE);
             context.schedule(tickEvery, PunctuationType.WALL_CLOCK_TIME, this::tick);
-            context.schedule(PROMPT_COMMITS_APART, PunctuationType.WALL_CLOCK_TIME, now -> {
-                if (requestsWaiting) {
-                    commitRequests(now);
+            // Requests waiting for a commit (see CommitPacing) ask for it once the pause has passed.
+            context.schedule(CommitPacing.APART.dividedBy(4), PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (CommitPacing.ofThisThread().due()) {
+                    context.commit();
                 }
             });
-        }
-
-        /**
-         * A request is read only once its transaction commits. The first after a quiet spell is committed at once; those
-         * that follow within {@link #PROMPT_COMMITS_APART} go with the next commit (the interval's, or this one's at the
-         * end of the spell): committing after each of a burst's requests would make the burst wait on one commit per
-         * deposit.
-         */
-        private void requestsMade() {
-            long now = context.currentSystemTimeMs();
-            if (now - lastPromptCommitMs >= PROMPT_COMMITS_APART.toMillis()) {
-                commitRequests(now);
-            } else {
-                requestsWaiting = true;
-            }
-        }
-
-        private void commitRequests(long now) {
-            context.commit();
-            lastPromptCommitMs = now;
-            requestsWaiting = false;
         }
 
         @Override
@@ -311,8 +285,8 @@ public final class DriftTopology {
                 context.forward(new Record<>(account, EventJson.write(request), timestamp), REQUESTS_SINK);
                 observer.requested(request, timestamp);
             }
-            if (!outcome.requests().isEmpty()) {
-                requestsMade();
+            if (!outcome.requests().isEmpty() && CommitPacing.ofThisThread().requestsMade()) {
+                context.commit();
             }
         }
 

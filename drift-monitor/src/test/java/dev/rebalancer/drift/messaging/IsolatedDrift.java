@@ -11,13 +11,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
 
 /**
  * The drift monitor's Kafka Streams application as the service builds it (default settings), on a broker a test
@@ -40,7 +37,7 @@ final class IsolatedDrift {
             DriftConfig drift = config.getConfigMapping(DriftConfig.class);
             return new KafkaStreams(DriftTopology.build(DriftStreams.rules(drift), drift.tickInterval()),
                     DriftStreams.properties(drift, Map.of("bootstrap.servers", bootstrap)),
-                    new DefaultKafkaClientSupplier() {
+                    new org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier() {
                         @Override
                         public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
                             return producers.apply(config);
@@ -51,12 +48,15 @@ final class IsolatedDrift {
         }
     }
 
-    /** A transactional producer that knows, at each commit, whether the transaction carries a rebalance request. */
-    abstract static class WatchingProducer extends KafkaProducer<byte[], byte[]> {
+    /**
+     * A stream thread's producer as the service's (it tells the thread's pacing of each commit), that knows, at each
+     * commit, whether the transaction carries a rebalance request.
+     */
+    abstract static class WatchingProducer extends CommitPacing.PacedProducer {
         private volatile boolean requestSent;
 
         WatchingProducer(Map<String, Object> config) {
-            super(config, new ByteArraySerializer(), new ByteArraySerializer());
+            super(config);
         }
 
         @Override
