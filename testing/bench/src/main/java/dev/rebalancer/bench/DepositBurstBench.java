@@ -53,6 +53,7 @@ final class DepositBurstBench {
 
     static final List<Integer> SIZES = sizes(System.getProperty("bench.burst.sizes", "50,200"));
     static final int SINGLES = 20;
+    static final int ROUNDS = Integer.getInteger("bench.burst.rounds", 3);
     static final double TARGET_P99_MS = 2000;
     static final double SINGLE_TARGET_P99_MS = 600;
     static final String POLLS = "rebalancer_deposit_polls_total";
@@ -132,40 +133,66 @@ final class DepositBurstBench {
                     }
                 }
 
-                double cpuBefore = cpuMillis(stack);
-                double pollsBefore = metric(stack, "portfolio-service", POLLS);
-                Map<String, Long> requestsBefore = simRequests(sim, accounts);
-                Instant burstSince = Instant.now();
-                List<Journey> burst = journeys.depositAll(sim, accounts);
-                journeys.awaitRuns(burst, Duration.ofSeconds(120));
-                complete(burst, stack, keys, portfolioDb);
-                Map<String, Object> table = table(burst);
+                // Payday meets services that have been running: the first burst after start also pays for compiling
+                // the code it runs (on 2 cores the JIT competes with the work: ~20 % more CPU than the bursts after
+                // it), so the figure is that of the last of several bursts (-Dbench.burst.rounds, default 3), and
+                // every burst's end-to-end figure and CPU are reported beside it.
+                List<Map<String, Object>> rounds = new ArrayList<>();
+                Map<String, Object> table = null;
+                List<Journey> burst = null;
+                for (int round = 1; round <= ROUNDS; round++) {
+                    burst = new ArrayList<>();
+                    table = burst(stack, sim, journeys, accounts, keys, portfolioDb, burst);
+                    rounds.add(Map.of("round", round, "end_to_end_p50_ms", table.get("end_to_end_p50_ms"),
+                            "end_to_end_p99_ms", table.get("end_to_end_p99_ms"),
+                            "burst_services_cpu_ms", table.get("burst_services_cpu_ms")));
+                    print(n + " accounts at once, burst " + round + " of " + ROUNDS, table);
+                }
                 table.put("accounts", n);
-                table.put("deposits_spread_ms", millis(burst.stream().map(Journey::depositedAt).min(Instant::compareTo)
-                        .orElseThrow(), burst.stream().map(Journey::depositedAt).max(Instant::compareTo).orElseThrow()));
+                table.put("bursts", rounds);
                 table.put("single_account", single);
-                double burstWall = millis(burstSince, Instant.now());
-                table.put("burst_wall_ms", burstWall);
-                // Alpaca's limit, at the simulator, which enforces it per key (200 a minute) and counts its 429s.
-                Map<String, Long> requestsAfter = simRequests(sim, accounts);
-                table.put("busiest_key_requests_in_burst", accounts.stream()
-                        .mapToLong(a -> requestsAfter.get(a) - requestsBefore.get(a)).max().orElse(0));
-                table.put("alpaca_429s", accounts.stream()
-                        .mapToLong(a -> sim.stats(a).get("rate_limited").asLong()).sum());
-                table.put("burst_services_cpu_ms", cpuMillis(stack) - cpuBefore);
-                table.put("burst_account_polls", metric(stack, "portfolio-service", POLLS) - pollsBefore);
                 table.put("idle_wall_ms", idleWall);
                 table.put("idle_services_cpu_ms", idleCpu);
                 table.put("idle_account_polls", idlePolls);
                 table.put("idle_services_cpu_ms_per_account_poll", idlePolls == 0 ? null : idleCpu / idlePolls);
                 table.put("idle_services_cores", idleCpu / idleWall);
-                print(n + " accounts at once", table);
                 results.add(new BenchResult("deposit-burst-" + n, "p99 ms deposit → first buy, " + n
                         + " accounts at once (lower is better)", p99(table), "single-account-p99", p99(single),
                         TARGET_P99_MS, false, true, table, totals(burst)));
             }
         }
         return results;
+    }
+
+    /** One deposit into every account at once, awaited until every run has ended; its table, its journeys in out. */
+    private static Map<String, Object> burst(LocalStack stack, SimAdminClient sim, Journeys journeys,
+            List<String> accounts, Map<String, String> keys, Connection portfolioDb, List<Journey> burst)
+            throws Exception {
+        double cpuBefore = cpuMillis(stack);
+        double pollsBefore = metric(stack, "portfolio-service", POLLS);
+        Map<String, Long> requestsBefore = simRequests(sim, accounts);
+        long rateLimitedBefore = rateLimited(sim, accounts);
+        Instant burstSince = Instant.now();
+        burst.addAll(journeys.depositAll(sim, accounts));
+        journeys.awaitRuns(burst, Duration.ofSeconds(120));
+        complete(burst, stack, keys, portfolioDb);
+        Map<String, Object> table = table(burst);
+        table.put("deposits_spread_ms", millis(burst.stream().map(Journey::depositedAt).min(Instant::compareTo)
+                .orElseThrow(), burst.stream().map(Journey::depositedAt).max(Instant::compareTo).orElseThrow()));
+        table.put("burst_wall_ms", millis(burstSince, Instant.now()));
+        // Alpaca's limit, at the simulator, which enforces it per key (200 a minute) and counts its 429s.
+        Map<String, Long> requestsAfter = simRequests(sim, accounts);
+        table.put("busiest_key_requests_in_burst", accounts.stream()
+                .mapToLong(a -> requestsAfter.get(a) - requestsBefore.get(a)).max().orElse(0));
+        table.put("alpaca_429s_in_burst", rateLimited(sim, accounts) - rateLimitedBefore);
+        table.put("alpaca_429s", rateLimited(sim, accounts));
+        table.put("burst_services_cpu_ms", cpuMillis(stack) - cpuBefore);
+        table.put("burst_account_polls", metric(stack, "portfolio-service", POLLS) - pollsBefore);
+        return table;
+    }
+
+    private static long rateLimited(SimAdminClient sim, List<String> accounts) {
+        return accounts.stream().mapToLong(a -> sim.stats(a).get("rate_limited").asLong()).sum();
     }
 
     /** One deposit and the times it reached each stage (milliseconds since the epoch, 0 while not yet). */
@@ -368,6 +395,10 @@ final class DepositBurstBench {
         }
         line.append(String.format(Locale.ROOT, " | end to end %.0f/%.0f", table.get("end_to_end_p50_ms"),
                 table.get("end_to_end_p99_ms")));
+        if (table.containsKey("burst_services_cpu_ms")) {
+            line.append(String.format(Locale.ROOT, " | services' CPU %.0f ms, %d 429s",
+                    table.get("burst_services_cpu_ms"), table.get("alpaca_429s_in_burst")));
+        }
         System.out.println(line);
     }
 
