@@ -125,26 +125,34 @@ public class RunStore {
     public record Claim(Fence fence, String accountId) {
     }
 
+    /**
+     * Takes the first runnable run: unfinished, not leased (or its lease lapsed), not waiting, of an account not busy
+     * here, with no earlier unfinished run of its account and no order an earlier run left open at Alpaca. Reads the
+     * unfinished runs and the candidate's account's runs only (runs_unfinished_seq, runs_account_seq), never the whole
+     * history. Parameters: owner, lease until, now, now, cancels only, busy accounts.
+     */
+    static final String CLAIM = """
+            UPDATE runs SET lease_owner = ?, lease_until = ?, lease_generation = lease_generation + 1
+            WHERE run_id = (
+                SELECT r.run_id FROM runs r
+                WHERE r.status IN ('QUEUED', 'IN_PROGRESS')
+                  AND (r.lease_until IS NULL OR r.lease_until < ?)
+                  AND (r.not_before IS NULL OR r.not_before <= ? OR r.cancel_requested)
+                  AND (r.cancel_requested OR NOT ?)
+                  AND NOT (r.account_id = ANY (?))
+                  AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.account_id = r.account_id
+                                  AND o.status IN ('QUEUED', 'IN_PROGRESS') AND o.seq < r.seq)
+                  AND NOT EXISTS (SELECT 1 FROM runs o JOIN run_orders lo ON lo.run_id = o.run_id
+                                  WHERE o.account_id = r.account_id AND o.seq < r.seq AND """ + UNSETTLED_LEG + """
+                                  )
+                ORDER BY r.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING run_id, account_id, lease_generation""";
+
     /** With {@code cancelsOnly} (trading halted), only a run that is to be canceled. */
     public Optional<Claim> claim(String owner, Duration lease, Collection<String> busyAccounts, boolean cancelsOnly) {
         return db.inTransaction(c -> {
             Instant now = Instant.now();
-            return Transactions.one(c, """
-                    UPDATE runs SET lease_owner = ?, lease_until = ?, lease_generation = lease_generation + 1
-                    WHERE run_id = (
-                        SELECT r.run_id FROM runs r
-                        WHERE r.status IN ('QUEUED', 'IN_PROGRESS')
-                          AND (r.lease_until IS NULL OR r.lease_until < ?)
-                          AND (r.not_before IS NULL OR r.not_before <= ? OR r.cancel_requested)
-                          AND (r.cancel_requested OR NOT ?)
-                          AND NOT (r.account_id = ANY (?))
-                          AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.account_id = r.account_id
-                                          AND o.status IN ('QUEUED', 'IN_PROGRESS') AND o.seq < r.seq)
-                          AND NOT EXISTS (SELECT 1 FROM runs o JOIN run_orders lo ON lo.run_id = o.run_id
-                                          WHERE o.account_id = r.account_id AND o.seq < r.seq AND """ + UNSETTLED_LEG + """
-                                          )
-                        ORDER BY r.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-                    RETURNING run_id, account_id, lease_generation""", row -> new Claim(new Fence(row.getString(1), owner,
+            return Transactions.one(c, CLAIM, row -> new Claim(new Fence(row.getString(1), owner,
                             row.getLong(3)), row.getString(2)), owner, now.plus(lease), now, now, cancelsOnly,
                     c.createArrayOf("text", busyAccounts.toArray()));
         });
