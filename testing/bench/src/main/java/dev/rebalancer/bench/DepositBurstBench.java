@@ -172,6 +172,7 @@ final class DepositBurstBench {
         double pollsBefore = metric(stack, "portfolio-service", POLLS);
         Map<String, Long> requestsBefore = simRequests(sim, accounts);
         long rateLimitedBefore = rateLimited(sim, accounts);
+        Map<String, Long> commitsBefore = databaseCommits(portfolioDb);
         Instant burstSince = Instant.now();
         burst.addAll(journeys.depositAll(sim, accounts));
         journeys.awaitRuns(burst, Duration.ofSeconds(120));
@@ -187,8 +188,27 @@ final class DepositBurstBench {
         table.put("alpaca_429s_in_burst", rateLimited(sim, accounts) - rateLimitedBefore);
         table.put("alpaca_429s", rateLimited(sim, accounts));
         table.put("burst_services_cpu_ms", cpuMillis(stack) - cpuBefore);
+        // Each service's database transactions per deposit: PostgreSQL shares the cores with everything else.
+        Map<String, Long> commitsAfter = databaseCommits(portfolioDb);
+        Map<String, Double> commitsPerDeposit = new java.util.TreeMap<>();
+        commitsAfter.forEach((database, commits) -> commitsPerDeposit.put(database,
+                (commits - commitsBefore.getOrDefault(database, 0L)) / (double) burst.size()));
+        table.put("database_commits_per_deposit", commitsPerDeposit);
+
         table.put("burst_account_polls", metric(stack, "portfolio-service", POLLS) - pollsBefore);
         return table;
+    }
+
+    /** Transactions committed so far, by database (PostgreSQL's own count). */
+    private static Map<String, Long> databaseCommits(Connection any) throws Exception {
+        Map<String, Long> commits = new java.util.HashMap<>();
+        try (PreparedStatement statement = any.prepareStatement("SELECT datname, xact_commit FROM pg_stat_database"
+                + " WHERE datname IN ('portfolio', 'executor', 'notifier')"); ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                commits.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return commits;
     }
 
     private static long rateLimited(SimAdminClient sim, List<String> accounts) {
@@ -396,8 +416,9 @@ final class DepositBurstBench {
         line.append(String.format(Locale.ROOT, " | end to end %.0f/%.0f", table.get("end_to_end_p50_ms"),
                 table.get("end_to_end_p99_ms")));
         if (table.containsKey("burst_services_cpu_ms")) {
-            line.append(String.format(Locale.ROOT, " | services' CPU %.0f ms, %d 429s",
-                    table.get("burst_services_cpu_ms"), table.get("alpaca_429s_in_burst")));
+            line.append(String.format(Locale.ROOT, " | services' CPU %.0f ms, %d 429s, database commits per deposit %s",
+                    table.get("burst_services_cpu_ms"), table.get("alpaca_429s_in_burst"),
+                    table.get("database_commits_per_deposit")));
         }
         System.out.println(line);
     }
