@@ -194,7 +194,6 @@ final class DepositBurstBench {
         commitsAfter.forEach((database, commits) -> commitsPerDeposit.put(database,
                 (commits - commitsBefore.getOrDefault(database, 0L)) / (double) burst.size()));
         table.put("database_commits_per_deposit", commitsPerDeposit);
-
         table.put("burst_account_polls", metric(stack, "portfolio-service", POLLS) - pollsBefore);
         return table;
     }
