@@ -15,7 +15,6 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The executor's outbox table becomes the one every service shares (V6): events written by the executor before the
@@ -27,10 +26,7 @@ class OutboxMigrationTest {
 
     @Test
     void events_waiting_in_the_old_table_are_published_after_the_upgrade() throws Exception {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(PostgresServer.jdbcUrl("executor_outbox_upgrade"));
-        dataSource.setUser(PostgresServer.USERNAME);
-        dataSource.setPassword(PostgresServer.PASSWORD);
+        DataSource dataSource = PostgresServer.dataSource("executor_outbox_upgrade");
         Flyway.configure().dataSource(dataSource).cleanDisabled(false).load().clean();
         Flyway.configure().dataSource(dataSource).target("5").load().migrate();
         String key = "upgrade-" + UUID.randomUUID();

@@ -11,9 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A claim's cost does not grow with the history: the runs table keeps every run ever made, and every claim (one per run,
@@ -27,10 +27,7 @@ class ClaimCostTest {
 
     @Test
     void a_claim_reads_the_unfinished_runs_and_the_candidates_history_not_every_run_ever() throws Exception {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(PostgresServer.jdbcUrl("executor_claim_cost"));
-        dataSource.setUser(PostgresServer.USERNAME);
-        dataSource.setPassword(PostgresServer.PASSWORD);
+        DataSource dataSource = PostgresServer.dataSource("executor_claim_cost");
         Flyway.configure().dataSource(dataSource).cleanDisabled(false).load().clean();
         Flyway.configure().dataSource(dataSource).load().migrate();
         Transactions.inTransaction(dataSource, c -> {

@@ -49,6 +49,15 @@ public final class PostgresServer {
         }
     }
 
+    /** A plain (unpooled) data source of the named database, created if it does not exist yet. */
+    public static javax.sql.DataSource dataSource(String database) {
+        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setUrl(jdbcUrl(database));
+        dataSource.setUser(USERNAME);
+        dataSource.setPassword(PASSWORD);
+        return dataSource;
+    }
+
     /** The named database emptied: dropped if it exists (connections to it closed) and created again. */
     public static String emptyDatabase(String database) {
         asSuperuser("DROP DATABASE IF EXISTS " + name(database) + " WITH (FORCE)");
