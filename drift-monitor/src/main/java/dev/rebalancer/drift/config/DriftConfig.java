@@ -45,7 +45,8 @@ public interface DriftConfig {
 
     /**
      * How often processing is committed when it made no request. With exactly-once, what the monitor writes becomes
-     * visible only at a commit: a request is committed at once (or within 200 ms of the previous prompt commit), so
+     * visible only at a commit: a request is committed at once (or, in a burst, once the thread has processed for 200 ms since its last
+     * commit: CommitPacing), so
      * this bounds only the rest (state, alerts, dead letters). Each commit waits on the broker several times; under a
      * burst a short interval left the stream thread waiting on commits most of the time.
      */

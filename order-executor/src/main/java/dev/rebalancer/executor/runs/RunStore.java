@@ -117,11 +117,7 @@ public class RunStore {
 
     // ---- leases -------------------------------------------------------------------------------------------------
 
-    /**
-     * Takes the next run this instance may drive: the oldest unfinished run of an account that has no older one,
-     * not leased by a live instance, not waiting for the market (unless it is to be canceled), of an account not
-     * already driven here.
-     */
+    /** A run {@link #claim} took: held under the fence, of the account. */
     public record Claim(Fence fence, String accountId) {
     }
 

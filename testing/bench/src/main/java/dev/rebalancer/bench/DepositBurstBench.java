@@ -138,16 +138,16 @@ final class DepositBurstBench {
                 // it), so the figure is that of the last of several bursts (-Dbench.burst.rounds, default 3), and
                 // every burst's end-to-end figure and CPU are reported beside it.
                 List<Map<String, Object>> rounds = new ArrayList<>();
-                Map<String, Object> table = null;
-                List<Journey> burst = null;
+                Burst burst = null;
                 for (int round = 1; round <= ROUNDS; round++) {
-                    burst = new ArrayList<>();
-                    table = burst(stack, sim, journeys, accounts, keys, portfolioDb, burst);
+                    burst = burst(stack, sim, journeys, accounts, keys, portfolioDb);
+                    Map<String, Object> table = burst.table();
                     rounds.add(Map.of("round", round, "end_to_end_p50_ms", table.get("end_to_end_p50_ms"),
                             "end_to_end_p99_ms", table.get("end_to_end_p99_ms"),
                             "burst_services_cpu_ms", table.get("burst_services_cpu_ms")));
                     print(n + " accounts at once, burst " + round + " of " + ROUNDS, table);
                 }
+                Map<String, Object> table = burst.table();
                 table.put("accounts", n);
                 table.put("bursts", rounds);
                 table.put("single_account", single);
@@ -158,23 +158,25 @@ final class DepositBurstBench {
                 table.put("idle_services_cores", idleCpu / idleWall);
                 results.add(new BenchResult("deposit-burst-" + n, "p99 ms deposit → first buy, " + n
                         + " accounts at once (lower is better)", p99(table), "single-account-p99", p99(single),
-                        TARGET_P99_MS, false, true, table, totals(burst)));
+                        TARGET_P99_MS, false, true, table, totals(burst.journeys())));
             }
         }
         return results;
     }
 
-    /** One deposit into every account at once, awaited until every run has ended; its table, its journeys in out. */
-    private static Map<String, Object> burst(LocalStack stack, SimAdminClient sim, Journeys journeys,
-            List<String> accounts, Map<String, String> keys, Connection portfolioDb, List<Journey> burst)
-            throws Exception {
+    /** A burst's journeys and its table. */
+    private record Burst(List<Journey> journeys, Map<String, Object> table) {
+    }
+
+    /** One deposit into every account at once, awaited until every run has ended. */
+    private static Burst burst(LocalStack stack, SimAdminClient sim, Journeys journeys, List<String> accounts,
+            Map<String, String> keys, Connection portfolioDb) throws Exception {
         double cpuBefore = cpuMillis(stack);
         double pollsBefore = metric(stack, "portfolio-service", POLLS);
-        Map<String, Long> requestsBefore = simRequests(sim, accounts);
-        long rateLimitedBefore = rateLimited(sim, accounts);
+        Map<String, JsonNode> statsBefore = simStats(sim, accounts);
         Map<String, Long> commitsBefore = databaseCommits(portfolioDb);
         Instant burstSince = Instant.now();
-        burst.addAll(journeys.depositAll(sim, accounts));
+        List<Journey> burst = journeys.depositAll(sim, accounts);
         journeys.awaitRuns(burst, Duration.ofSeconds(120));
         complete(burst, stack, keys, portfolioDb);
         Map<String, Object> table = table(burst);
@@ -182,11 +184,12 @@ final class DepositBurstBench {
                 .orElseThrow(), burst.stream().map(Journey::depositedAt).max(Instant::compareTo).orElseThrow()));
         table.put("burst_wall_ms", millis(burstSince, Instant.now()));
         // Alpaca's limit, at the simulator, which enforces it per key (200 a minute) and counts its 429s.
-        Map<String, Long> requestsAfter = simRequests(sim, accounts);
-        table.put("busiest_key_requests_in_burst", accounts.stream()
-                .mapToLong(a -> requestsAfter.get(a) - requestsBefore.get(a)).max().orElse(0));
-        table.put("alpaca_429s_in_burst", rateLimited(sim, accounts) - rateLimitedBefore);
-        table.put("alpaca_429s", rateLimited(sim, accounts));
+        Map<String, JsonNode> statsAfter = simStats(sim, accounts);
+        table.put("busiest_key_requests_in_burst", accounts.stream().mapToLong(a -> statsAfter.get(a)
+                .get("requests").asLong() - statsBefore.get(a).get("requests").asLong()).max().orElse(0));
+        long rateLimited = sum(statsAfter, "rate_limited");
+        table.put("alpaca_429s_in_burst", rateLimited - sum(statsBefore, "rate_limited"));
+        table.put("alpaca_429s", rateLimited);
         table.put("burst_services_cpu_ms", cpuMillis(stack) - cpuBefore);
         // Each service's database transactions per deposit: PostgreSQL shares the cores with everything else.
         Map<String, Long> commitsAfter = databaseCommits(portfolioDb);
@@ -195,7 +198,7 @@ final class DepositBurstBench {
                 (commits - commitsBefore.getOrDefault(database, 0L)) / (double) burst.size()));
         table.put("database_commits_per_deposit", commitsPerDeposit);
         table.put("burst_account_polls", metric(stack, "portfolio-service", POLLS) - pollsBefore);
-        return table;
+        return new Burst(burst, table);
     }
 
     /** Transactions committed so far, by database (PostgreSQL's own count). */
@@ -210,8 +213,9 @@ final class DepositBurstBench {
         return commits;
     }
 
-    private static long rateLimited(SimAdminClient sim, List<String> accounts) {
-        return accounts.stream().mapToLong(a -> sim.stats(a).get("rate_limited").asLong()).sum();
+    /** A counter of the simulator's per-account statistics, summed over the accounts. */
+    private static long sum(Map<String, JsonNode> stats, String counter) {
+        return stats.values().stream().mapToLong(s -> s.get(counter).asLong()).sum();
     }
 
     /** One deposit and the times it reached each stage (milliseconds since the epoch, 0 while not yet). */
@@ -422,11 +426,11 @@ final class DepositBurstBench {
         System.out.println(line);
     }
 
-    /** Trading API requests each account's key made so far, as the simulator counted them. */
-    private static Map<String, Long> simRequests(SimAdminClient sim, List<String> accounts) {
-        Map<String, Long> requests = new java.util.HashMap<>();
-        accounts.forEach(account -> requests.put(account, sim.stats(account).get("requests").asLong()));
-        return requests;
+    /** Each account's statistics at the simulator so far (its key's requests, its 429s). */
+    private static Map<String, JsonNode> simStats(SimAdminClient sim, List<String> accounts) {
+        Map<String, JsonNode> stats = new HashMap<>();
+        accounts.forEach(account -> stats.put(account, sim.stats(account)));
+        return stats;
     }
 
     /** CPU time the four services' processes have used so far. */
