@@ -50,7 +50,10 @@ public class RunDriver {
         /** What every write of the run is checked against. */
         Fence fence();
 
-        /** Extends the hold; throws {@link Fence.Lost} when another instance has taken the run over. */
+        /**
+         * Extends the hold (written at most once per tenth of the lease); throws {@link Fence.Lost} when another
+         * instance has taken the run over.
+         */
         void renew();
 
         /** Lets the run go, to be taken again at {@code notBefore} (null: at once). */
@@ -162,7 +165,7 @@ public class RunDriver {
                         run.sessionClose());
                 continue;
             }
-            finish(run, fence);
+            store.complete(fence);
             return;
         }
     }
@@ -297,12 +300,6 @@ public class RunDriver {
         return total;
     }
 
-    private void finish(Run run, Fence fence) {
-        boolean adjusted = !store.run(run.runId()).orElseThrow().skipped().isEmpty()
-                || store.legs(run.runId()).stream().anyMatch(leg -> !leg.filled());
-        store.finish(fence, adjusted ? RunStatus.COMPLETED_ADJUSTED : RunStatus.COMPLETED_SUCCESS, null);
-    }
-
     // ---- one phase ----------------------------------------------------------------------------------------------
 
     private static boolean unsent(Leg leg) {
@@ -331,9 +328,10 @@ public class RunDriver {
         Instant deadline = Instant.now().plus(settings.fillTimeout());
         Instant lastPoll = resumed ? Instant.EPOCH : Instant.now();
         Instant lastRenew = Instant.now();
+        // The phase's orders change only by this driver's writes (fenced): read again after a write, not every round.
+        List<Leg> legs = phaseLegs(run);
         while (true) {
             long seen = broker.watch().version();
-            List<Leg> legs = phaseLegs(run);
             boolean poll = Duration.between(lastPoll, Instant.now()).compareTo(
                     broker.watch().connected() ? settings.streamCheckInterval() : settings.pollInterval()) >= 0;
             if (poll) {
@@ -344,15 +342,17 @@ public class RunDriver {
                 return stop;
             }
             boolean held = false;
+            boolean wrote = false;
             for (Leg leg : legs) {
                 if (unsent(leg)) {
                     if (stop == null) {
                         send(fence, leg, broker, run.accountId());
+                        wrote = true;
                     } else {
                         held = true;
                     }
                 } else if (leg.open()) {
-                    refresh(fence, leg, broker, poll);
+                    wrote |= refresh(fence, leg, broker, poll);
                 }
             }
             if (held) {
@@ -360,7 +360,10 @@ public class RunDriver {
                 // starts again then.
                 return Outcome.HALTED;
             }
-            if (phaseLegs(run).stream().allMatch(Leg::settled)) {
+            if (wrote) {
+                legs = phaseLegs(run);
+            }
+            if (legs.stream().allMatch(Leg::settled)) {
                 return Outcome.DONE;
             }
             if (Instant.now().isAfter(deadline)) {
@@ -374,34 +377,36 @@ public class RunDriver {
         }
     }
 
-    /** A cancel request or an engaged halt, checked before every order sent. */
+    /** A cancel request or an engaged halt, checked (in one transaction) before every order sent. */
     private Outcome interruption(String runId) {
-        if (store.run(runId).orElseThrow().cancelRequested()) {
-            return Outcome.CANCELED;
-        }
-        return haltState.halted() ? Outcome.HALTED : null;
+        return store.db().inTransaction(c -> RunStore.cancelRequested(c, runId) ? Outcome.CANCELED
+                : haltState.halted(c) ? Outcome.HALTED : null);
     }
 
     private List<Leg> phaseLegs(Run run) {
         return store.legs(run.runId()).stream().filter(leg -> leg.phase() == run.phase()).toList();
     }
 
-    /** Takes the order's state from the stream, or from Alpaca when it is time to poll. */
-    private void refresh(Fence fence, Leg leg, Broker broker, boolean poll) {
+    /** Takes the order's state from the stream, or from Alpaca when it is time to poll; true when it was recorded. */
+    private boolean refresh(Fence fence, Leg leg, Broker broker, boolean poll) {
+        boolean wrote = false;
         Optional<Order> streamed = broker.watch().latest(leg.clientOrderId());
         if (streamed.isPresent() && !streamed.get().status().equals(leg.status())) {
             store.sent(fence, leg.clientOrderId(), streamed.get());
             if (streamed.get().isTerminal()) {
-                return;
+                return true;
             }
+            wrote = true;
         }
         if (poll) {
             try {
                 store.sent(fence, leg.clientOrderId(), broker.client().order(leg.alpacaId()));
+                wrote = true;
             } catch (AlpacaException e) {
                 LOG.debugf("order %s not read (%s); trying again later", leg.clientOrderId(), e.getMessage());
             }
         }
+        return wrote;
     }
 
     /**

@@ -203,6 +203,12 @@ public class RunStore {
                 RunStore::run, accountId));
     }
 
+    /** Whether the run is to be canceled (an unknown run: no). */
+    static boolean cancelRequested(Connection c, String runId) throws SQLException {
+        return Transactions.one(c, "SELECT cancel_requested FROM runs WHERE run_id = ?", row -> row.getBoolean(1), runId)
+                .orElse(false);
+    }
+
     private static Optional<Run> run(Connection c, String runId) throws SQLException {
         return Transactions.one(c, "SELECT * FROM runs WHERE run_id = ?", RunStore::run, runId);
     }
@@ -294,8 +300,25 @@ public class RunStore {
      * an alert names them, and the account's next run is not claimed until they have ended.
      */
     public void finish(Fence fence, RunStatus status, String reason, List<Leg> stillOpen) {
+        finish(fence, c -> status, reason, stillOpen);
+    }
+
+    /**
+     * Ends the run COMPLETED_SUCCESS, or COMPLETED_ADJUSTED when an order was skipped or did not fill, as its orders
+     * say in the same transaction.
+     */
+    public void complete(Fence fence) {
+        finish(fence, c -> {
+            boolean adjusted = !run(c, fence.runId()).orElseThrow().skipped().isEmpty()
+                    || legs(c, fence.runId()).stream().anyMatch(leg -> !leg.filled());
+            return adjusted ? RunStatus.COMPLETED_ADJUSTED : RunStatus.COMPLETED_SUCCESS;
+        }, null, List.of());
+    }
+
+    private void finish(Fence fence, Transactions.Work<RunStatus> decided, String reason, List<Leg> stillOpen) {
         RunEvent finished = db.inTransaction(c -> {
             hold(c, fence);
+            RunStatus status = decided.run(c);
             String runId = fence.runId();
             Instant now = Instant.now();
             boolean canceled = status == RunStatus.CANCELED || status == RunStatus.CANCELED_MID_RUN;

@@ -32,6 +32,11 @@ public class RunWorkers {
     private static final Logger LOG = Logger.getLogger(RunWorkers.class);
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
     private static final Duration LONGEST_BACKOFF = Duration.ofMinutes(5);
+    /**
+     * A driver's lease is written again only once a tenth of it has passed since it was last written: a run asks to
+     * renew after every answer from Alpaca, and each write is a database transaction.
+     */
+    private static final int RENEWALS_PER_LEASE = 10;
 
     private final RunStore store;
     private final RunDriver driver;
@@ -40,6 +45,8 @@ public class RunWorkers {
     private final Set<String> busyAccounts = ConcurrentHashMap.newKeySet();
     private final java.util.Map<String, Instant> lastSettled = new ConcurrentHashMap<>();
     private volatile String owner;
+    /** When orders left open by ended runs were last looked for. */
+    private volatile Instant leftoversLookedAt = Instant.EPOCH;
     private volatile WorkerLoop claims;
     /** Accounts driven at the same time: the drivers' pool size, fixed at start. */
     private volatile int parallel;
@@ -109,10 +116,11 @@ public class RunWorkers {
      */
     private void settleLeftovers() {
         int free = parallel - busyAccounts.size();
-        if (free <= 0) {
-            return;
-        }
         Instant now = Instant.now();
+        if (free <= 0 || now.isBefore(leftoversLookedAt.plus(settings.tick()))) {
+            return; // looked for at most once a tick, however often the workers are woken
+        }
+        leftoversLookedAt = now;
         for (String account : store.accountsWithLeftovers(Set.copyOf(busyAccounts), free)) {
             Instant last = lastSettled.get(account);
             if (last != null && last.plus(settings.pollInterval()).isAfter(now) || !busyAccounts.add(account)) {
@@ -137,7 +145,11 @@ public class RunWorkers {
         // Every line logged while driving the run says whose it is (fields of the JSON log).
         dev.rebalancer.runtime.LogContext context = dev.rebalancer.runtime.LogContext.of(claim.accountId(), runId, null);
         AtomicBoolean released = new AtomicBoolean();
+        long renewEvery = settings.lease().dividedBy(RENEWALS_PER_LEASE).toNanos();
         RunDriver.Lease lease = new RunDriver.Lease() {
+            /** When the lease was last extended (the claim extended it first). */
+            private long renewedAt = System.nanoTime();
+
             @Override
             public Fence fence() {
                 return fence;
@@ -145,9 +157,14 @@ public class RunWorkers {
 
             @Override
             public void renew() {
+                long now = System.nanoTime();
+                if (now - renewedAt < renewEvery) {
+                    return; // nine tenths of it left: every write checks the fence anyway
+                }
                 if (!store.renew(fence, settings.lease())) {
                     throw new Fence.Lost(fence);
                 }
+                renewedAt = now;
             }
 
             @Override

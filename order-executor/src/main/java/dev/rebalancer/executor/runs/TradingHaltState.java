@@ -7,6 +7,8 @@ import dev.rebalancer.runtime.ConsumerRetry;
 import dev.rebalancer.executor.config.ExecutorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -52,25 +54,31 @@ public class TradingHaltState {
         if (consumers.stalls().containsKey(CONTROL_CHANNEL)) {
             return true;
         }
-        return db.inTransaction(c -> {
-            Optional<Heard> heard = Transactions.one(c, "SELECT halted, updated_at FROM trading_halt WHERE id = 1",
-                    row -> new Heard(row.getBoolean(1), Transactions.instant(row, "updated_at")));
-            if (heard.isEmpty()) {
-                return true;
+        return db.inTransaction(this::halted);
+    }
+
+    /** {@link #halted()} read in the caller's transaction (with what else the caller checks before an order). */
+    public boolean halted(Connection c) throws SQLException {
+        if (consumers.stalls().containsKey(CONTROL_CHANNEL)) {
+            return true;
+        }
+        Optional<Heard> heard = Transactions.one(c, "SELECT halted, updated_at FROM trading_halt WHERE id = 1",
+                row -> new Heard(row.getBoolean(1), Transactions.instant(row, "updated_at")));
+        if (heard.isEmpty()) {
+            return true;
+        }
+        Duration silence = Duration.between(heard.get().at(), Instant.now());
+        if (silence.compareTo(silenceLimit) > 0) {
+            if (silenceAlerted.compareAndSet(false, true)) {
+                RunStore.alert(c, null, null, Severity.CRITICAL, "Trading held: the halt switch is not heard",
+                        "Nothing on the control topic for " + silence.toSeconds() + " s (portfolio-service"
+                                + " announces it every " + silenceLimit.dividedBy(3).toSeconds() + " s); no order"
+                                + " is sent until it is heard again.");
             }
-            Duration silence = Duration.between(heard.get().at(), Instant.now());
-            if (silence.compareTo(silenceLimit) > 0) {
-                if (silenceAlerted.compareAndSet(false, true)) {
-                    RunStore.alert(c, null, null, Severity.CRITICAL, "Trading held: the halt switch is not heard",
-                            "Nothing on the control topic for " + silence.toSeconds() + " s (portfolio-service"
-                                    + " announces it every " + silenceLimit.dividedBy(3).toSeconds() + " s); no order"
-                                    + " is sent until it is heard again.");
-                }
-                return true;
-            }
-            silenceAlerted.set(false);
-            return heard.get().halted();
-        });
+            return true;
+        }
+        silenceAlerted.set(false);
+        return heard.get().halted();
     }
 
     /**
