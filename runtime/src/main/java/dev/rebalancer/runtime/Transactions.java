@@ -43,6 +43,20 @@ public final class Transactions {
         }
     }
 
+    /**
+     * Runs work of exactly one statement with auto-commit: the statement is its own transaction, committed without a
+     * round trip of its own (half the round trips of {@link #inTransaction} for a single read or write). Work of more
+     * than one statement belongs in {@link #inTransaction}: here each would commit on its own.
+     */
+    public static <T> T oneStatement(DataSource dataSource, Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database: " + e.getMessage(), e);
+        }
+    }
+
     /** Maps one row of a result. */
     public interface Rows<T> {
         T map(ResultSet row) throws SQLException;

@@ -120,15 +120,22 @@ public final class SharedRequestBudget implements RequestBudget {
             return clamp(Duration.between(nowInstant, key.pausedUntil()));
         }
         long second = (long) Math.floor(now);
-        long[] window = Transactions.one(c, "SELECT coalesce(sum(used), 0), coalesce(min(second), 0)"
-                + " FROM alpaca_budget_seconds WHERE key_hash = ? AND second >= ?",
-                row -> new long[] {row.getLong(1), row.getLong(2)}, keyHash, second - 60).orElseThrow();
-        if (window[0] >= cap) {
+        // The window's count and, when it has room, this request counted, in one statement: it runs after the key's
+        // row was locked above, so its snapshot holds every request counted before.
+        long[] window = Transactions.one(c, """
+                WITH w AS (SELECT coalesce(sum(used), 0) AS used, coalesce(min(second), 0) AS oldest
+                           FROM alpaca_budget_seconds WHERE key_hash = ? AND second >= ?),
+                     counted AS (INSERT INTO alpaca_budget_seconds (key_hash, second, used)
+                                 SELECT ?, ?, 1 FROM w WHERE w.used < ?
+                                 ON CONFLICT (key_hash, second) DO UPDATE SET used = alpaca_budget_seconds.used + 1
+                                 RETURNING 1)
+                SELECT w.used, w.oldest, (SELECT count(*) FROM counted) FROM w""",
+                row -> new long[] {row.getLong(1), row.getLong(2), row.getLong(3)}, keyHash, second - 60, keyHash,
+                second, cap).orElseThrow();
+        if (window[2] == 0) {
             // The oldest second leaves the window 61 s after it began.
             return clamp(Duration.ofMillis(Math.round(((window[1] + 61) - now) * 1000)));
         }
-        Transactions.update(c, "INSERT INTO alpaca_budget_seconds (key_hash, second, used) VALUES (?, ?, 1)"
-                + " ON CONFLICT (key_hash, second) DO UPDATE SET used = alpaca_budget_seconds.used + 1", keyHash, second);
         if (second != lastSecond) {
             lastSecond = second;
             Transactions.update(c, "DELETE FROM alpaca_budget_seconds WHERE key_hash = ? AND second < ?", keyHash,

@@ -146,7 +146,7 @@ public class RunStore {
 
     /** With {@code cancelsOnly} (trading halted), only a run that is to be canceled. */
     public Optional<Claim> claim(String owner, Duration lease, Collection<String> busyAccounts, boolean cancelsOnly) {
-        return db.inTransaction(c -> {
+        return db.oneStatement(c -> {
             Instant now = Instant.now();
             return Transactions.one(c, CLAIM, row -> new Claim(new Fence(row.getString(1), owner,
                             row.getLong(3)), row.getString(2)), owner, now.plus(lease), now, now, cancelsOnly,
@@ -157,14 +157,14 @@ public class RunStore {
     /** Extends the lease, and notes the worker's sign of life; false when the run is no longer held under the fence. */
     public boolean renew(Fence fence, Duration lease) {
         Instant now = Instant.now();
-        return db.inTransaction(c -> Transactions.update(c, "UPDATE runs SET lease_until = ?, active_at = ? WHERE run_id = ? "
+        return db.oneStatement(c -> Transactions.update(c, "UPDATE runs SET lease_until = ?, active_at = ? WHERE run_id = ? "
                 + "AND lease_owner = ? AND lease_generation = ?", now.plus(lease), now, fence.runId(), fence.owner(),
                 fence.generation()) == 1);
     }
 
     /** Lets the run go, to be taken again when {@code notBefore} (null: at once) has come. */
     public void release(Fence fence, Instant notBefore) {
-        db.inTransaction(c -> Transactions.update(c, "UPDATE runs SET lease_owner = NULL, lease_until = NULL, not_before = ?::timestamptz "
+        db.oneStatement(c -> Transactions.update(c, "UPDATE runs SET lease_owner = NULL, lease_until = NULL, not_before = ?::timestamptz "
                 + "WHERE run_id = ? AND lease_owner = ? AND lease_generation = ?", notBefore, fence.runId(),
                 fence.owner(), fence.generation()));
     }
@@ -191,11 +191,11 @@ public class RunStore {
     // ---- reading ------------------------------------------------------------------------------------------------
 
     public Optional<Run> run(String runId) {
-        return db.inTransaction(c -> run(c, runId));
+        return db.oneStatement(c -> run(c, runId));
     }
 
     public List<Leg> legs(String runId) {
-        return db.inTransaction(c -> legs(c, runId));
+        return db.oneStatement(c -> legs(c, runId));
     }
 
     public List<Run> runsOf(String accountId) {
@@ -279,6 +279,9 @@ public class RunStore {
 
     /** Adds skipped orders to the run's, each (symbol, side, reason) once. */
     private static void addSkipped(Connection c, String runId, List<SkippedOrder> skipped) throws SQLException {
+        if (skipped.isEmpty()) {
+            return;
+        }
         Run run = run(c, runId).orElseThrow();
         List<SkippedOrder> all = new ArrayList<>(run.skipped());
         for (SkippedOrder skip : skipped) {
@@ -351,7 +354,7 @@ public class RunStore {
 
     /** Accounts some ended run of which left an order open at Alpaca (or of unknown fate), but those in {@code busy}. */
     public List<String> accountsWithLeftovers(Collection<String> busy, int limit) {
-        return db.inTransaction(c -> Transactions.query(c, "SELECT DISTINCT o.account_id FROM runs o JOIN run_orders lo ON "
+        return db.oneStatement(c -> Transactions.query(c, "SELECT DISTINCT o.account_id FROM runs o JOIN run_orders lo ON "
                 + "lo.run_id = o.run_id WHERE o.status NOT IN " + UNFINISHED + " AND " + UNSETTLED_LEG
                 + " AND NOT (o.account_id = ANY (?)) LIMIT ?", row -> row.getString(1),
                 c.createArrayOf("text", busy.toArray()), limit));
@@ -380,30 +383,47 @@ public class RunStore {
 
     /** The order is about to be sent: from now on its fate is looked up before anything else is done with it. */
     public void sending(Fence fence, String clientOrderId) {
-        db.inTransaction(c -> {
-            hold(c, fence);
-            return Transactions.update(c, "UPDATE run_orders SET state = 'SENDING' WHERE client_order_id = ?", clientOrderId);
-        });
+        fencedLegWrite(fence, "UPDATE run_orders SET state = 'SENDING' WHERE client_order_id = ?", clientOrderId);
     }
 
     /** Alpaca has the order; its latest known state. */
     public void sent(Fence fence, String clientOrderId, dev.rebalancer.alpaca.model.Order order) {
-        db.inTransaction(c -> {
-            hold(c, fence);
-            return sent(c, clientOrderId, order);
-        });
+        fencedLegWrite(fence, SENT, sentArguments(clientOrderId, order));
+    }
+
+    /**
+     * A write of one of the run's orders (a statement ending in its {@code WHERE} condition), in a single statement
+     * that also locks the run while its lease is this worker's, as {@link #hold} does; {@link Fence.Lost}, nothing
+     * written, otherwise.
+     */
+    private void fencedLegWrite(Fence fence, String update, Object... arguments) {
+        Object[] all = java.util.Arrays.copyOf(arguments, arguments.length + 3);
+        all[arguments.length] = fence.runId();
+        all[arguments.length + 1] = fence.owner();
+        all[arguments.length + 2] = fence.generation();
+        int written = db.oneStatement(c -> Transactions.update(c, update + " AND run_id = (SELECT run_id FROM runs"
+                + " WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE)", all));
+        if (written == 0) {
+            throw new Fence.Lost(fence);
+        }
+    }
+
+    private static final String SENT = """
+            UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
+                   submitted_at = COALESCE(submitted_at, ?), filled_at = ?, asset_id = ?, created_at = ?,
+                   updated_at = ?, expired_at = ?, canceled_at = ?, failed_at = ?, expires_at = ?
+            WHERE client_order_id = ?""";
+
+    private static Object[] sentArguments(String clientOrderId, dev.rebalancer.alpaca.model.Order order) {
+        return new Object[] {order.id(), order.status(), order.filledQty(), order.filledAvgPrice(),
+                order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(), order.assetId(),
+                order.createdAt(), order.updatedAt(), order.expiredAt(), order.canceledAt(), order.failedAt(),
+                order.expiresAt(), clientOrderId};
     }
 
     private static int sent(Connection c, String clientOrderId, dev.rebalancer.alpaca.model.Order order)
             throws SQLException {
-        return Transactions.update(c, """
-                UPDATE run_orders SET state = 'SENT', alpaca_id = ?, status = ?, filled_qty = ?, filled_avg_price = ?,
-                       submitted_at = COALESCE(submitted_at, ?), filled_at = ?, asset_id = ?, created_at = ?,
-                       updated_at = ?, expired_at = ?, canceled_at = ?, failed_at = ?, expires_at = ?
-                WHERE client_order_id = ?""", order.id(), order.status(), order.filledQty(), order.filledAvgPrice(),
-                order.submittedAt() != null ? order.submittedAt() : order.createdAt(), order.filledAt(), order.assetId(),
-                order.createdAt(), order.updatedAt(), order.expiredAt(), order.canceledAt(), order.failedAt(),
-                order.expiresAt(), clientOrderId);
+        return Transactions.update(c, SENT, sentArguments(clientOrderId, order));
     }
 
     /**
@@ -424,10 +444,7 @@ public class RunStore {
 
     /** Back to PLANNED: Alpaca has no order under this id, so sending it again cannot duplicate anything. */
     public void notSent(Fence fence, String clientOrderId) {
-        db.inTransaction(c -> {
-            hold(c, fence);
-            return Transactions.update(c, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ?", clientOrderId);
-        });
+        fencedLegWrite(fence, "UPDATE run_orders SET state = 'PLANNED' WHERE client_order_id = ?", clientOrderId);
     }
 
     public void alert(String accountId, String runId, Severity severity, String title, String detail) {
