@@ -72,18 +72,29 @@ public class EventsConsumer {
         }
     }
 
+    /**
+     * A run's event becomes a summary when the run ended as the setting asks to be told; the sender is woken only
+     * then: most run events (queued, in progress, a success under {@code problems}) have nothing to send, and a
+     * payday brings hundreds at once.
+     */
     @Incoming("runs")
     @Blocking
     public void run(ConsumerRecord<String, String> record) {
+        java.util.concurrent.atomic.AtomicBoolean stored = new java.util.concurrent.atomic.AtomicBoolean();
         forAccount(record, () -> retry.untilApplied("runs", () -> {
             try {
-                Summaries.run(EventJson.read(value(record), RunEvent.class), everyFinalRun)
-                        .ifPresent(summary -> store.add(summary, Instant.now()));
+                Summaries.run(EventJson.read(value(record), RunEvent.class), everyFinalRun).ifPresent(summary -> {
+                    store.add(summary, Instant.now());
+                    stored.set(true);
+                });
             } catch (EventFormatException e) {
                 unreadable(record, e);
+                stored.set(true);
             }
         }));
-        sender.wake();
+        if (stored.get()) {
+            sender.wake();
+        }
     }
 
     private static String value(ConsumerRecord<String, String> record) {
