@@ -100,12 +100,13 @@ public class RunWorkers {
         // While halted, only runs to be canceled are taken: canceling sends no order, and cancels open ones.
         boolean halted = haltState.halted();
         while (busyAccounts.size() < parallel) {
+            long claimedAt = System.nanoTime(); // no later than the lease the claim writes begins
             Optional<RunStore.Claim> claim = store.claim(owner, settings.lease(), Set.copyOf(busyAccounts), halted);
             if (claim.isEmpty()) {
                 break;
             }
             busyAccounts.add(claim.get().accountId());
-            drivers.execute(() -> drive(claim.get()));
+            drivers.execute(() -> drive(claim.get(), claimedAt));
         }
         settleLeftovers();
     }
@@ -139,7 +140,7 @@ public class RunWorkers {
         }
     }
 
-    private void drive(RunStore.Claim claim) {
+    private void drive(RunStore.Claim claim, long claimedAt) {
         Fence fence = claim.fence();
         String runId = fence.runId();
         // Every line logged while driving the run says whose it is (fields of the JSON log).
@@ -148,7 +149,7 @@ public class RunWorkers {
         long renewEvery = settings.lease().dividedBy(RENEWALS_PER_LEASE).toNanos();
         RunDriver.Lease lease = new RunDriver.Lease() {
             /** When the lease was last extended (the claim extended it first). */
-            private long renewedAt = System.nanoTime();
+            private long renewedAt = claimedAt;
 
             @Override
             public Fence fence() {
