@@ -377,10 +377,13 @@ public class RunDriver {
         }
     }
 
-    /** A cancel request or an engaged halt, checked (in one transaction) before every order sent. */
+    /** A cancel request or an engaged halt, checked (in one statement) before every order sent. */
     private Outcome interruption(String runId) {
-        return store.db().inTransaction(c -> RunStore.cancelRequested(c, runId) ? Outcome.CANCELED
-                : haltState.halted(c) ? Outcome.HALTED : null);
+        RunStore.Interruptions found = store.interruptions(runId);
+        if (found.cancelRequested()) {
+            return Outcome.CANCELED;
+        }
+        return haltState.halted(found.heard()) ? Outcome.HALTED : null;
     }
 
     private List<Leg> phaseLegs(Run run) {

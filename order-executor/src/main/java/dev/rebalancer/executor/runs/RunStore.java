@@ -203,10 +203,16 @@ public class RunStore {
                 RunStore::run, accountId));
     }
 
-    /** Whether the run is to be canceled (an unknown run: no). */
-    static boolean cancelRequested(Connection c, String runId) throws SQLException {
-        return Transactions.one(c, "SELECT cancel_requested FROM runs WHERE run_id = ?", row -> row.getBoolean(1), runId)
-                .orElse(false);
+    /** What may stop a run before its next order: a cancel request, and the halt switch as last heard (if ever). */
+    record Interruptions(boolean cancelRequested, Optional<TradingHaltState.Heard> heard) {
+    }
+
+    /** The run's {@link Interruptions}, read in one statement. */
+    public Interruptions interruptions(String runId) {
+        return db.oneStatement(c -> Transactions.one(c, "SELECT r.cancel_requested, h.halted, h.updated_at"
+                + " FROM runs r LEFT JOIN trading_halt h ON h.id = 1 WHERE r.run_id = ?",
+                row -> new Interruptions(row.getBoolean("cancel_requested"), TradingHaltState.Heard.of(row)), runId))
+                .orElseThrow();
     }
 
     private static Optional<Run> run(Connection c, String runId) throws SQLException {

@@ -7,7 +7,6 @@ import dev.rebalancer.runtime.ConsumerRetry;
 import dev.rebalancer.executor.config.ExecutorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +41,15 @@ public class TradingHaltState {
         this.silenceLimit = announceInterval.multipliedBy(3);
     }
 
-    private record Heard(boolean halted, Instant at) {
+    /** The switch as last heard: halted or not, and when it was heard. */
+    public record Heard(boolean halted, Instant at) {
+
+        /** Read from a row with {@code trading_halt}'s {@code halted} and {@code updated_at}; empty: never heard. */
+        static Optional<Heard> of(java.sql.ResultSet row) throws SQLException {
+            boolean halted = row.getBoolean("halted");
+            return row.wasNull() ? Optional.empty() : Optional.of(new Heard(halted, Transactions.instant(row,
+                    "updated_at")));
+        }
     }
 
     /**
@@ -54,26 +61,31 @@ public class TradingHaltState {
         if (consumers.stalls().containsKey(CONTROL_CHANNEL)) {
             return true;
         }
-        return db.inTransaction(this::halted);
+        return halted(db.oneStatement(c -> Transactions.one(c,
+                "SELECT halted, updated_at FROM trading_halt WHERE id = 1", Heard::of)).flatMap(heard -> heard));
     }
 
-    /** {@link #halted()} read in the caller's transaction (with what else the caller checks before an order). */
-    public boolean halted(Connection c) throws SQLException {
+    /**
+     * {@link #halted()} judged from the switch as the caller read it (with what else it checks before an order, in
+     * one statement); the alert that silence calls for is written in a transaction of its own.
+     */
+    public boolean halted(Optional<Heard> heard) {
         if (consumers.stalls().containsKey(CONTROL_CHANNEL)) {
             return true;
         }
-        Optional<Heard> heard = Transactions.one(c, "SELECT halted, updated_at FROM trading_halt WHERE id = 1",
-                row -> new Heard(row.getBoolean(1), Transactions.instant(row, "updated_at")));
         if (heard.isEmpty()) {
             return true;
         }
         Duration silence = Duration.between(heard.get().at(), Instant.now());
         if (silence.compareTo(silenceLimit) > 0) {
             if (silenceAlerted.compareAndSet(false, true)) {
-                RunStore.alert(c, null, null, Severity.CRITICAL, "Trading held: the halt switch is not heard",
-                        "Nothing on the control topic for " + silence.toSeconds() + " s (portfolio-service"
-                                + " announces it every " + silenceLimit.dividedBy(3).toSeconds() + " s); no order"
-                                + " is sent until it is heard again.");
+                db.inTransaction(c -> {
+                    RunStore.alert(c, null, null, Severity.CRITICAL, "Trading held: the halt switch is not heard",
+                            "Nothing on the control topic for " + silence.toSeconds() + " s (portfolio-service"
+                                    + " announces it every " + silenceLimit.dividedBy(3).toSeconds() + " s); no order"
+                                    + " is sent until it is heard again.");
+                    return null;
+                });
             }
             return true;
         }
