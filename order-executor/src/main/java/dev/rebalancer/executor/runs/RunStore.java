@@ -180,10 +180,16 @@ public class RunStore {
                 fence.owner(), fence.generation()));
     }
 
-    /** Locks the run for this transaction if it is still held under the fence; otherwise nothing is written. */
+    /**
+     * The run's row while its lease is this worker's, locked: the fence every write of a worker checks ({@link #hold},
+     * {@link #fencedLegWrite}). Parameters: run id, owner, generation.
+     */
+    private static final String HELD_RUN =
+            "FROM runs WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE";
+
     /** Locks the run while its lease is this worker's, and answers its status; {@link Fence.Lost} otherwise. */
     private static RunStatus hold(Connection c, Fence fence) throws SQLException {
-        return Transactions.one(c, "SELECT status FROM runs WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE",
+        return Transactions.one(c, "SELECT status " + HELD_RUN,
                 row -> RunStatus.valueOf(row.getString(1)), fence.runId(), fence.owner(), fence.generation())
                 .orElseThrow(() -> new Fence.Lost(fence));
     }
@@ -208,7 +214,7 @@ public class RunStore {
     }
 
     /** The run's {@link Interruptions}, read in one statement. */
-    public Interruptions interruptions(String runId) {
+    Interruptions interruptions(String runId) {
         return db.oneStatement(c -> Transactions.one(c, "SELECT r.cancel_requested, h.halted, h.updated_at"
                 + " FROM runs r LEFT JOIN trading_halt h ON h.id = 1 WHERE r.run_id = ?",
                 row -> new Interruptions(row.getBoolean("cancel_requested"), TradingHaltState.Heard.of(row)), runId))
@@ -407,8 +413,8 @@ public class RunStore {
         all[arguments.length] = fence.runId();
         all[arguments.length + 1] = fence.owner();
         all[arguments.length + 2] = fence.generation();
-        int written = db.oneStatement(c -> Transactions.update(c, update + " AND run_id = (SELECT run_id FROM runs"
-                + " WHERE run_id = ? AND lease_owner = ? AND lease_generation = ? FOR UPDATE)", all));
+        int written = db.oneStatement(c -> Transactions.update(c, update + " AND run_id = (SELECT run_id " + HELD_RUN + ")",
+                all));
         if (written == 0) {
             throw new Fence.Lost(fence);
         }
