@@ -25,7 +25,7 @@ public final class KafkaBroker {
      * One broker has no replicas to wait for: the internal topics must ask for exactly one, or Kafka transactions and
      * Kafka Streams exactly-once hang. Few internal partitions keep start-up and group joins fast.
      */
-    private static final Map<String, String> SINGLE_NODE_CONFIG = Map.of(
+    static final Map<String, String> SINGLE_NODE_CONFIG = Map.of(
             "offsets.topic.replication.factor", "1",
             "offsets.topic.num.partitions", "4",
             "transaction.state.log.replication.factor", "1",

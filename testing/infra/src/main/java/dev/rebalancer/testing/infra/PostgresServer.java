@@ -31,22 +31,26 @@ public final class PostgresServer {
 
     /** A JDBC URL of the named database, creating the server and the database if they do not exist yet. */
     public static String jdbcUrl(String database) {
-        name(database);
         synchronized (System.class) {
-            int port = port();
-            try (Connection connection = DriverManager.getConnection(url(port, "postgres"), USERNAME, PASSWORD);
-                    Statement statement = connection.createStatement()) {
-                try (ResultSet exists = statement.executeQuery(
-                        "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
-                    if (!exists.next()) {
-                        statement.execute("CREATE DATABASE " + database);
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not create database " + database, e);
-            }
-            return url(port, database);
+            return jdbcUrl(port(), database);
         }
+    }
+
+    /** A JDBC URL of the named database of the server on {@code port}, creating the database if it does not exist. */
+    static String jdbcUrl(int port, String database) {
+        name(database);
+        try (Connection connection = DriverManager.getConnection(url(port, "postgres"), USERNAME, PASSWORD);
+                Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery(
+                    "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                if (!exists.next()) {
+                    statement.execute("CREATE DATABASE " + database);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + database, e);
+        }
+        return url(port, database);
     }
 
     /** A plain (unpooled) data source of the named database, created if it does not exist yet. */
