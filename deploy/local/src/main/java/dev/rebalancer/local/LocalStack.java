@@ -58,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
     private static final Pattern EXTRA_ACCOUNT_KEY = Pattern.compile("REBALANCER_ACCOUNTS__([A-Z0-9_]+?)__API_KEY_ID");
 
     private final Settings settings;
+    private final Infrastructure infrastructure;
     private final Map<String, String> serviceEnv;
     private final AlpacaSimServer simulator;
     /** The simulator's accounts by API key. */
@@ -65,14 +66,17 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     /** Further instances of a service ({@link #startInstance}): not restarted when they die. */
     private final List<ServiceProcess> extraInstances = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Instances started so far, the first of each service counted as one: the next one's log directory is named after it. */
+    private final java.util.concurrent.atomic.AtomicInteger instances = new java.util.concurrent.atomic.AtomicInteger(1);
     private final Map<String, Map<String, String>> overrides = new ConcurrentHashMap<>();
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "local-stack-supervisor"));
     private volatile boolean stopping;
 
-    private LocalStack(Settings settings, Map<String, String> serviceEnv, AlpacaSimServer simulator,
-            Map<String, SimAccount> simAccounts) {
+    private LocalStack(Settings settings, Infrastructure infrastructure, Map<String, String> serviceEnv,
+            AlpacaSimServer simulator, Map<String, SimAccount> simAccounts) {
         this.settings = settings;
+        this.infrastructure = infrastructure;
         this.serviceEnv = serviceEnv;
         this.simulator = simulator;
         this.simAccounts = simAccounts;
@@ -167,6 +171,11 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything and returns once every service answers ready; whatever started is stopped on failure. */
     public static LocalStack start(Settings settings) {
+        return start(settings, Infrastructure.inThisJvm());
+    }
+
+    /** As {@link #start(Settings)}, on the given Kafka and PostgreSQL. */
+    public static LocalStack start(Settings settings, Infrastructure infrastructure) {
         Path dir = settings.dir();
         prepare(dir);
         Map<String, Integer> ports = new LinkedHashMap<>();
@@ -175,17 +184,16 @@ public final class LocalStack implements AutoCloseable {
         }
         ports.forEach((component, port) -> requireFree(component, port, settings));
 
-        String bootstrap = KafkaBroker.bootstrapServers();
-        KafkaBroker.createSystemTopics();
+        String bootstrap = infrastructure.kafka();
         // A stack starts from empty databases, as from an empty directory: one started before it in this JVM (a
         // benchmark's previous size, another end-to-end class) leaves nothing behind.
-        DATABASES.values().forEach(PostgresServer::emptyDatabase);
+        DATABASES.values().forEach(infrastructure::emptyDatabase);
 
         Map<String, String> env = new HashMap<>(settings.env());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("REBALANCER_TOPICS_PARTITIONS", Integer.toString(KafkaBroker.PARTITIONS)); // as the broker made them
         // A broker that requires SASL (a test's): the services log in as its user, unless told otherwise.
-        KafkaBroker.clientEnv().forEach(env::putIfAbsent);
+        infrastructure.kafkaClientEnv().forEach(env::putIfAbsent);
         env.put("DB_USERNAME", PostgresServer.USERNAME);
         env.put("DB_PASSWORD", PostgresServer.PASSWORD);
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -221,7 +229,7 @@ public final class LocalStack implements AutoCloseable {
         }
 
         Map<String, String> common = Map.copyOf(env);
-        LocalStack stack = new LocalStack(settings, common, simulator, simAccounts);
+        LocalStack stack = new LocalStack(settings, infrastructure, common, simulator, simAccounts);
         try {
             List<CompletableFuture<Void>> starting = new ArrayList<>();
             for (String service : SERVICES) {
@@ -288,25 +296,40 @@ public final class LocalStack implements AutoCloseable {
      * Starts one more instance of a service, as scaling a Deployment out would: same settings and database, ports of
      * its own. It is stopped with the stack but not started again when it dies (a test kills it).
      */
-    public synchronized ServiceProcess startInstance(String service) {
+    public ServiceProcess startInstance(String service) {
+        return startInstance(service, Map.of());
+    }
+
+    /**
+     * As {@link #startInstance(String)}, with these variables added (a drift monitor's own state directory). Several
+     * start at once when called at once.
+     */
+    public ServiceProcess startInstance(String service, Map<String, String> env) {
         if (!SERVICES.contains(service)) {
             throw new IllegalArgumentException("no such service: " + service);
         }
         ServiceProcess process = process(service, ServiceProcess.freePort(), ServiceProcess.freePort(),
-                settings.dir().resolve("logs").resolve("instance-" + (extraInstances.size() + 2)));
-        extraInstances.add(process);
+                settings.dir().resolve("logs").resolve("instance-" + instances.incrementAndGet()), env);
+        synchronized (this) {
+            extraInstances.add(process);
+        }
         return process;
     }
 
     private ServiceProcess process(String service, int port, int managementPort, Path logs) {
+        return process(service, port, managementPort, logs, Map.of());
+    }
+
+    private ServiceProcess process(String service, int port, int managementPort, Path logs, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(serviceEnv);
         String database = DATABASES.get(service);
         if (database != null) {
-            env.put("DB_URL", PostgresServer.jdbcUrl(database));
+            env.put("DB_URL", infrastructure.jdbcUrl(database));
         } else {
             env.remove("DB_URL");
         }
         env.putAll(overrides.getOrDefault(service, Map.of()));
+        env.putAll(extra);
         env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         return ServiceProcess.start(service, port, env, Map.of(), READY_WITHIN, logs);
     }
@@ -399,7 +422,7 @@ public final class LocalStack implements AutoCloseable {
         properties.setProperty("api.key", settings.apiKey());
         properties.setProperty("api.secret", settings.apiSecret());
         properties.setProperty("kafka.bootstrap-servers", bootstrap);
-        properties.setProperty("postgres.url", PostgresServer.jdbcUrl("postgres"));
+        properties.setProperty("postgres.url", infrastructure.jdbcUrl("postgres"));
         properties.setProperty("alpaca.base-url", alpacaBaseUrl().toString());
         properties.setProperty("alpaca.simulated", Boolean.toString(settings.simulated()));
         properties.setProperty("telegram", Boolean.toString(settings.value("TELEGRAM_BOT_TOKEN") != null));
@@ -443,7 +466,7 @@ public final class LocalStack implements AutoCloseable {
         }
         out.append(String.format("  %-18s %s  (KRaft)%n", "kafka", bootstrapServers()));
         out.append(String.format("  %-18s %s  (user %s)%n", "postgresql",
-                PostgresServer.jdbcUrl("postgres").replace("/postgres", "/{portfolio,executor,notifier}"),
+                infrastructure.jdbcUrl("postgres").replace("/postgres", "/{portfolio,executor,notifier}"),
                 PostgresServer.USERNAME));
         out.append(String.format("  %-18s %s%n", "logs", settings.dir().resolve("logs")));
         out.append(String.format("  %-18s %s%n%n", "telegram", settings.value("TELEGRAM_BOT_TOKEN") != null

@@ -143,7 +143,8 @@ public final class KafkaBroker {
         }
     }
 
-    private static void createSystemTopics(String bootstrapServers) {
+    /** Creates the system's topics (and their dead-letter topics) on the broker at that address if they do not exist. */
+    public static void createSystemTopics(String bootstrapServers) {
         List<NewTopic> topics = new ArrayList<>();
         Topics.layout().forEach((topic, configs) -> topics.add(new NewTopic(topic, PARTITIONS, (short) 1).configs(configs)));
         Map<String, Object> config = new java.util.HashMap<>(clientConfig());

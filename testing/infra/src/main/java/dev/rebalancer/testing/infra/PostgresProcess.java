@@ -168,6 +168,11 @@ public final class PostgresProcess implements AutoCloseable {
         return PostgresServer.jdbcUrl(port, database);
     }
 
+    /** The named database dropped (its connections closed) and created again. */
+    public String emptyDatabase(String database) {
+        return PostgresServer.emptyDatabase(port, database);
+    }
+
     public Path directory() {
         return dir;
     }

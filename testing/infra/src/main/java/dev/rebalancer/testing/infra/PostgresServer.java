@@ -64,8 +64,15 @@ public final class PostgresServer {
 
     /** The named database emptied: dropped if it exists (connections to it closed) and created again. */
     public static String emptyDatabase(String database) {
-        asSuperuser("DROP DATABASE IF EXISTS " + name(database) + " WITH (FORCE)");
-        return jdbcUrl(database);
+        synchronized (System.class) {
+            return emptyDatabase(port(), database);
+        }
+    }
+
+    /** As {@link #emptyDatabase(String)}, on the server at {@code port}. */
+    static String emptyDatabase(int port, String database) {
+        asSuperuser(port, "DROP DATABASE IF EXISTS " + name(database) + " WITH (FORCE)");
+        return jdbcUrl(port, database);
     }
 
     /**
@@ -90,7 +97,11 @@ public final class PostgresServer {
     }
 
     private static void asSuperuser(String... statements) {
-        try (Connection connection = DriverManager.getConnection(url(port(), "postgres"), USERNAME, PASSWORD);
+        asSuperuser(port(), statements);
+    }
+
+    private static void asSuperuser(int port, String... statements) {
+        try (Connection connection = DriverManager.getConnection(url(port, "postgres"), USERNAME, PASSWORD);
                 Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);

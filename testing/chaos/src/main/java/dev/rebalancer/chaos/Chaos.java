@@ -1,0 +1,220 @@
+package dev.rebalancer.chaos;
+
+import dev.rebalancer.local.Infrastructure;
+import dev.rebalancer.local.LocalStack;
+import dev.rebalancer.testing.infra.KafkaProcess;
+import dev.rebalancer.testing.infra.PostgresProcess;
+import dev.rebalancer.testing.infra.ServiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The fault-injection soak ({@code bash testing/chaos/run.sh [--minutes N] [--seed S]}): Kafka and PostgreSQL as
+ * processes that are killed and started again in place, the Alpaca simulator, the four services as processes, two
+ * instances of each, and Telegram played by {@link FakeTelegram}. A seeded {@link Workload} runs while a seeded
+ * schedule of {@link Faults} strikes; then the faults are healed, the system drains, and the {@link Invariants} are
+ * judged over the whole history. The report is printed and written to {@code target/chaos/report.json}; the exit
+ * status is 0 only when every invariant held.
+ */
+public final class Chaos {
+
+    /** How a soak is run: how long the workload and the faults go on, from which seed, where its files go. */
+    record Options(Duration duration, long seed, Path dir, Duration drainWithin) {
+    }
+
+    private static volatile Path stateRoot;
+
+    private Chaos() {
+    }
+
+    public static void main(String[] args) {
+        int minutes = 30;
+        long seed = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--minutes" -> minutes = Integer.parseInt(value(args, ++i, "--minutes"));
+                case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
+                default -> {
+                    System.err.println("usage: testing/chaos/run.sh [--minutes N] [--seed S]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (minutes < 1) {
+            System.err.println("--minutes must be at least 1");
+            System.exit(2);
+        }
+        Report report = run(new Options(Duration.ofMinutes(minutes), seed,
+                ServiceProcess.repositoryRoot().resolve("target/chaos"), Duration.ofMinutes(5)));
+        System.out.print(report.table());
+        System.exit(report.passed() ? 0 : 1);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            System.err.println(flag + " needs a value");
+            System.exit(2);
+        }
+        return args[i];
+    }
+
+    /** What a further instance of a service needs of its own: a drift monitor, its Kafka Streams state directory. */
+    static Map<String, String> instanceEnv(String service, int instance) {
+        return service.equals("drift-monitor")
+                ? Map.of("DRIFT_STATE_DIR", stateRoot.resolve("drift-state-" + instance).toString()) : Map.of();
+    }
+
+    static Report run(Options options) {
+        Report.Log log = new Report.Log();
+        Report report = new Report(options.seed(), (int) options.duration().toMinutes());
+        clean(options.dir());
+        stateRoot = options.dir();
+        KafkaProcess kafka = KafkaProcess.in(options.dir().resolve("kafka")).start();
+        PostgresProcess postgres = PostgresProcess.in(options.dir().resolve("postgres")).start();
+        try (FakeTelegram telegram = new FakeTelegram(options.seed())) {
+            Map<String, String> env = new HashMap<>(LocalStack.Settings.anyFreePorts());
+            env.put("REBALANCER_LOCAL_DIR", options.dir().resolve("stack").toString());
+            env.put("TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN);
+            env.put("TELEGRAM_CHAT_ID", FakeTelegram.CHAT);
+            env.put("TELEGRAM_API_URL", telegram.baseUrl().toString());
+            env.put("NOTIFY_RUNS", "problems");
+            for (int a = 0; a < Workload.ACCOUNTS; a++) {
+                env.put("REBALANCER_ACCOUNTS__CHAOS" + a + "__API_KEY_ID", Workload.key(a));
+            }
+            log.say("starting the stack: Kafka at %s, PostgreSQL on port %d, seed %d", kafka.bootstrapServers(),
+                    postgres.port(), options.seed());
+            try (LocalStack stack = LocalStack.start(new LocalStack.Settings(env), Infrastructure.of(kafka, postgres))) {
+                // The second instances start together, as a Deployment scaled out would.
+                Map<String, java.util.concurrent.CompletableFuture<ServiceProcess>> seconds = new LinkedHashMap<>();
+                for (String service : LocalStack.SERVICES) {
+                    seconds.put(service, java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> stack.startInstance(service, instanceEnv(service, 2))));
+                }
+                Map<String, List<ServiceProcess>> instances = new LinkedHashMap<>();
+                for (String service : LocalStack.SERVICES) {
+                    List<ServiceProcess> list = new ArrayList<>();
+                    list.add(stack.service(service)); // the first: restarted by the stack's supervisor
+                    list.add(seconds.get(service).join());
+                    instances.put(service, list);
+                }
+                log.say("two instances of each service are up");
+                Workload workload = new Workload(stack, options.seed(), log);
+                workload.setUp();
+                Faults faults = new Faults(stack, instances, kafka, postgres, telegram, workload.accounts(),
+                        options.seed(), log);
+                Instant end = Instant.now().plus(options.duration());
+                long tick = 0;
+                long started = System.nanoTime();
+                while (Instant.now().isBefore(end)) {
+                    Instant now = Instant.now();
+                    try {
+                        workload.step(now);
+                    } catch (RuntimeException e) {
+                        log.say("workload step failed: %s", e);
+                    }
+                    try {
+                        faults.step(now);
+                    } catch (RuntimeException e) {
+                        log.say("fault step failed: %s", e);
+                    }
+                    tick++;
+                    sleepUntil(started + tick * 1_000_000_000L);
+                }
+                workload.finish();
+                faults.healAll();
+                kafka.start();
+                postgres.start();
+                log.say("workload and faults stopped: %d deposits, %d manual runs, %d halts; draining",
+                        workload.deposits.size(), workload.manualRuns.size(), workload.halts);
+
+                Invariants invariants = new Invariants(postgres.jdbcUrl("executor"), kafka.bootstrapServers(),
+                        stack.simulator());
+                drain(invariants, workload, options.drainWithin(), log);
+                report.add(invariants.depositsInvested(workload.deposits));
+                report.add(invariants.ordersOnce(workload.accounts()));
+                report.add(invariants.cashNeverNegative(workload.accounts()));
+                report.add(invariants.runsFinal());
+                report.add(invariants.deadLetters(faults.poisons));
+                report.workload.put("deposits", workload.deposits.size());
+                report.workload.put("deposits_under_minimum", workload.deposits.stream()
+                        .filter(d -> d.amount().compareTo(Workload.MINIMUM_DEPOSIT) < 0).count());
+                report.workload.put("manual_runs", workload.manualRuns.size());
+                report.workload.put("cancels_asked", workload.manualRuns.stream().filter(Workload.ManualRun::cancelAsked)
+                        .count());
+                report.workload.put("halts", workload.halts);
+                report.workload.put("calls_refused_during_faults", workload.refusedCalls);
+                report.workload.put("telegram_messages", telegram.messages().size());
+                faults.counts.forEach((kind, count) -> report.faults.put(kind.name().toLowerCase(), count));
+                instances.values().forEach(list -> list.subList(1, list.size()).forEach(ServiceProcess::close));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("the executor's database could not be read for the invariants", e);
+        } finally {
+            kafka.stop();
+            postgres.stop();
+        }
+        report.write(options.dir().resolve("report.json"), log);
+        return report;
+    }
+
+    /**
+     * Waits until every deposit of $10 or more has its run and no run is unfinished, or the time is up: what is still
+     * missing then is a violation the invariants report.
+     */
+    private static void drain(Invariants invariants, Workload workload, Duration within, Report.Log log)
+            throws java.sql.SQLException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                int awaiting = invariants.awaitingRuns(workload.deposits).size();
+                int unfinished = invariants.unfinished().size();
+                if (awaiting == 0 && unfinished == 0) {
+                    log.say("drained");
+                    return;
+                }
+            } catch (java.sql.SQLException e) {
+                log.say("executor database not readable yet: %s", e.getMessage());
+            }
+            sleepUntil(System.nanoTime() + 2_000_000_000L);
+        }
+        log.say("not drained within %d s", within.toSeconds());
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    private static void clean(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> old = Files.walk(dir)) {
+                    for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(path);
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not prepare " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.rebalancer.chaos;
+
+import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.local.LocalStack;
+import dev.rebalancer.sim.SimAdminClient;
+import dev.rebalancer.testing.infra.KafkaProcess;
+import dev.rebalancer.testing.infra.PostgresProcess;
+import dev.rebalancer.testing.infra.ServiceProcess;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The faults of the soak on a schedule drawn from one seed: every 4 to 8 s the next kind of a shuffled round of all
+ * of them begins (a new round, shuffled anew, when one is through), so every kind strikes within a round of about a
+ * minute and a half, and faults overlap: several are in effect at once. Each lasting fault is healed when its time is
+ * up; kills, restarts and poison messages are instant. Telegram drops a tenth of its answers throughout. Every fault
+ * is counted by kind; {@link #healAll()} ends whatever is still in effect.
+ */
+final class Faults {
+
+    enum Kind {
+        KILL_SERVICE, KAFKA_RESTART, POSTGRES_RESTART, SIM_RATE_LIMIT, SIM_SERVER_ERRORS, SIM_SLOW_ACCOUNT,
+        SIM_TIMEOUTS, STREAM_DROPPED, STREAM_SILENT, ORDERS_REFUSED, ORDERS_CANCELED, PARTIAL_FILLS, DELAYED_CANCELS,
+        TELEGRAM_OUTAGE, POISON
+    }
+
+    /** Alpaca's own limit, restored when a 429 storm ends. */
+    private static final int REQUESTS_PER_MINUTE = 200;
+    /** Longer than the services' Alpaca timeout: the request's answer is lost, whatever Alpaca did with it. */
+    private static final long TIMEOUT_LATENCY_MS = 15_000;
+
+    private final LocalStack stack;
+    private final Map<String, List<ServiceProcess>> instances;
+    private final KafkaProcess kafka;
+    private final PostgresProcess postgres;
+    private final FakeTelegram telegram;
+    private final SimAdminClient sim;
+    private final List<String> accounts;
+    private final Random random;
+    private final Report.Log log;
+    final Map<Kind, Integer> counts = new TreeMap<>();
+    /** Poison messages written, by topic: the only records allowed in dead-letter topics. */
+    final Map<String, List<String>> poisons = new LinkedHashMap<>();
+    private Instant nextAt;
+    /** The faults in effect, by kind: when each is healed, and how. */
+    private final Map<Kind, Instant> healAt = new java.util.EnumMap<>(Kind.class);
+    private final Map<Kind, Runnable> heals = new java.util.EnumMap<>(Kind.class);
+    /** What is left of the current round. */
+    private final java.util.Deque<Kind> round = new java.util.ArrayDeque<>();
+
+    Faults(LocalStack stack, Map<String, List<ServiceProcess>> instances, KafkaProcess kafka, PostgresProcess postgres,
+            FakeTelegram telegram, List<String> accounts, long seed, Report.Log log) {
+        this.stack = stack;
+        this.instances = instances;
+        this.kafka = kafka;
+        this.postgres = postgres;
+        this.telegram = telegram;
+        this.sim = stack.simulator();
+        this.accounts = accounts;
+        this.random = new Random(seed ^ 0x5DEECE66DL);
+        this.log = log;
+        telegram.dropAnswers(0.1);
+    }
+
+    /** One second of the schedule: heals the faults whose time is up, begins the next when it is due. */
+    void step(Instant now) {
+        if (nextAt == null) {
+            nextAt = now.plusSeconds(5);
+        }
+        for (Kind kind : List.copyOf(heals.keySet())) {
+            if (!now.isBefore(healAt.get(kind))) {
+                heal(kind);
+            }
+        }
+        if (!now.isBefore(nextAt)) {
+            if (round.isEmpty()) {
+                List<Kind> kinds = new ArrayList<>(List.of(Kind.values()));
+                java.util.Collections.shuffle(kinds, random);
+                round.addAll(kinds);
+            }
+            Kind kind = round.poll();
+            if (!heals.containsKey(kind)) { // one of a kind at a time
+                begin(kind, now);
+            }
+            nextAt = now.plusSeconds(4 + random.nextInt(5));
+        }
+    }
+
+    private void begin(Kind kind, Instant now) {
+        counts.merge(kind, 1, Integer::sum);
+        current = kind;
+        switch (kind) {
+            case KILL_SERVICE -> killService();
+            case KAFKA_RESTART -> {
+                boolean crash = random.nextBoolean();
+                log.say("fault: Kafka %s", crash ? "killed" : "stopped");
+                if (crash) {
+                    kafka.kill();
+                } else {
+                    kafka.stop();
+                }
+                lasting(now, 3 + random.nextInt(8), "Kafka started again", kafka::start);
+            }
+            case POSTGRES_RESTART -> {
+                boolean crash = random.nextBoolean();
+                log.say("fault: PostgreSQL %s", crash ? "killed" : "stopped");
+                if (crash) {
+                    postgres.kill();
+                } else {
+                    postgres.stop();
+                }
+                lasting(now, 3 + random.nextInt(8), "PostgreSQL started again", postgres::start);
+            }
+            case SIM_RATE_LIMIT -> {
+                log.say("fault: Alpaca answers 429 beyond 15 requests per 5 s");
+                sim.rateLimit(15, 5_000);
+                lasting(now, 20, "Alpaca's rate limit back to normal", () -> sim.rateLimit(REQUESTS_PER_MINUTE, 60_000));
+            }
+            case SIM_SERVER_ERRORS -> {
+                log.say("fault: Alpaca answers 5xx to 20 %% of requests");
+                sim.faults(null, 0.2, null, null);
+                lasting(now, 30, "Alpaca's 5xx over", () -> sim.faults(null, 0.0, null, null));
+            }
+            case SIM_SLOW_ACCOUNT -> {
+                String account = account();
+                log.say("fault: Alpaca slow (2 s) for account %s", account);
+                sim.latency(account, 2_000);
+                lasting(now, 45, "account " + account + " fast again", () -> sim.latency(account, 0));
+            }
+            case SIM_TIMEOUTS -> {
+                String account = account();
+                log.say("fault: Alpaca's answers to account %s lost (%d ms, past every timeout)", account,
+                        TIMEOUT_LATENCY_MS);
+                sim.latency(account, TIMEOUT_LATENCY_MS);
+                lasting(now, 30, "account " + account + " answered again", () -> sim.latency(account, 0));
+            }
+            case STREAM_DROPPED -> {
+                log.say("fault: trade_updates streams dropped");
+                sim.faults(null, null, null, true);
+                lasting(now, 20, "trade_updates streams allowed again", () -> sim.faults(null, null, null, false));
+            }
+            case STREAM_SILENT -> {
+                log.say("fault: trade_updates streams silent");
+                sim.silentStream(true);
+                lasting(now, 20, "trade_updates streams answer again", () -> sim.silentStream(false));
+            }
+            case ORDERS_REFUSED -> {
+                log.say("fault: the next 2 orders refused");
+                sim.faults(2, null, null, null);
+            }
+            case ORDERS_CANCELED -> {
+                String symbol = symbol();
+                log.say("fault: orders for %s end canceled", symbol);
+                sim.orderFault(symbol, "cancel", null);
+                lasting(now, 20, "orders for " + symbol + " fill again", () -> sim.orderFault(symbol, "none", null));
+            }
+            case PARTIAL_FILLS -> {
+                log.say("fault: orders fill partially first");
+                sim.config(100, "0.4");
+                lasting(now, 30, "orders fill at once again", () -> sim.config(100, "0"));
+            }
+            case DELAYED_CANCELS -> {
+                log.say("fault: cancels take 3 s");
+                sim.cancelLatency(3_000);
+                lasting(now, 40, "cancels at once again", () -> sim.cancelLatency(0));
+            }
+            case TELEGRAM_OUTAGE -> {
+                log.say("fault: Telegram down for 60 s");
+                telegram.outageUntil(now.plusSeconds(60));
+            }
+            case POISON -> poison();
+        }
+    }
+
+    private void killService() {
+        List<String> services = new ArrayList<>(instances.keySet());
+        String service = services.get(random.nextInt(services.size()));
+        List<ServiceProcess> running = instances.get(service);
+        int which = random.nextInt(running.size());
+        ServiceProcess victim = which == 0 ? stack.service(service) : running.get(which);
+        log.say("fault: %s instance %d killed (SIGKILL)", service, which + 1);
+        victim.kill();
+        if (which > 0) {
+            // The first instance is started again by the stack's supervisor; a further one by the soak, at once.
+            running.set(which, stack.startInstance(service, Chaos.instanceEnv(service, which + 1)));
+        }
+    }
+
+    /** A message no consumer can read, on a topic not yet poisoned (each topic once). */
+    private void poison() {
+        List<String> topics = Topics.ALL.stream().filter(topic -> !poisons.containsKey(topic)).toList();
+        if (topics.isEmpty()) {
+            return;
+        }
+        String topic = topics.get(random.nextInt(topics.size()));
+        String value = "{\"chaos_poison\": \"" + topic + "\", unreadable";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, accounts.get(0), value)).get(2, TimeUnit.MINUTES);
+            poisons.computeIfAbsent(topic, t -> new ArrayList<>()).add(value);
+            log.say("fault: poison message on %s", topic);
+        } catch (Exception e) {
+            log.say("fault: poison message on %s not written: %s", topic, e);
+        }
+    }
+
+    /** The kind being begun: what {@link #lasting} registers its healing under. */
+    private Kind current;
+
+    private void lasting(Instant now, int seconds, String healed, Runnable action) {
+        healAt.put(current, now.plusSeconds(seconds));
+        heals.put(current, () -> {
+            action.run();
+            log.say("healed: %s", healed);
+        });
+    }
+
+    private void heal(Kind kind) {
+        Runnable heal = heals.remove(kind);
+        healAt.remove(kind);
+        heal.run();
+    }
+
+    /** Ends the faults in effect, and the ones that last by themselves (Telegram's outage, dropped answers). */
+    void healAll() {
+        for (Kind kind : List.copyOf(heals.keySet())) {
+            heal(kind);
+        }
+        telegram.outageUntil(Instant.EPOCH);
+        telegram.dropAnswers(0);
+        sim.faults(0, 0.0, null, false);
+    }
+
+    private String account() {
+        return accounts.get(random.nextInt(accounts.size()));
+    }
+
+    private String symbol() {
+        List<String> symbols = new ArrayList<>(LocalStack.PRICES.keySet());
+        return symbols.get(random.nextInt(symbols.size()));
+    }
+}

@@ -1,0 +1,220 @@
+package dev.rebalancer.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rebalancer.local.Http;
+import dev.rebalancer.local.LocalStack;
+import dev.rebalancer.sim.SimAdminClient;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What users and markets do during the soak, from one seed: 20 accounts, 17 of them subscribed to one of 3 portfolios
+ * and 3 left for manual runs; deposits every second or two (some under $10, some large); price moves that breach the
+ * drift bands; manual runs, some canceled; a halt engaged and lifted; portfolio weights changed. Everything it did is
+ * kept, for the invariants. A call the system refused (a service down just then) is counted, not retried blindly: the
+ * invariants judge only what the system accepted.
+ */
+final class Workload {
+
+    static final int ACCOUNTS = 20;
+    static final int SUBSCRIBED = 17;
+    static final BigDecimal MINIMUM_DEPOSIT = new BigDecimal("10");
+
+    /** A deposit the simulator recorded: its activity id names the run it must produce. */
+    record Deposit(String accountId, String activityId, BigDecimal amount, Instant at) {
+    }
+
+    /** A manual run the API took, and whether a cancel of it was asked for. */
+    record ManualRun(String accountId, String runId, Instant at, boolean cancelAsked) {
+    }
+
+    private static final List<String> PORTFOLIOS = List.of("""
+            {"name":"chaos growth","weights":[{"type":"cash","percent":"5"},
+             {"type":"asset","symbol":"SPY","percent":"60"},{"type":"asset","symbol":"TLT","percent":"35"}],
+             "cooldown_days":7,"rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}]}""", """
+            {"name":"chaos balanced","weights":[{"type":"cash","percent":"5"},
+             {"type":"asset","symbol":"QQQ","percent":"40"},{"type":"asset","symbol":"VTI","percent":"30"},
+             {"type":"asset","symbol":"BND","percent":"25"}],
+             "cooldown_days":7,"rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}]}""", """
+            {"name":"chaos world","weights":[{"type":"cash","percent":"5"},
+             {"type":"asset","symbol":"VOO","percent":"50"},{"type":"asset","symbol":"VWO","percent":"20"},
+             {"type":"asset","symbol":"GLD","percent":"25"}],
+             "cooldown_days":7,"rebalance_conditions":[{"type":"drift_band","sub_type":"relative","percent":"20"}]}""");
+
+    private final LocalStack stack;
+    private final SimAdminClient sim;
+    private final Http api;
+    private final Random random;
+    private final Report.Log log;
+    private final List<String> accounts = new ArrayList<>();
+    private final List<String> portfolioIds = new ArrayList<>();
+    private final Map<String, BigDecimal> prices = new LinkedHashMap<>();
+    final List<Deposit> deposits = new ArrayList<>();
+    final List<ManualRun> manualRuns = new ArrayList<>();
+    int refusedCalls;
+    int halts;
+    private Instant haltLiftAt;
+
+    Workload(LocalStack stack, long seed, Report.Log log) {
+        this.stack = stack;
+        this.sim = stack.simulator();
+        this.api = Http.api(stack.service("portfolio-service").baseUrl(), stack.settings().apiKey(),
+                stack.settings().apiSecret());
+        this.random = new Random(seed);
+        this.log = log;
+        LocalStack.PRICES.forEach((symbol, price) -> prices.put(symbol, new BigDecimal(price)));
+    }
+
+    static String key(int account) {
+        return "chaos-" + account;
+    }
+
+    /** The portfolios, and the subscriptions of the first {@link #SUBSCRIBED} accounts (before any fault). */
+    void setUp() {
+        for (int a = 0; a < ACCOUNTS; a++) {
+            accounts.add(stack.simAccount(key(a)));
+        }
+        for (String portfolio : PORTFOLIOS) {
+            portfolioIds.add(api.post("/v1/rebalancing/portfolios", portfolio).get("id").asText());
+        }
+        for (int a = 0; a < SUBSCRIBED; a++) {
+            api.post("/v1/rebalancing/subscriptions", Http.JSON.createObjectNode().put("account_id", accounts.get(a))
+                    .put("portfolio_id", portfolioIds.get(a % portfolioIds.size())).toString());
+        }
+    }
+
+    List<String> accounts() {
+        return accounts;
+    }
+
+    /** One second of the workload. */
+    void step(Instant now) {
+        if (random.nextDouble() < 0.6) {
+            deposit(now);
+        }
+        if (random.nextDouble() < 0.05) {
+            movePrice();
+        }
+        if (random.nextDouble() < 0.04) {
+            manualRun(now);
+        }
+        if (haltLiftAt != null && now.isAfter(haltLiftAt)) {
+            lift();
+        } else if (haltLiftAt == null && random.nextDouble() < 0.015) {
+            halt(now);
+        }
+        if (random.nextDouble() < 0.01) {
+            changeWeights();
+        }
+    }
+
+    /** Lifts a halt still engaged (the workload's end). */
+    void finish() {
+        if (haltLiftAt != null) {
+            lift();
+        }
+    }
+
+    private void deposit(Instant now) {
+        String account = accounts.get(random.nextInt(SUBSCRIBED));
+        double kind = random.nextDouble();
+        BigDecimal amount = kind < 0.1 ? money(1 + random.nextInt(899) / 100.0) // under $10: no run
+                : kind < 0.2 ? money(2_000 + random.nextInt(8_000)) : money(20 + random.nextInt(480));
+        JsonNode activity = sim.deposit(account, amount.toPlainString());
+        deposits.add(new Deposit(account, activity.get("id").asText(), amount, now));
+    }
+
+    private void movePrice() {
+        List<String> symbols = new ArrayList<>(prices.keySet());
+        String symbol = symbols.get(random.nextInt(symbols.size()));
+        double move = (random.nextBoolean() ? 1 : -1) * (0.08 + random.nextDouble() * 0.07);
+        BigDecimal price = prices.get(symbol).multiply(BigDecimal.valueOf(1 + move)).setScale(2, RoundingMode.HALF_UP);
+        prices.put(symbol, price);
+        sim.prices(Map.of(symbol, price.toPlainString()));
+        log.say("price of %s moved %+.1f %% to %s", symbol, move * 100, price);
+    }
+
+    private void manualRun(Instant now) {
+        String account = accounts.get(SUBSCRIBED + random.nextInt(ACCOUNTS - SUBSCRIBED));
+        int spy = 30 + random.nextInt(50);
+        try {
+            JsonNode run = api.post("/v1/rebalancing/runs", """
+                    {"account_id":"%s","type":"full_rebalance","weights":[{"type":"cash","percent":"5"},
+                     {"type":"asset","symbol":"SPY","percent":"%d"},{"type":"asset","symbol":"BND","percent":"%d"}]}"""
+                    .formatted(account, spy, 95 - spy));
+            boolean cancel = random.nextBoolean();
+            String runId = run.get("id").asText();
+            if (cancel) {
+                try {
+                    api.delete("/v1/rebalancing/runs/" + runId);
+                } catch (RuntimeException e) {
+                    // already ended, or the service away: the run goes on, which is allowed
+                    log.say("cancel of run %s not taken: %s", runId, e.getMessage());
+                }
+            }
+            manualRuns.add(new ManualRun(account, runId, now, cancel));
+        } catch (RuntimeException e) {
+            refused("manual run", e);
+        }
+    }
+
+    private void halt(Instant now) {
+        try {
+            api.post("/v1/trading/halt", "{\"reason\":\"chaos: hands off\"}");
+            halts++;
+            haltLiftAt = now.plusSeconds(5 + random.nextInt(10));
+            log.say("halt engaged");
+        } catch (RuntimeException e) {
+            refused("halt", e);
+        }
+    }
+
+    private void lift() {
+        try {
+            api.delete("/v1/trading/halt");
+            haltLiftAt = null;
+            log.say("halt lifted");
+        } catch (RuntimeException e) {
+            refused("lift of the halt", e); // tried again next second
+        }
+    }
+
+    private void changeWeights() {
+        int p = random.nextInt(portfolioIds.size());
+        int shift = 5 + random.nextInt(10);
+        String body = switch (p) {
+            case 0 -> """
+                    {"weights":[{"type":"cash","percent":"5"},{"type":"asset","symbol":"SPY","percent":"%d"},
+                     {"type":"asset","symbol":"TLT","percent":"%d"}]}""".formatted(60 - shift, 35 + shift);
+            case 1 -> """
+                    {"weights":[{"type":"cash","percent":"5"},{"type":"asset","symbol":"QQQ","percent":"%d"},
+                     {"type":"asset","symbol":"VTI","percent":"30"},{"type":"asset","symbol":"BND","percent":"%d"}]}"""
+                    .formatted(40 - shift, 25 + shift);
+            default -> """
+                    {"weights":[{"type":"cash","percent":"5"},{"type":"asset","symbol":"VOO","percent":"%d"},
+                     {"type":"asset","symbol":"VWO","percent":"20"},{"type":"asset","symbol":"GLD","percent":"%d"}]}"""
+                    .formatted(50 - shift, 25 + shift);
+        };
+        try {
+            api.patch("/v1/rebalancing/portfolios/" + portfolioIds.get(p), body);
+            log.say("portfolio %d reweighted by %d points", p, shift);
+        } catch (RuntimeException e) {
+            refused("portfolio change", e);
+        }
+    }
+
+    private void refused(String what, RuntimeException e) {
+        refusedCalls++;
+        log.say("%s not taken: %s", what, e.getMessage());
+    }
+
+    private static BigDecimal money(double amount) {
+        return BigDecimal.valueOf(amount).setScale(2, RoundingMode.HALF_UP);
+    }
+}
