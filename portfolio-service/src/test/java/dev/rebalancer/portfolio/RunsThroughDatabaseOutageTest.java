@@ -55,6 +55,27 @@ class RunsThroughDatabaseOutageTest {
         PostgresServer.reachable(DATABASE);
     }
 
+    /**
+     * A database restart or failover is no bug: the API says so with a 503 and {@code Retry-After} (Alpaca's error
+     * shape), logs no stack trace, and works again once the database is back, with nothing changed meanwhile.
+     */
+    @Test
+    void the_api_answers_503_with_retry_after_while_the_database_is_away() {
+        String portfolio = Api.authorized().body(Api.balancedPortfolio("Outage")).when()
+                .post("/v1/rebalancing/portfolios").then().statusCode(200).extract().path("id");
+
+        PostgresServer.unreachable(DATABASE);
+        Api.authorized().body("{\"name\":\"Renamed during the outage\"}").when()
+                .patch("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(503)
+                .header("Retry-After", "5").body("code", equalTo(50310000))
+                .body("message", equalTo("the database is unavailable just now; try again shortly"));
+        Api.authorized().when().get("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(503);
+
+        PostgresServer.reachable(DATABASE);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.authorized().when()
+                .get("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(200).body("name", equalTo("Outage")));
+    }
+
     @Test
     void run_updates_that_arrive_while_the_database_is_away_are_recorded_once_it_returns() throws Exception {
         String account = "acct-" + UUID.randomUUID();
