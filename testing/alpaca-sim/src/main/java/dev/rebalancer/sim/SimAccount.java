@@ -52,6 +52,9 @@ final class SimAccount {
         long duplicate;
         long rateLimited;
         long refused;
+        /** Of those refused: for want of buying power (a buy) or of shares (a sell). */
+        long insufficientBuyingPower;
+        long insufficientQty;
     }
 
     SimAccount(String id, String accountNumber, String keyId, String secretKey, BigDecimal cash, Instant createdAt) {

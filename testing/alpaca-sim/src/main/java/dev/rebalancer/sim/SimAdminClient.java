@@ -201,6 +201,20 @@ public final class SimAdminClient {
             return violations;
         }
 
+        /** Submissions refused for want of buying power or of shares, one line per client order id. */
+        public java.util.List<String> refusedForWant() {
+            java.util.List<String> refusals = new java.util.ArrayList<>();
+            byClientOrderId.fields().forEachRemaining(entry -> {
+                long cash = entry.getValue().path("insufficient_buying_power").asLong();
+                long shares = entry.getValue().path("insufficient_qty").asLong();
+                if (cash > 0 || shares > 0) {
+                    refusals.add(entry.getKey() + ": refused " + cash + " times for buying power, " + shares
+                            + " times for shares");
+                }
+            });
+            return refusals;
+        }
+
         /** How many submissions under this client order id were accepted. */
         public long accepted(String clientOrderId) {
             return byClientOrderId.path(clientOrderId).path("accepted").asLong();

@@ -409,7 +409,8 @@ public final class SimBroker implements AutoCloseable {
     /**
      * {@code GET /sim/accounts/{id}/submissions}: every {@code POST /v2/orders} of the account, by client order id, by
      * outcome: {@code accepted}, {@code duplicate} (refused as "client_order_id must be unique"), {@code rate_limited}
-     * (429) and {@code refused} (any other refusal before the order was taken).
+     * (429) and {@code refused} (any other refusal before the order was taken), of which
+     * {@code insufficient_buying_power} and {@code insufficient_qty} were refused for want of cash or shares.
      */
     public synchronized ObjectNode submissions(String accountId) {
         SimAccount account = accountsById.get(accountId);
@@ -419,7 +420,9 @@ public final class SimBroker implements AutoCloseable {
         ObjectNode json = SimJson.MAPPER.createObjectNode();
         account.submissions.forEach((clientOrderId, counts) -> json.putObject(clientOrderId)
                 .put("accepted", counts.accepted).put("duplicate", counts.duplicate)
-                .put("rate_limited", counts.rateLimited).put("refused", counts.refused));
+                .put("rate_limited", counts.rateLimited).put("refused", counts.refused)
+                .put("insufficient_buying_power", counts.insufficientBuyingPower)
+                .put("insufficient_qty", counts.insufficientQty));
         return json;
     }
 
@@ -485,7 +488,7 @@ public final class SimBroker implements AutoCloseable {
         }
         BigDecimal available = holding.qty.subtract(heldForSells(account, symbol));
         if (available.signum() <= 0) {
-            throw new SimError(403, SimError.FORBIDDEN, "insufficient qty available for order (requested: "
+            throw new SimError(403, SimError.FORBIDDEN, INSUFFICIENT_QTY + " (requested: "
                     + SimJson.quantity(holding.qty) + ", available: 0)");
         }
         return submit(account, symbol, available, null, "sell", "market", "day", null);
@@ -504,12 +507,19 @@ public final class SimBroker implements AutoCloseable {
                 counts.duplicate++;
             } else {
                 counts.refused++;
+                if (e.getMessage().equals(INSUFFICIENT_BUYING_POWER)) {
+                    counts.insufficientBuyingPower++;
+                } else if (e.getMessage().startsWith(INSUFFICIENT_QTY)) {
+                    counts.insufficientQty++;
+                }
             }
             throw e;
         }
     }
 
     private static final String DUPLICATE_CLIENT_ORDER_ID = "client_order_id must be unique";
+    private static final String INSUFFICIENT_BUYING_POWER = "insufficient buying power";
+    private static final String INSUFFICIENT_QTY = "insufficient qty available for order";
 
     private ObjectNode accept(SimAccount account, String symbol, BigDecimal qty, BigDecimal notional,
             String side, String type, String timeInForce, String clientOrderId) {
@@ -573,7 +583,7 @@ public final class SimBroker implements AutoCloseable {
             }
             BigDecimal buyingPower = buyingPower(account);
             if (cost.compareTo(buyingPower) > 0) {
-                throw new SimError(403, SimError.FORBIDDEN, "insufficient buying power")
+                throw new SimError(403, SimError.FORBIDDEN, INSUFFICIENT_BUYING_POWER)
                         .with("buying_power", SimJson.money(buyingPower))
                         .with("cost_basis", SimJson.money(cost));
             }
@@ -583,7 +593,7 @@ public final class SimBroker implements AutoCloseable {
             BigDecimal available = held.subtract(heldForSells(account, symbol));
             BigDecimal wanted = qty != null ? qty : notional.divide(asset.price, 9, RoundingMode.DOWN);
             if (wanted.compareTo(available) > 0) {
-                throw new SimError(403, SimError.FORBIDDEN, "insufficient qty available for order (requested: "
+                throw new SimError(403, SimError.FORBIDDEN, INSUFFICIENT_QTY + " (requested: "
                         + SimJson.quantity(wanted) + ", available: " + SimJson.quantity(available) + ")");
             }
         }

@@ -242,14 +242,20 @@ class AdminApiTest {
         assertThat(api.post("/v2/orders", once).status()).isEqualTo(200);
         assertThat(api.post("/v2/orders", once).status()).isEqualTo(422);
         assertThat(api.post("/v2/orders", once.replace("TLT", "NOPE").replace("c-1", "c-2")).status()).isEqualTo(422);
+        assertThat(api.post("/v2/orders", once.replace("\"10\"", "\"5000\"").replace("c-1", "c-4")).status())
+                .isEqualTo(403);
         admin.put("/sim/faults", "{\"requests_per_minute\":1,\"rate_limit_window_ms\":60000}");
         assertThat(api.post("/v2/orders", once.replace("c-1", "c-3")).status()).isEqualTo(429);
 
         SimAdminClient.Submissions submissions = sim.admin().submissions(id);
 
         assertThat(submissions.byClientOrderId().get("c-1").toString())
-                .isEqualTo("{\"accepted\":1,\"duplicate\":1,\"rate_limited\":0,\"refused\":0}");
+                .isEqualTo("{\"accepted\":1,\"duplicate\":1,\"rate_limited\":0,\"refused\":0,"
+                        + "\"insufficient_buying_power\":0,\"insufficient_qty\":0}");
         assertThat(submissions.byClientOrderId().get("c-2").get("refused").asLong()).isEqualTo(1);
+        assertThat(submissions.byClientOrderId().get("c-4").get("refused").asLong()).isEqualTo(1);
+        assertThat(submissions.refusedForWant()).singleElement().asString()
+                .isEqualTo("c-4: refused 1 times for buying power, 0 times for shares");
         assertThat(submissions.byClientOrderId().get("c-3").get("rate_limited").asLong()).isEqualTo(1);
         assertThat(submissions.orderedTwice()).singleElement().asString().startsWith("c-1:");
         assertThat(submissions.acceptedTotal()).isEqualTo(1);

@@ -34,6 +34,8 @@ public final class Chaos {
     }
 
     private static volatile Path stateRoot;
+    /** Instances of the order executor: each may have one order in flight when a halt is recorded. */
+    static final int EXECUTORS = 2;
 
     private Chaos() {
     }
@@ -131,28 +133,33 @@ public final class Chaos {
                     tick++;
                     sleepUntil(started + tick * 1_000_000_000L);
                 }
-                workload.finish();
                 faults.healAll();
                 kafka.start();
                 postgres.start();
+                workload.finish();
                 log.say("workload and faults stopped: %d deposits, %d manual runs, %d halts; draining",
-                        workload.deposits.size(), workload.manualRuns.size(), workload.halts);
+                        workload.deposits.size(), workload.manualRuns.size(), workload.halts.size());
 
-                Invariants invariants = new Invariants(postgres.jdbcUrl("executor"), kafka.bootstrapServers(),
-                        stack.simulator());
+                Invariants invariants = new Invariants(postgres.jdbcUrl("executor"), postgres.jdbcUrl("notifier"),
+                        kafka.bootstrapServers(), stack, Workload.ACCOUNTS);
                 drain(invariants, workload, options.drainWithin(), log);
                 report.add(invariants.depositsInvested(workload.deposits));
                 report.add(invariants.ordersOnce(workload.accounts()));
                 report.add(invariants.cashNeverNegative(workload.accounts()));
                 report.add(invariants.runsFinal());
                 report.add(invariants.deadLetters(faults.poisons));
+                report.add(invariants.noOrderRefusedForWant(workload.accounts()));
+                report.add(invariants.ordersMatchRuns());
+                report.add(invariants.haltsHold(workload.halts, EXECUTORS));
+                report.add(invariants.alertsDelivered(telegram.messages()));
+                report.add(invariants.deliveredOnce(telegram.messages()));
                 report.workload.put("deposits", workload.deposits.size());
                 report.workload.put("deposits_under_minimum", workload.deposits.stream()
                         .filter(d -> d.amount().compareTo(Workload.MINIMUM_DEPOSIT) < 0).count());
                 report.workload.put("manual_runs", workload.manualRuns.size());
                 report.workload.put("cancels_asked", workload.manualRuns.stream().filter(Workload.ManualRun::cancelAsked)
                         .count());
-                report.workload.put("halts", workload.halts);
+                report.workload.put("halts", workload.halts.size());
                 report.workload.put("calls_refused_during_faults", workload.refusedCalls);
                 report.workload.put("telegram_messages", telegram.messages().size());
                 faults.counts.forEach((kind, count) -> report.faults.put(kind.name().toLowerCase(), count));
@@ -179,7 +186,8 @@ public final class Chaos {
             try {
                 int awaiting = invariants.awaitingRuns(workload.deposits).size();
                 int unfinished = invariants.unfinished().size();
-                if (awaiting == 0 && unfinished == 0) {
+                int undelivered = invariants.undelivered();
+                if (awaiting == 0 && unfinished == 0 && undelivered == 0) {
                     log.say("drained");
                     return;
                 }

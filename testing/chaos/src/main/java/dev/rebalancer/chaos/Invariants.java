@@ -1,8 +1,12 @@
 package dev.rebalancer.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rebalancer.contracts.Alert;
+import dev.rebalancer.contracts.EventFormatException;
+import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.local.LocalStack;
 import dev.rebalancer.sim.SimAdminClient;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -28,14 +32,23 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class Invariants {
 
-    private final String executorDb;
-    private final String bootstrapServers;
-    private final SimAdminClient sim;
+    /** How long an order may have been on its way to Alpaca when a halt was recorded: the services' request timeout. */
+    private static final Duration IN_FLIGHT = Duration.ofSeconds(10);
 
-    Invariants(String executorDb, String bootstrapServers, SimAdminClient sim) {
+    private final String executorDb;
+    private final String notifierDb;
+    private final String bootstrapServers;
+    private final LocalStack stack;
+    private final SimAdminClient sim;
+    private final int accounts;
+
+    Invariants(String executorDb, String notifierDb, String bootstrapServers, LocalStack stack, int accounts) {
         this.executorDb = executorDb;
+        this.notifierDb = notifierDb;
         this.bootstrapServers = bootstrapServers;
-        this.sim = sim;
+        this.stack = stack;
+        this.sim = stack.simulator();
+        this.accounts = accounts;
     }
 
     /** Runs by request id, as the executor recorded them (request ids are unique there: a request is one run). */
@@ -168,8 +181,208 @@ final class Invariants {
         return records;
     }
 
+    Report.Invariant noOrderRefusedForWant(List<String> accountIds) {
+        List<String> violations = new ArrayList<>();
+        long orders = 0;
+        for (String account : accountIds) {
+            SimAdminClient.Submissions submissions = sim.submissions(account);
+            orders += submissions.byClientOrderId().size();
+            submissions.refusedForWant().forEach(v -> violations.add(account + ": " + v));
+        }
+        return new Report.Invariant("no_order_refused_for_want", "no buy refused for buying power, no sell for want "
+                + "of shares: plans are sized on what the account holds (the simulator's counts)", orders, violations);
+    }
+
+    /** Every order of every account at the simulator, newest first. */
+    private List<JsonNode> simOrders() {
+        List<JsonNode> orders = new ArrayList<>();
+        for (int a = 0; a < accounts; a++) {
+            orders.addAll(stack.alpaca(Workload.key(a)).orders());
+        }
+        return orders;
+    }
+
+    /**
+     * The executor's record of each order agrees with Alpaca's, account by account: every order at the simulator is
+     * one the executor recorded (by client order id), with the same Alpaca id, final status and filled quantity; every
+     * order the executor recorded as sent is at the simulator; none is left SENDING.
+     */
+    Report.Invariant ordersMatchRuns() throws SQLException {
+        Map<String, JsonNode> atAlpaca = new HashMap<>();
+        for (JsonNode order : simOrders()) {
+            atAlpaca.put(order.path("client_order_id").asText(), order);
+        }
+        List<String> violations = new ArrayList<>();
+        long checked = 0;
+        try (Connection c = connect(executorDb); PreparedStatement select = c.prepareStatement(
+                "SELECT client_order_id, state, alpaca_id, status, filled_qty FROM run_orders WHERE state <> 'DRY_RUN'");
+                ResultSet rows = select.executeQuery()) {
+            java.util.Set<String> recorded = new java.util.HashSet<>();
+            while (rows.next()) {
+                checked++;
+                String id = rows.getString(1);
+                String state = rows.getString(2);
+                recorded.add(id);
+                JsonNode order = atAlpaca.get(id);
+                if (state.equals("SENDING")) {
+                    violations.add(id + ": left SENDING (Alpaca " + (order == null ? "has no such order" : "has it, "
+                            + order.path("status").asText()) + ")");
+                } else if (state.equals("SENT") && order == null) {
+                    violations.add(id + ": recorded as sent (Alpaca id " + rows.getString(3) + "), Alpaca has no such order");
+                } else if (order != null && !state.equals("SENT")) {
+                    violations.add(id + ": at Alpaca (" + order.path("status").asText() + ") but recorded " + state);
+                } else if (order != null) {
+                    BigDecimal filled = rows.getBigDecimal(5) == null ? BigDecimal.ZERO : rows.getBigDecimal(5);
+                    BigDecimal alpacaFilled = new BigDecimal(order.path("filled_qty").asText("0"));
+                    if (!order.path("id").asText().equals(rows.getString(3))
+                            || !order.path("status").asText().equals(rows.getString(4))
+                            || filled.compareTo(alpacaFilled) != 0) {
+                        violations.add(String.format("%s: recorded %s %s filled %s, Alpaca has %s %s filled %s", id,
+                                rows.getString(3), rows.getString(4), filled.toPlainString(), order.path("id").asText(),
+                                order.path("status").asText(), alpacaFilled.toPlainString()));
+                    }
+                }
+            }
+            atAlpaca.keySet().stream().filter(id -> !recorded.contains(id)).forEach(id -> violations.add(
+                    id + ": an order at Alpaca (" + atAlpaca.get(id).path("status").asText()
+                            + ") the executor has no record of"));
+        }
+        return new Report.Invariant("orders_match_runs", "Alpaca's orders and the executor's recorded orders agree "
+                + "one for one: ids, final status, filled quantity", checked, violations);
+    }
+
+    /**
+     * No order accepted after the executor recorded a halt (its "Trading halted" alert, written in the same
+     * transaction) and before the lift was asked for, beyond one in flight per executor, sent within the request
+     * timeout of the record.
+     */
+    Report.Invariant haltsHold(List<Workload.Halt> halts, int executors) {
+        List<java.time.Instant> recorded = new ArrayList<>();
+        for (Alert alert : alerts()) {
+            if (alert.title().equals("Trading halted")) {
+                recorded.add(alert.occurredAt());
+            }
+        }
+        List<JsonNode> orders = simOrders();
+        List<String> violations = new ArrayList<>();
+        long checked = 0;
+        for (Workload.Halt halt : halts) {
+            java.time.Instant end = halt.lifting() == null ? java.time.Instant.MAX : halt.lifting();
+            java.util.Optional<java.time.Instant> record = recorded.stream()
+                    .filter(at -> !at.isBefore(halt.engaging()) && at.isBefore(end)).min(java.time.Instant::compareTo);
+            if (record.isEmpty()) {
+                continue; // lifted before the executor heard of it: nothing to hold to
+            }
+            checked++;
+            List<JsonNode> during = orders.stream().filter(o -> {
+                java.time.Instant submitted = java.time.Instant.parse(o.path("submitted_at").asText());
+                return submitted.isAfter(record.get()) && submitted.isBefore(end);
+            }).toList();
+            long late = during.stream().filter(o -> java.time.Instant.parse(o.path("submitted_at").asText())
+                    .isAfter(record.get().plus(IN_FLIGHT))).count();
+            if (during.size() > executors || late > 0) {
+                violations.add(String.format("halt recorded at %s, lifted from %s: %d orders accepted meanwhile (%d "
+                        + "more than %d s after the record): %s", record.get(), halt.lifting(), during.size(), late,
+                        IN_FLIGHT.toSeconds(), during.stream().map(o -> o.path("client_order_id").asText()).toList()));
+            }
+        }
+        return new Report.Invariant("halts_hold", "no order accepted after the executor recorded a halt, beyond one "
+                + "in flight per executor", checked, violations);
+    }
+
+    /** Every alert event as Kafka holds it; the injected poison messages left out. */
+    private List<Alert> alerts() {
+        List<Alert> alerts = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : readAll(Topics.ALERTS)) {
+            try {
+                alerts.add(EventJson.read(record.value() == null ? "" : record.value(), Alert.class));
+            } catch (EventFormatException e) {
+                // a poison message: the dead-letter invariant answers for it
+            }
+        }
+        return alerts;
+    }
+
+    /** Alerts not yet delivered: not yet a notification, or in a message Telegram has not taken yet. */
+    int undelivered() throws SQLException {
+        return (int) deliveries(alerts()).values().stream().filter(d -> d == null || d.deliveredAt() == null).count();
+    }
+
+    /** An alert's notification and the message that carries it (null fields: not composed yet). */
+    private record Delivery(Long messageId, String title, java.sql.Timestamp deliveredAt) {
+    }
+
+    private Map<String, Delivery> deliveries(List<Alert> alerts) throws SQLException {
+        Map<String, Delivery> found = new HashMap<>();
+        alerts.forEach(alert -> found.put(alert.eventId(), null));
+        try (Connection c = connect(notifierDb); PreparedStatement select = c.prepareStatement("""
+                SELECT n.event_id, m.id, m.title, m.delivered_at FROM notifications n
+                LEFT JOIN messages m ON m.id = n.message_id""");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                if (found.containsKey(rows.getString(1))) {
+                    long id = rows.getLong(2);
+                    found.put(rows.getString(1), new Delivery(rows.wasNull() ? null : id, rows.getString(3),
+                            rows.getTimestamp(4)));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Every alert reached the phone: the notifier made it a notification, carried it in a message (alone or in a
+     * digest) that it counts delivered, and the fake Bot API took a message with that title.
+     */
+    Report.Invariant alertsDelivered(List<FakeTelegram.Message> messages) throws SQLException {
+        List<Alert> alerts = alerts();
+        Map<String, Delivery> deliveries = deliveries(alerts);
+        List<String> texts = messages.stream().map(m -> unescaped(m.text())).toList();
+        List<String> violations = new ArrayList<>();
+        for (Alert alert : alerts) {
+            Delivery delivery = deliveries.get(alert.eventId());
+            String what = "alert " + alert.eventId() + " \"" + alert.title() + "\" (" + alert.source() + ", "
+                    + alert.occurredAt() + ")";
+            if (delivery == null) {
+                violations.add(what + ": no notification");
+            } else if (delivery.deliveredAt() == null) {
+                violations.add(what + ": in message " + delivery.messageId() + ", never delivered");
+            } else if (texts.stream().noneMatch(text -> text.contains(delivery.title()))) {
+                violations.add(what + ": delivered as \"" + delivery.title() + "\", which Telegram never took");
+            }
+        }
+        return new Report.Invariant("alerts_delivered", "every alert reached the fake Bot API, alone or in a digest",
+                alerts.size(), violations);
+    }
+
+    /** A message Telegram took twice only when its answer to the first was dropped. */
+    Report.Invariant deliveredOnce(List<FakeTelegram.Message> messages) {
+        Map<String, List<FakeTelegram.Message>> byText = new java.util.LinkedHashMap<>();
+        messages.forEach(m -> byText.computeIfAbsent(m.text(), t -> new ArrayList<>()).add(m));
+        List<String> violations = new ArrayList<>();
+        byText.forEach((text, copies) -> {
+            for (FakeTelegram.Message copy : copies.subList(0, copies.size() - 1)) {
+                if (!copy.answerDropped()) {
+                    violations.add("message " + copy.seq() + " taken again though Telegram answered it: "
+                            + abbreviated(text));
+                }
+            }
+        });
+        return new Report.Invariant("delivered_once", "a second delivery only after a send whose answer was dropped",
+                messages.size(), violations);
+    }
+
+    /** A MarkdownV2 text as the reader sees it: escapes and the bold title's asterisks removed. */
+    private static String unescaped(String text) {
+        return text.replaceAll("\\\\(.)", "$1").replace("*", "");
+    }
+
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(executorDb, "postgres", "postgres");
+        return connect(executorDb);
+    }
+
+    private static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url, "postgres", "postgres");
     }
 
     private static String abbreviated(String value) {

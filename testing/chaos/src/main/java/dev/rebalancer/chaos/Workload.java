@@ -30,6 +30,10 @@ final class Workload {
     record Deposit(String accountId, String activityId, BigDecimal amount, Instant at) {
     }
 
+    /** A halt the API took: when the call to engage it began, and when the call that lifted it began (null: not yet). */
+    record Halt(Instant engaging, Instant lifting) {
+    }
+
     /** A manual run the API took, and whether a cancel of it was asked for. */
     record ManualRun(String accountId, String runId, Instant at, boolean cancelAsked) {
     }
@@ -57,8 +61,8 @@ final class Workload {
     private final Map<String, BigDecimal> prices = new LinkedHashMap<>();
     final List<Deposit> deposits = new ArrayList<>();
     final List<ManualRun> manualRuns = new ArrayList<>();
+    final List<Halt> halts = new ArrayList<>();
     int refusedCalls;
-    int halts;
     private Instant haltLiftAt;
 
     Workload(LocalStack stack, long seed, Report.Log log) {
@@ -114,10 +118,18 @@ final class Workload {
         }
     }
 
-    /** Lifts a halt still engaged (the workload's end). */
+    /** Lifts a halt that may still be engaged (the workload's end), until the API takes it. */
     void finish() {
-        if (haltLiftAt != null) {
+        for (int attempt = 0; haltLiftAt != null && attempt < 60; attempt++) {
             lift();
+            if (haltLiftAt != null) {
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -165,10 +177,13 @@ final class Workload {
     }
 
     private void halt(Instant now) {
+        Instant engaging = Instant.now();
+        // Lifted later even when the call failed: its answer may be what was lost, the halt engaged all the same.
+        haltLiftAt = now.plusSeconds(5 + random.nextInt(10));
         try {
-            api.post("/v1/trading/halt", "{\"reason\":\"chaos: hands off\"}");
-            halts++;
-            haltLiftAt = now.plusSeconds(5 + random.nextInt(10));
+            // Each halt's reason its own: its alert's text is then its own too.
+            api.post("/v1/trading/halt", "{\"reason\":\"chaos: hands off (" + (halts.size() + 1) + ")\"}");
+            halts.add(new Halt(engaging, null));
             log.say("halt engaged");
         } catch (RuntimeException e) {
             refused("halt", e);
@@ -176,9 +191,14 @@ final class Workload {
     }
 
     private void lift() {
+        Instant lifting = Instant.now();
         try {
             api.delete("/v1/trading/halt");
             haltLiftAt = null;
+            int last = halts.size() - 1;
+            if (last >= 0 && halts.get(last).lifting() == null) {
+                halts.set(last, new Halt(halts.get(last).engaging(), lifting));
+            }
             log.say("halt lifted");
         } catch (RuntimeException e) {
             refused("lift of the halt", e); // tried again next second
