@@ -2,6 +2,7 @@ package dev.rebalancer.local;
 
 import dev.rebalancer.sim.AlpacaSimServer;
 import dev.rebalancer.sim.SimAdminClient;
+import dev.rebalancer.testing.infra.Directories;
 import dev.rebalancer.testing.infra.KafkaBroker;
 import dev.rebalancer.testing.infra.PostgresServer;
 import dev.rebalancer.testing.infra.ServiceProcess;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -272,14 +272,7 @@ public final class LocalStack implements AutoCloseable {
 
     private static void prepare(Path dir) {
         try {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> old = Files.walk(dir)) {
-                    for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(path);
-                    }
-                }
-            }
-            Files.createDirectories(dir.resolve("logs"));
+            Files.createDirectories(Directories.empty(dir).resolve("logs"));
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare " + dir, e);
         }

@@ -2,22 +2,18 @@ package dev.rebalancer.chaos;
 
 import dev.rebalancer.local.Infrastructure;
 import dev.rebalancer.local.LocalStack;
+import dev.rebalancer.testing.infra.Directories;
 import dev.rebalancer.testing.infra.KafkaProcess;
 import dev.rebalancer.testing.infra.PostgresProcess;
 import dev.rebalancer.testing.infra.ServiceProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The fault-injection soak ({@code bash testing/chaos/run.sh [--minutes N] [--seed S]}): Kafka and PostgreSQL as
@@ -80,7 +76,7 @@ public final class Chaos {
     static Report run(Options options) {
         Report.Log log = new Report.Log();
         Report report = new Report(options.seed(), (int) options.duration().toMinutes());
-        clean(options.dir());
+        Directories.empty(options.dir());
         stateRoot = options.dir();
         KafkaProcess kafka = KafkaProcess.in(options.dir().resolve("kafka")).start();
         PostgresProcess postgres = PostgresProcess.in(options.dir().resolve("postgres")).start();
@@ -208,21 +204,6 @@ public final class Chaos {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-        }
-    }
-
-    private static void clean(Path dir) {
-        try {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> old = Files.walk(dir)) {
-                    for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(path);
-                    }
-                }
-            }
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not prepare " + dir, e);
         }
     }
 }

@@ -110,15 +110,21 @@ final class Invariants {
     }
 
     Report.Invariant ordersOnce(List<String> accounts) {
+        return bySubmissions(accounts, "orders_once", "no POST refused as a duplicate client_order_id, none accepted "
+                + "twice (the simulator's counts)", SimAdminClient.Submissions::orderedTwice);
+    }
+
+    /** An invariant over the simulator's count of each account's order submissions, one client order id a case. */
+    private Report.Invariant bySubmissions(List<String> accounts, String name, String rule,
+            java.util.function.Function<SimAdminClient.Submissions, List<String>> broken) {
         List<String> violations = new ArrayList<>();
         long orders = 0;
         for (String account : accounts) {
             SimAdminClient.Submissions submissions = sim.submissions(account);
             orders += submissions.byClientOrderId().size();
-            submissions.orderedTwice().forEach(v -> violations.add(account + ": " + v));
+            broken.apply(submissions).forEach(v -> violations.add(account + ": " + v));
         }
-        return new Report.Invariant("orders_once", "no POST refused as a duplicate client_order_id, none accepted "
-                + "twice (the simulator's counts)", orders, violations);
+        return new Report.Invariant(name, rule, orders, violations);
     }
 
     Report.Invariant cashNeverNegative(List<String> accounts) {
@@ -181,16 +187,10 @@ final class Invariants {
         return records;
     }
 
-    Report.Invariant noOrderRefusedForWant(List<String> accountIds) {
-        List<String> violations = new ArrayList<>();
-        long orders = 0;
-        for (String account : accountIds) {
-            SimAdminClient.Submissions submissions = sim.submissions(account);
-            orders += submissions.byClientOrderId().size();
-            submissions.refusedForWant().forEach(v -> violations.add(account + ": " + v));
-        }
-        return new Report.Invariant("no_order_refused_for_want", "no buy refused for buying power, no sell for want "
-                + "of shares: plans are sized on what the account holds (the simulator's counts)", orders, violations);
+    Report.Invariant noOrderRefusedForWant(List<String> accounts) {
+        return bySubmissions(accounts, "no_order_refused_for_want", "no buy refused for buying power, no sell for "
+                + "want of shares: plans are sized on what the account holds (the simulator's counts)",
+                SimAdminClient.Submissions::refusedForWant);
     }
 
     /** Every order of every account at the simulator, newest first. */
