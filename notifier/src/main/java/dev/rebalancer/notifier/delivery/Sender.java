@@ -47,6 +47,20 @@ public class Sender {
     private final WorkerLoop loop;
     private final String chatId;
     private Instant lastSent = Instant.EPOCH;
+    /**
+     * The last part Telegram took, until the database has it: when the transaction that records it fails (the database
+     * gone between Telegram's answer and the commit), the next round writes it down instead of sending it again.
+     * Telegram has no idempotency key, so this memory is all that stands between a database blip and a duplicate.
+     * Known by its text: the failed transaction may have composed the message too, and its next composition has
+     * another id. Forgotten once a round that wrote it down commits (else a later message of the same text would be
+     * taken for it); a round that only composed, or waited for the pacing, keeps it. Only the worker loop's thread
+     * touches it.
+     */
+    private Taken taken;
+
+    /** A part Telegram accepted: its text, whether it was its message's last, when. */
+    private record Taken(String text, boolean last, Instant at) {
+    }
 
     /** Counter: messages or parts Telegram accepted. */
     public static final String DELIVERIES = "rebalancer.telegram.deliveries";
@@ -136,16 +150,18 @@ public class Sender {
     }
 
     private void tick() {
-        store.exclusively(c -> {
+        boolean recorded = store.exclusively(c -> {
             Instant now = Instant.now();
             if (telegram.isEmpty()) {
                 writeToLog(c);
-                return null;
+                return false;
             }
             compose(c, now);
-            deliver(c, now);
-            return null;
-        });
+            return deliver(c, now);
+        }).orElse(false);
+        if (recorded) {
+            taken = null; // committed: what Telegram took is in the database now
+        }
     }
 
     private void writeToLog(Connection c) throws SQLException {
@@ -191,19 +207,31 @@ public class Sender {
         }
     }
 
-    private void deliver(Connection c, Instant now) throws SQLException {
+    /** Sends the next part that is due, if any; true when the round wrote down a part Telegram took. */
+    private boolean deliver(Connection c, Instant now) throws SQLException {
         Optional<Message> head = store.head(c);
         if (head.isEmpty() || head.get().nextAttemptAt().isAfter(now)
                 || lastSent.plus(settings.perChatInterval()).isAfter(now)) {
-            return;
+            return false;
         }
         Message message = head.get();
         Parts parts = new Parts(message.title(), message.lines());
         int index = message.partsSent();
-        TelegramClient.Result result = telegram.get().send(parts.part(index, message.plainText()), !message.plainText());
+        String part = parts.part(index, message.plainText());
+        Taken before = taken;
+        if (before != null && before.text().equals(part)) {
+            LOG.infof("message %d: part %d was taken by Telegram but not recorded; recorded now, not sent again",
+                    message.id(), index + 1);
+            store.partSent(c, message.id(), index + 1, before.last(), before.at());
+            loop.wakeIn(Duration.ZERO);
+            return true; // remembered until this round commits
+        }
+        taken = null; // not this part: recorded meanwhile by another instance, or never to be sent as it was
+        TelegramClient.Result result = telegram.get().send(part, !message.plainText());
         lastSent = Instant.now();
         if (result instanceof TelegramClient.Sent) {
             deliveries.increment();
+            taken = new Taken(part, index + 1 >= parts.count(), lastSent);
             store.partSent(c, message.id(), index + 1, index + 1 >= parts.count(), lastSent);
             loop.wakeIn(settings.perChatInterval());
         } else if (result instanceof TelegramClient.RetryAfter wait) {
@@ -224,6 +252,7 @@ public class Sender {
                     wait.toMillis());
             store.retryAt(c, message.id(), lastSent.plus(wait), attempts, failed.description());
         }
+        return result instanceof TelegramClient.Sent;
     }
 
     /** The initial backoff doubled for every attempt after the first, at most the maximum. */

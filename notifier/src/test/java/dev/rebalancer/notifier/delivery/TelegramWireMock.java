@@ -30,7 +30,7 @@ public class TelegramWireMock implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(options().dynamicPort());
+        server = new WireMockServer(options().dynamicPort().extensions(new CutDatabase()));
         server.start();
         answerOk();
         return Map.of("notifier.telegram.bot-token", TOKEN, "notifier.telegram.chat-id", CHAT,
@@ -61,6 +61,31 @@ public class TelegramWireMock implements QuarkusTestResourceLifecycleManager {
         String parameters = retryAfter == null ? "" : ",\"parameters\":{\"retry_after\":" + retryAfter + "}";
         return aResponse().withStatus(code).withHeader("Content-Type", "application/json").withBody(
                 "{\"ok\":false,\"error_code\":" + code + ",\"description\":\"" + description + "\"" + parameters + "}");
+    }
+
+    /**
+     * {@code withTransformers(CutDatabase.NAME)}: the notifier's database made unreachable (its sessions ended) after
+     * Telegram took the message and before the answer leaves: the sender cannot record what Telegram accepted.
+     */
+    static final class CutDatabase implements com.github.tomakehurst.wiremock.extension.ResponseTransformerV2 {
+        static final String NAME = "cut-database";
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.Response transform(
+                com.github.tomakehurst.wiremock.http.Response response, ServeEvent serveEvent) {
+            dev.rebalancer.testing.infra.PostgresServer.unreachable("notifier");
+            return response;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
     }
 
     /** One sendMessage as it reached the Bot API. */

@@ -112,22 +112,16 @@ public final class Chaos {
                 Faults faults = new Faults(stack, instances, kafka, postgres, telegram, workload.accounts(),
                         options.seed(), log);
                 Instant end = Instant.now().plus(options.duration());
-                long tick = 0;
-                long started = System.nanoTime();
-                while (Instant.now().isBefore(end)) {
-                    Instant now = Instant.now();
-                    try {
-                        workload.step(now);
-                    } catch (RuntimeException e) {
-                        log.say("workload step failed: %s", e);
-                    }
-                    try {
-                        faults.step(now);
-                    } catch (RuntimeException e) {
-                        log.say("fault step failed: %s", e);
-                    }
-                    tick++;
-                    sleepUntil(started + tick * 1_000_000_000L);
+                // Two clocks: a fault that takes its time (a broker coming back, an instance starting) holds back the
+                // next fault, never the users' deposits.
+                Thread striker = new Thread(() -> everySecond(end, "fault", faults::step, log), "chaos-faults");
+                striker.start();
+                everySecond(end, "workload", workload::step, log);
+                try {
+                    striker.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
                 }
                 faults.healAll();
                 kafka.start();
@@ -169,6 +163,20 @@ public final class Chaos {
         }
         report.write(options.dir().resolve("report.json"), log);
         return report;
+    }
+
+    /** Calls {@code step} once a second until {@code end}; a step that fails is logged and the next one goes on. */
+    private static void everySecond(Instant end, String what, java.util.function.Consumer<Instant> step,
+            Report.Log log) {
+        long started = System.nanoTime();
+        for (long tick = 1; Instant.now().isBefore(end); tick++) {
+            try {
+                step.accept(Instant.now());
+            } catch (RuntimeException e) {
+                log.say("%s step failed: %s", what, e);
+            }
+            sleepUntil(started + tick * 1_000_000_000L);
+        }
     }
 
     /**

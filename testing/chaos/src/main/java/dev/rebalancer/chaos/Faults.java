@@ -193,6 +193,7 @@ final class Faults {
         if (which > 0) {
             // The first instance is started again by the stack's supervisor; a further one by the soak, at once.
             running.set(which, stack.startInstance(service, Chaos.instanceEnv(service, which + 1)));
+            log.say("%s instance %d started again", service, which + 1);
         }
     }
 

@@ -89,18 +89,44 @@ final class Invariants {
     Report.Invariant depositsInvested(List<Workload.Deposit> deposits) throws SQLException {
         Map<String, String> runs = runsByRequest();
         List<String> violations = new ArrayList<>();
+        Map<String, Long> due = new HashMap<>();
         for (Workload.Deposit deposit : deposits) {
             boolean invested = runs.containsKey("deposit:" + deposit.activityId());
-            boolean due = deposit.amount().compareTo(Workload.MINIMUM_DEPOSIT) >= 0;
-            if (due != invested) {
+            boolean owed = deposit.amount().compareTo(Workload.MINIMUM_DEPOSIT) >= 0;
+            if (owed) {
+                due.merge(deposit.accountId(), 1L, Long::sum);
+            }
+            if (owed != invested) {
                 violations.add(String.format("deposit %s of $%s into %s at %s: %s", deposit.activityId(),
-                        deposit.amount(), deposit.accountId(), deposit.at(), due ? "no invest_cash run"
+                        deposit.amount(), deposit.accountId(), deposit.at(), owed ? "no invest_cash run"
                                 : "an invest_cash run for less than the minimum"));
             }
         }
+        // One run per deposit, counted too: a second run for the same cash under another request id is a violation.
+        investCashRuns().forEach((account, count) -> {
+            long owed = due.getOrDefault(account, 0L);
+            if (count > owed) {
+                violations.add(String.format("account %s: %d invest_cash runs for %d deposits of $10 or more", account,
+                        count, owed));
+            }
+        });
         return new Report.Invariant("deposits_invested", "every deposit of $10 or more produced exactly one "
-                + "invest_cash run (request ids are unique in the executor); none below $10", deposits.size(),
-                violations);
+                + "invest_cash run; none below $10 (the only allowed exceptions, no active subscription and portfolio "
+                + "not active, cannot occur: the workload deposits only into subscribed accounts on active portfolios)",
+                deposits.size(), violations);
+    }
+
+    /** The executor's invest_cash runs, by account. */
+    private Map<String, Long> investCashRuns() throws SQLException {
+        Map<String, Long> runs = new HashMap<>();
+        try (Connection c = connect(); PreparedStatement select = c.prepareStatement(
+                "SELECT account_id, count(*) FROM runs WHERE request::json->>'type' = 'invest_cash' GROUP BY account_id");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                runs.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return runs;
     }
 
     Report.Invariant runsFinal() throws SQLException {
@@ -356,7 +382,7 @@ final class Invariants {
     }
 
     /** A message Telegram took twice only when its answer to the first was dropped. */
-    Report.Invariant deliveredOnce(List<FakeTelegram.Message> messages) {
+    static Report.Invariant deliveredOnce(List<FakeTelegram.Message> messages) {
         Map<String, List<FakeTelegram.Message>> byText = new java.util.LinkedHashMap<>();
         messages.forEach(m -> byText.computeIfAbsent(m.text(), t -> new ArrayList<>()).add(m));
         List<String> violations = new ArrayList<>();
