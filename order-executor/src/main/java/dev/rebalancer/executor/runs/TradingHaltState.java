@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The halt switch, as last heard on the control topic and kept in the database so every instance sees it before
  * every order it sends. It fails closed: trading is held while no state has been heard yet, while a control message
  * waits unapplied, and when nothing was heard for three announcement intervals (portfolio-service repeats the state,
- * so silence means this executor is cut off from it) — the last with an alert.
+ * so silence means this executor is cut off from it) — the last with an alert, one per silence whatever the number of
+ * executors.
  */
 @ApplicationScoped
 public class TradingHaltState {
@@ -80,10 +81,15 @@ public class TradingHaltState {
         if (silence.compareTo(silenceLimit) > 0) {
             if (silenceAlerted.compareAndSet(false, true)) {
                 db.inTransaction(c -> {
-                    RunStore.alert(c, null, null, Severity.CRITICAL, "Trading held: the halt switch is not heard",
-                            "Nothing on the control topic for " + silence.toSeconds() + " s (portfolio-service"
-                                    + " announces it every " + silenceLimit.dividedBy(3).toSeconds() + " s); no order"
-                                    + " is sent until it is heard again.");
+                    // Every executor notices the same silence of the same switch: the one that marks it alerts.
+                    int first = Transactions.update(c, "UPDATE trading_halt SET silence_alerted_at = ? WHERE id = 1 "
+                            + "AND (silence_alerted_at IS NULL OR silence_alerted_at < updated_at)", Instant.now());
+                    if (first == 1) {
+                        RunStore.alert(c, null, null, Severity.CRITICAL, "Trading held: the halt switch is not heard",
+                                "Nothing on the control topic for " + silence.toSeconds() + " s (portfolio-service"
+                                        + " announces it every " + silenceLimit.dividedBy(3).toSeconds() + " s); no"
+                                        + " order is sent until it is heard again.");
+                    }
                     return null;
                 });
             }

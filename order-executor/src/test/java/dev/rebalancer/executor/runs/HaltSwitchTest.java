@@ -94,6 +94,29 @@ class HaltSwitchTest {
         assertThat(haltState.halted()).isFalse();
     }
 
+    /**
+     * Two executors notice the same silence of the same switch: one alert, not one each (found by the soak, seed 1, 30
+     * min: the same "not heard" message twice on the phone).
+     */
+    @Test
+    void a_silence_noticed_by_two_executors_is_alerted_once() {
+        TradingHaltState one = announcedEvery500ms();
+        TradingHaltState other = announcedEvery500ms();
+        one.apply(state(false));
+        java.util.function.Predicate<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> notHeard =
+                r -> r.value().contains("the halt switch is not heard");
+        int before = (int) harness.alerts.readToEnd(notHeard).stream().map(r -> EventJson.read(r.value(),
+                dev.rebalancer.contracts.Alert.class).eventId()).distinct().count();
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> one.halted() && other.halted());
+
+        harness.alerts.await(notHeard, before + 1);
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> harness.alerts
+                .records(notHeard).stream().map(r -> EventJson.read(r.value(), dev.rebalancer.contracts.Alert.class)
+                        .eventId()).distinct().count() == before + 1);
+        one.apply(state(false)); // heard again: a later silence is a new one
+    }
+
     @Test
     void a_halt_that_cancels_open_orders_cancels_the_runs_in_progress_and_their_orders_at_alpaca() throws Exception {
         String account = harness.account("exec-t29", "10000");
