@@ -35,8 +35,7 @@ final class IsolatedDrift {
                             "drift.state-dir", Files.createTempDirectory(name).toString()))
                     .build();
             DriftConfig drift = config.getConfigMapping(DriftConfig.class);
-            return new KafkaStreams(DriftTopology.build(DriftStreams.rules(drift), drift.tickInterval(),
-                    DriftTopology.CalendarDeadLetters.FAIL),
+            return new KafkaStreams(DriftTopology.build(DriftStreams.rules(drift), drift.tickInterval()),
                     DriftStreams.properties(drift, Map.of("bootstrap.servers", bootstrap)),
                     new org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier() {
                         @Override
