@@ -98,7 +98,6 @@ final class Faults {
 
     private void begin(Kind kind, Instant now) {
         counts.merge(kind, 1, Integer::sum);
-        current = kind;
         switch (kind) {
             case KILL_SERVICE -> killService();
             case KAFKA_RESTART -> {
@@ -109,7 +108,7 @@ final class Faults {
                 } else {
                     kafka.stop();
                 }
-                lasting(now, 3 + random.nextInt(8), "Kafka started again", kafka::start);
+                lasting(kind, now, 3 + random.nextInt(8), "Kafka started again", kafka::start);
             }
             case POSTGRES_RESTART -> {
                 boolean crash = random.nextBoolean();
@@ -119,40 +118,40 @@ final class Faults {
                 } else {
                     postgres.stop();
                 }
-                lasting(now, 3 + random.nextInt(8), "PostgreSQL started again", postgres::start);
+                lasting(kind, now, 3 + random.nextInt(8), "PostgreSQL started again", postgres::start);
             }
             case SIM_RATE_LIMIT -> {
                 log.say("fault: Alpaca answers 429 beyond 15 requests per 5 s");
                 sim.rateLimit(15, 5_000);
-                lasting(now, 20, "Alpaca's rate limit back to normal", () -> sim.rateLimit(REQUESTS_PER_MINUTE, 60_000));
+                lasting(kind, now, 20, "Alpaca's rate limit back to normal", () -> sim.rateLimit(REQUESTS_PER_MINUTE, 60_000));
             }
             case SIM_SERVER_ERRORS -> {
                 log.say("fault: Alpaca answers 5xx to 20 %% of requests");
                 sim.faults(null, 0.2, null, null);
-                lasting(now, 30, "Alpaca's 5xx over", () -> sim.faults(null, 0.0, null, null));
+                lasting(kind, now, 30, "Alpaca's 5xx over", () -> sim.faults(null, 0.0, null, null));
             }
             case SIM_SLOW_ACCOUNT -> {
                 String account = account();
                 log.say("fault: Alpaca slow (2 s) for account %s", account);
                 sim.latency(account, 2_000);
-                lasting(now, 45, "account " + account + " fast again", () -> sim.latency(account, 0));
+                lasting(kind, now, 45, "account " + account + " fast again", () -> sim.latency(account, 0));
             }
             case SIM_TIMEOUTS -> {
                 String account = account();
                 log.say("fault: Alpaca's answers to account %s lost (%d ms, past every timeout)", account,
                         TIMEOUT_LATENCY_MS);
                 sim.latency(account, TIMEOUT_LATENCY_MS);
-                lasting(now, 30, "account " + account + " answered again", () -> sim.latency(account, 0));
+                lasting(kind, now, 30, "account " + account + " answered again", () -> sim.latency(account, 0));
             }
             case STREAM_DROPPED -> {
                 log.say("fault: trade_updates streams dropped");
                 sim.faults(null, null, null, true);
-                lasting(now, 20, "trade_updates streams allowed again", () -> sim.faults(null, null, null, false));
+                lasting(kind, now, 20, "trade_updates streams allowed again", () -> sim.faults(null, null, null, false));
             }
             case STREAM_SILENT -> {
                 log.say("fault: trade_updates streams silent");
                 sim.silentStream(true);
-                lasting(now, 20, "trade_updates streams answer again", () -> sim.silentStream(false));
+                lasting(kind, now, 20, "trade_updates streams answer again", () -> sim.silentStream(false));
             }
             case ORDERS_REFUSED -> {
                 log.say("fault: the next 2 orders refused");
@@ -162,17 +161,17 @@ final class Faults {
                 String symbol = symbol();
                 log.say("fault: orders for %s end canceled", symbol);
                 sim.orderFault(symbol, "cancel", null);
-                lasting(now, 20, "orders for " + symbol + " fill again", () -> sim.orderFault(symbol, "none", null));
+                lasting(kind, now, 20, "orders for " + symbol + " fill again", () -> sim.orderFault(symbol, "none", null));
             }
             case PARTIAL_FILLS -> {
                 log.say("fault: orders fill partially first");
                 sim.config(100, "0.4");
-                lasting(now, 30, "orders fill at once again", () -> sim.config(100, "0"));
+                lasting(kind, now, 30, "orders fill at once again", () -> sim.config(100, "0"));
             }
             case DELAYED_CANCELS -> {
                 log.say("fault: cancels take 3 s");
                 sim.cancelLatency(3_000);
-                lasting(now, 40, "cancels at once again", () -> sim.cancelLatency(0));
+                lasting(kind, now, 40, "cancels at once again", () -> sim.cancelLatency(0));
             }
             case TELEGRAM_OUTAGE -> {
                 log.say("fault: Telegram down for 60 s");
@@ -216,12 +215,9 @@ final class Faults {
         }
     }
 
-    /** The kind being begun: what {@link #lasting} registers its healing under. */
-    private Kind current;
-
-    private void lasting(Instant now, int seconds, String healed, Runnable action) {
-        healAt.put(current, now.plusSeconds(seconds));
-        heals.put(current, () -> {
+    private void lasting(Kind kind, Instant now, int seconds, String healed, Runnable action) {
+        healAt.put(kind, now.plusSeconds(seconds));
+        heals.put(kind, () -> {
             action.run();
             log.say("healed: %s", healed);
         });

@@ -41,6 +41,7 @@ final class Invariants {
     private final LocalStack stack;
     private final SimAdminClient sim;
     private final int accounts;
+    private List<JsonNode> simOrders;
 
     Invariants(String executorDb, String notifierDb, String bootstrapServers, LocalStack stack, int accounts) {
         this.executorDb = executorDb;
@@ -219,13 +220,16 @@ final class Invariants {
                 SimAdminClient.Submissions::refusedForWant);
     }
 
-    /** Every order of every account at the simulator, newest first. */
+    /** Every order of every account at the simulator, newest first; read once (judged after the drain). */
     private List<JsonNode> simOrders() {
-        List<JsonNode> orders = new ArrayList<>();
-        for (int a = 0; a < accounts; a++) {
-            orders.addAll(stack.alpaca(Workload.key(a)).orders());
+        if (simOrders == null) {
+            List<JsonNode> orders = new ArrayList<>();
+            for (int a = 0; a < accounts; a++) {
+                orders.addAll(stack.alpaca(Workload.key(a)).orders());
+            }
+            simOrders = orders;
         }
-        return orders;
+        return simOrders;
     }
 
     /**
