@@ -52,6 +52,11 @@ public class DriftStreams {
     public static final String DRIFT_BREACHES = "rebalancer.drift.breaches";
 
     private final DriftTopology.Observer observer;
+    /**
+     * Writes the dead letter and alert of an unreadable market calendar; made before the streams start, because the
+     * global thread may need it while {@code KafkaStreams.start()} waits for that thread under this bean's lock.
+     */
+    private volatile org.apache.kafka.clients.producer.Producer<String, String> deadLetterProducer;
 
     DriftStreams(DriftConfig config, dev.rebalancer.runtime.KafkaClients kafka, dev.rebalancer.runtime.Metrics metrics) {
         this.config = config;
@@ -59,7 +64,8 @@ public class DriftStreams {
         io.micrometer.core.instrument.MeterRegistry registry = metrics.registry();
         io.micrometer.core.instrument.Counter breaches = io.micrometer.core.instrument.Counter.builder(DRIFT_BREACHES)
                 .description("Drift-band breaches that asked for a rebalance").register(registry);
-        metrics.deadLetterTopics(DriftTopology.INPUTS);
+        metrics.deadLetterTopics(java.util.stream.Stream.concat(DriftTopology.INPUTS.stream(),
+                java.util.stream.Stream.of(dev.rebalancer.contracts.Topics.CALENDAR)).toList());
         this.observer = new DriftTopology.Observer() {
             @Override
             public void requested(dev.rebalancer.contracts.RebalanceRequest request, long inputTimestampMs) {
@@ -164,9 +170,15 @@ public class DriftStreams {
     }
 
     private KafkaStreams startStreams(boolean wipeLocalState) {
+        if (deadLetterProducer == null) {
+            deadLetterProducer = new org.apache.kafka.clients.producer.KafkaProducer<>(kafka.producer("dead-letters",
+                    java.util.Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.StringSerializer());
+        }
         Properties props = withThreads(properties(config, kafka.streams(java.util.Map.of())), inputPartitions);
         KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval(),
-                config.clockOffset(), observer), props, CommitPacing.clients());
+                config.clockOffset(), observer, this::deadLetterCalendar), props, CommitPacing.clients());
         if (wipeLocalState) {
             created.cleanUp();
         }
@@ -232,7 +244,39 @@ public class DriftStreams {
         if (streams != null) {
             close(streams);
         }
+        if (deadLetterProducer != null) {
+            deadLetterProducer.close(Duration.ofSeconds(10));
+        }
     }
+
+    /**
+     * An unreadable market calendar, on its dead-letter topic and announced by an alert (on the global thread, which
+     * may wait for the broker's acknowledgement: nothing else waits on it). If Kafka will not take them, that is logged
+     * as an error: the global thread must go on.
+     */
+    private void deadLetterCalendar(org.apache.kafka.streams.processor.api.Record<String, String> record, String why,
+            String alertEventId) {
+        String topic = dev.rebalancer.contracts.Topics.CALENDAR;
+        dev.rebalancer.contracts.Alert alert = new dev.rebalancer.contracts.Alert(alertEventId, null,
+                java.time.Instant.now(), dev.rebalancer.contracts.Severity.WARNING, "Unreadable " + topic
+                        + " message dead-lettered", why, null, "drift-monitor");
+        try {
+            org.apache.kafka.clients.producer.Producer<String, String> producer = deadLetterProducer;
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    dev.rebalancer.contracts.Topics.deadLetterOf(topic), record.key(), record.value()))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(dev.rebalancer.contracts.Topics.ALERTS,
+                    record.key() == null ? "" : record.key(), dev.rebalancer.contracts.EventJson.write(alert)))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            observer.deadLettered(topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.errorf("unreadable market calendar not dead-lettered (interrupted): %s", why);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.errorf("unreadable market calendar not dead-lettered (%s): %s", e, why);
+        }
+    }
+
 
     /** Leaves the group on the way out, so that the partitions move on at once instead of after a session timeout. */
     private static void close(KafkaStreams streams) {

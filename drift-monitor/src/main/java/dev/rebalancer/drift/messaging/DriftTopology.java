@@ -78,15 +78,30 @@ public final class DriftTopology {
         };
     }
 
-    public static Topology build(DriftRules rules, Duration tickEvery) {
-        return build(rules, tickEvery, Duration.ZERO, Observer.NONE);
+    /**
+     * Where an unreadable market calendar goes: the global store's processor has no sink to forward to, so the monitor
+     * writes the dead letter and its alert itself. Every instance reads the whole calendar topic, so each dead-letters
+     * the same record; the alert's event id is the same for all (the notifier tells it once).
+     */
+    public interface CalendarDeadLetters {
+        void deadLetter(Record<String, String> record, String why, String alertEventId);
+
+        /** For a topology with nowhere to dead-letter to (a benchmark's): an unreadable calendar fails it, loudly. */
+        CalendarDeadLetters FAIL = (record, why, alertEventId) -> {
+            throw new IllegalStateException("unreadable market calendar: " + why);
+        };
+    }
+
+    public static Topology build(DriftRules rules, Duration tickEvery, CalendarDeadLetters calendarDeadLetters) {
+        return build(rules, tickEvery, Duration.ZERO, Observer.NONE, calendarDeadLetters);
     }
 
     /**
      * With the monitor's idea of now moved by {@code clockOffset} (see {@code DriftConfig#clockOffset}), telling
      * {@code observer} of each request and dead letter.
      */
-    public static Topology build(DriftRules rules, Duration tickEvery, Duration clockOffset, Observer observer) {
+    public static Topology build(DriftRules rules, Duration tickEvery, Duration clockOffset, Observer observer,
+            CalendarDeadLetters calendarDeadLetters) {
         Topology topology = new Topology();
         for (String topic : INPUTS) {
             topology.addSource(topic, new StringDeserializer(), new StringDeserializer(), topic);
@@ -103,7 +118,8 @@ public final class DriftTopology {
         topology.addSink(ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new StringSerializer(), PROCESSOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CALENDAR_STORE),
                 Serdes.String(), Serdes.String()).withLoggingDisabled(), "calendar-source", new StringDeserializer(),
-                new StringDeserializer(), Topics.CALENDAR, "calendar-learner", () -> new CalendarLearner(rules));
+                new StringDeserializer(), Topics.CALENDAR, "calendar-learner",
+                () -> new CalendarLearner(rules, calendarDeadLetters));
         for (String topic : INPUTS) {
             topology.addSink(deadLetterSink(topic), Topics.deadLetterOf(topic), new StringSerializer(),
                     new StringSerializer(), PROCESSOR);
@@ -125,42 +141,57 @@ public final class DriftTopology {
 
     /**
      * Keeps the market's calendar in the global store and teaches it to the rules: each one published, and at start
-     * the one the store was restored with (restoring bypasses this processor). One that cannot be read is logged and
-     * left out: the calendar known before stays.
+     * the one the store holds. Since Kafka 3.8 (KAFKA-7663) the global thread's start-up runs the records past the
+     * store's checkpoint through this processor too, inside {@code KafkaStreams.start()}. One that cannot be read is
+     * dead-lettered with an alert — again by each instance that reads it again, under the same alert id — and the
+     * calendar known before stays.
      */
     private static final class CalendarLearner implements Processor<String, String, Void, Void> {
 
         private final DriftRules rules;
+        private final CalendarDeadLetters deadLetters;
+        private ProcessorContext<Void, Void> context;
         private KeyValueStore<String, String> store;
 
-        CalendarLearner(DriftRules rules) {
+        CalendarLearner(DriftRules rules, CalendarDeadLetters deadLetters) {
             this.rules = rules;
+            this.deadLetters = deadLetters;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
             store = context.getStateStore(CALENDAR_STORE);
             String restored = store.get(MarketCalendar.KEY);
             if (restored != null) {
-                learn(restored);
+                try {
+                    learn(restored);
+                } catch (EventFormatException e) {
+                    LOG.warnf("the stored market calendar cannot be read: %s", e.getMessage());
+                }
             }
         }
 
         @Override
         public void process(Record<String, String> record) {
-            if (record.value() != null && learn(record.value())) {
+            if (record.value() == null) {
+                return;
+            }
+            try {
+                learn(record.value());
                 store.put(MarketCalendar.KEY, record.value());
+            } catch (EventFormatException e) {
+                String where = context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                        .orElse(Topics.CALENDAR + "@" + record.timestamp());
+                LOG.warnf("unreadable market calendar (%s) dead-lettering, the one known before stays: %s", where,
+                        e.getMessage());
+                deadLetters.deadLetter(record, e.getMessage(), java.util.UUID.nameUUIDFromBytes(("dead-letter:" + where)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
             }
         }
 
-        private boolean learn(String json) {
-            try {
-                rules.calendar().learn(EventJson.read(json, MarketCalendar.class));
-                return true;
-            } catch (EventFormatException e) {
-                LOG.warnf("unreadable market calendar left out, the one known before stays: %s", e.getMessage());
-                return false;
-            }
+        private void learn(String json) {
+            rules.calendar().learn(EventJson.read(json, MarketCalendar.class));
         }
     }
 

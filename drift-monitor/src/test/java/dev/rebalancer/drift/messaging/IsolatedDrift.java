@@ -35,7 +35,8 @@ final class IsolatedDrift {
                             "drift.state-dir", Files.createTempDirectory(name).toString()))
                     .build();
             DriftConfig drift = config.getConfigMapping(DriftConfig.class);
-            return new KafkaStreams(DriftTopology.build(DriftStreams.rules(drift), drift.tickInterval()),
+            return new KafkaStreams(DriftTopology.build(DriftStreams.rules(drift), drift.tickInterval(),
+                    DriftTopology.CalendarDeadLetters.FAIL),
                     DriftStreams.properties(drift, Map.of("bootstrap.servers", bootstrap)),
                     new org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier() {
                         @Override
