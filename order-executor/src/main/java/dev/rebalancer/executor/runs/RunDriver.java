@@ -162,7 +162,7 @@ public class RunDriver {
                 Plan buys = buysAfterSells(run.request(), read(broker, lease), broker.client(), lease);
                 checkpoints.reached(Checkpoints.BUYS_PLANNED, runId);
                 store.startPhase(fence, RunPhase.BUYS, buys.buys(), onlySide(buys.skipped(), OrderSide.BUY), false,
-                        run.sessionClose());
+                        run.sessionClose(), buys.reserve());
                 continue;
             }
             store.complete(fence);
@@ -204,9 +204,9 @@ public class RunDriver {
         warnOfDayTrades(run, reading.account());
         Plan plan = plan(run.request(), run.request().amount(), reading, broker.client(), lease);
         if (run.dryRun()) {
-            store.startPhase(fence, RunPhase.SELLS, plan.sells(), plan.skipped(), true, sessionClose);
+            store.startPhase(fence, RunPhase.SELLS, plan.sells(), plan.skipped(), true, sessionClose, null);
             if (!plan.buys().isEmpty()) {
-                store.startPhase(fence, RunPhase.BUYS, plan.buys(), List.of(), true, sessionClose);
+                store.startPhase(fence, RunPhase.BUYS, plan.buys(), List.of(), true, sessionClose, plan.reserve());
             }
             LOG.infof("dry run %s: %d orders planned, none sent", run.runId(),
                     plan.sells().size() + plan.buys().size());
@@ -216,15 +216,15 @@ public class RunDriver {
         }
         if (!plan.sells().isEmpty()) {
             store.startPhase(fence, RunPhase.SELLS, plan.sells(), onlySide(plan.skipped(), OrderSide.SELL), false,
-                    sessionClose);
+                    sessionClose, null);
         } else if (run.request().type() == RunType.FULL_REBALANCE) {
             // Nothing to sell: the buys go on the cash there is, as after any sells.
             Plan buys = buysAfterSells(run.request(), reading, broker.client(), lease);
             List<SkippedOrder> skipped = new ArrayList<>(onlySide(plan.skipped(), OrderSide.SELL));
             skipped.addAll(buys.skipped());
-            store.startPhase(fence, RunPhase.BUYS, buys.buys(), skipped, false, sessionClose);
+            store.startPhase(fence, RunPhase.BUYS, buys.buys(), skipped, false, sessionClose, buys.reserve());
         } else {
-            store.startPhase(fence, RunPhase.BUYS, plan.buys(), plan.skipped(), false, sessionClose);
+            store.startPhase(fence, RunPhase.BUYS, plan.buys(), plan.skipped(), false, sessionClose, plan.reserve());
         }
         return true;
     }
@@ -281,7 +281,7 @@ public class RunDriver {
         }
         OrderSide side = run.phase() == RunPhase.SELLS ? OrderSide.SELL : OrderSide.BUY;
         store.replan(fence, run.phase(), side == OrderSide.SELL ? plan.sells() : plan.buys(),
-                onlySide(plan.skipped(), side), sessionClose);
+                onlySide(plan.skipped(), side), sessionClose, side == OrderSide.BUY ? plan.reserve() : null);
     }
 
     /** What sent orders are worth: their notional, or their quantity at the fill price (else the price now). */
@@ -728,7 +728,7 @@ public class RunDriver {
         }
         List<SkippedOrder> skipped = new ArrayList<>(plan.skipped());
         skipped.addAll(planning.unpriced());
-        return new Plan(plan.sells(), plan.buys(), skipped);
+        return new Plan(plan.sells(), plan.buys(), skipped, plan.reserve());
     }
 
     private static List<SkippedOrder> onlySide(List<SkippedOrder> skipped, OrderSide side) {

@@ -16,6 +16,7 @@ import dev.rebalancer.contracts.SkippedOrder;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.rules.planning.PlannedOrder;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -237,7 +238,7 @@ public class RunStore {
      * {@code sessionClose}, announcing the run.
      */
     public void startPhase(Fence fence, RunPhase phase, List<PlannedOrder> orders, List<SkippedOrder> skipped,
-            boolean dryRun, Instant sessionClose) {
+            boolean dryRun, Instant sessionClose, BigDecimal buysReserve) {
         RunEvent started = db.inTransaction(c -> {
             RunStatus before = hold(c, fence);
             String runId = fence.runId();
@@ -245,8 +246,9 @@ public class RunStore {
             addLegs(c, runId, phase, orders, dryRun);
             addSkipped(c, runId, skipped);
             Transactions.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, session_close = ?::timestamptz, "
-                    + "not_before = NULL, active_at = ?, failing_since = NULL, failures = 0, updated_at = ? WHERE run_id = ?", phase.name(), now,
-                    sessionClose, now, now, runId);
+                    + "not_before = NULL, active_at = ?, failing_since = NULL, failures = 0, updated_at = ?, "
+                    + "buys_reserve = COALESCE(?, buys_reserve) WHERE run_id = ?", phase.name(), now, sessionClose, now, now,
+                    buysReserve, runId);
             RunEvent event = announce(c, runId);
             return before == RunStatus.QUEUED ? event : null; // started now
         });
@@ -260,7 +262,7 @@ public class RunStore {
      * every symbol the phase has not sent an order for already (those are only watched). Announces the run.
      */
     public void replan(Fence fence, RunPhase phase, List<PlannedOrder> orders, List<SkippedOrder> skipped,
-            Instant sessionClose) {
+            Instant sessionClose, BigDecimal buysReserve) {
         db.inTransaction(c -> {
             hold(c, fence);
             String runId = fence.runId();
@@ -268,8 +270,8 @@ public class RunStore {
             Transactions.update(c, "DELETE FROM run_orders WHERE run_id = ? AND phase = ? AND state = 'PLANNED'", runId, phase.name());
             addLegs(c, runId, phase, orders, false);
             addSkipped(c, runId, skipped);
-            Transactions.update(c, "UPDATE runs SET session_close = ?::timestamptz, active_at = ?, updated_at = ? WHERE run_id = ?",
-                    sessionClose, now, now, runId);
+            Transactions.update(c, "UPDATE runs SET session_close = ?::timestamptz, active_at = ?, updated_at = ?, "
+                    + "buys_reserve = COALESCE(?, buys_reserve) WHERE run_id = ?", sessionClose, now, now, buysReserve, runId);
             announce(c, runId);
             return null;
         });

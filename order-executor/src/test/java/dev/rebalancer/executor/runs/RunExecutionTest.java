@@ -162,6 +162,7 @@ class RunExecutionTest {
             assertThat(buy.notional()).isEqualByComparingTo("975.00");
         });
         assertThat(harness.lowestCash(account)).isGreaterThanOrEqualTo(BigDecimal.ZERO);
+        assertThat(buysReserve(request.runId())).as("25 bp of $10,000 equity, on record").isEqualByComparingTo("25.00");
     }
 
     /**
@@ -205,7 +206,15 @@ class RunExecutionTest {
         });
         assertThat(harness.lowestCash(account)).as("the account's lowest cash").isGreaterThanOrEqualTo(BigDecimal.ZERO);
         assertThat(harness.client(key).account().cash()).isEqualByComparingTo("100.00");
+        assertThat(buysReserve(request.runId())).as("the reserve the buys were planned to leave, on record: 25 bp of "
+                + "$40,000").isEqualByComparingTo("100.00");
         harness.orders(key);
+    }
+
+    /** The reserve the run's last buy plan kept, as the executor recorded it. */
+    private BigDecimal buysReserve(String runId) {
+        return db.inTransaction(c -> dev.rebalancer.runtime.Transactions.one(c,
+                "SELECT buys_reserve FROM runs WHERE run_id = ?", row -> row.getBigDecimal(1), runId).orElse(null));
     }
 
     @Test

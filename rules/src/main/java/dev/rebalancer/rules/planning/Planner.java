@@ -106,10 +106,10 @@ public final class Planner {
             } else if (cashAfter.compareTo(low) < 0) {
                 buyLimit = buyLimit.subtract(low.subtract(cashAfter));
             } else {
-                return new Plan(sold, bought, skipped);
+                return new Plan(sold, bought, skipped, reserve);
             }
         }
-        return new Plan(List.of(), List.of(), skipped);
+        return new Plan(List.of(), List.of(), skipped, reserve);
     }
 
     /**
@@ -121,7 +121,8 @@ public final class Planner {
         Targets targets = new Targets(book, weights, assets);
         List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) -> d.wanted).reversed());
         List<SkippedOrder> skipped = new ArrayList<>();
-        return new Plan(List.of(), realize(buys, spendable(book, targets), targets, assets, skipped, true), skipped);
+        return new Plan(List.of(), realize(buys, spendable(book, targets), targets, assets, skipped, true), skipped,
+                reserve(targets.equity));
     }
 
     /**
@@ -141,7 +142,7 @@ public final class Planner {
                 d.wanted.divide(targets.target(d.symbol), 12, RoundingMode.HALF_EVEN)).reversed());
         List<SkippedOrder> skipped = new ArrayList<>();
         List<PlannedOrder> bought = realize(buys, budget, targets, assets, skipped, true);
-        return new Plan(List.of(), bought, skipped);
+        return new Plan(List.of(), bought, skipped, reserve(targets.equity));
     }
 
     public Plan partialLiquidation(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal amount) {
@@ -174,7 +175,8 @@ public final class Planner {
         }
         taken.forEach((symbol, value) -> merged.add(new Draft(symbol, OrderSide.SELL, value)));
         List<SkippedOrder> skipped = new ArrayList<>();
-        return new Plan(realize(merged, amount, after, assets, skipped, true), List.of(), skipped);
+        return new Plan(realize(merged, amount, after, assets, skipped, true), List.of(), skipped,
+                reserve(after.equity));
     }
 
     private static final BigDecimal CENT = new BigDecimal("0.01");

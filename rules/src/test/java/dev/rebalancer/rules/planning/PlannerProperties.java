@@ -37,6 +37,14 @@ class PlannerProperties {
 
         BigDecimal spendable = c.book().cash().add(plan.sellValue()).subtract(planner.reserve(equity(c)));
         assertThat(plan.buyValue()).isLessThanOrEqualTo(spendable.max(BigDecimal.ZERO));
+        assertThat(plan.reserve()).as("the reserve the plan tells (the executor records it)")
+                .isEqualByComparingTo(reserve(c));
+    }
+
+    /** {@code reserveBps} of the equity at the planning prices, rounded up to the cent. */
+    private static BigDecimal reserve(Case c) {
+        return equity(c).multiply(BigDecimal.valueOf(c.reserveBps())).divide(new BigDecimal("10000"), 2,
+                java.math.RoundingMode.CEILING);
     }
 
     @Property(tries = 1000)
@@ -47,6 +55,9 @@ class PlannerProperties {
         assertThat(plan.buyValue()).isLessThanOrEqualTo(c.amount());
         assertThat(plan.buyValue()).isLessThanOrEqualTo(
                 c.book().cash().subtract(planner.reserve(equity(c))).max(BigDecimal.ZERO));
+        assertThat(plan.reserve()).isEqualByComparingTo(reserve(c));
+        assertThat(planner.buysAfterSells(c.book(), c.weights(), c.assets()).reserve())
+                .isEqualByComparingTo(reserve(c));
     }
 
     @Property(tries = 1000)

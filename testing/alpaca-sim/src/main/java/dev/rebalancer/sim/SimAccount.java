@@ -43,6 +43,8 @@ final class SimAccount {
     boolean patternDayTrader;
     /** The lowest cash the account ever had: below zero means money was borrowed. */
     BigDecimal lowestCash;
+    /** The lowest cash right after a fill of a buy, by the buy's client order id. */
+    final Map<String, BigDecimal> cashAfterBuyFills = new LinkedHashMap<>();
     /** Every {@code POST /v2/orders}, by client order id, by outcome. */
     final Map<String, Submissions> submissions = new LinkedHashMap<>();
 

@@ -144,7 +144,8 @@ public final class SimAdminClient {
 
     /**
      * How many Trading API requests the account's keys made ({@code requests}), how many were refused with 429
-     * ({@code rate_limited}), and the lowest cash the account ever had ({@code lowest_cash}).
+     * ({@code rate_limited}), the lowest cash the account ever had ({@code lowest_cash}), and the lowest cash right
+     * after a fill of each buy, by client order id ({@code cash_after_buy_fills}).
      */
     public JsonNode stats(String accountId) {
         return call("GET", "/sim/accounts/" + accountId + "/stats", null);

@@ -403,6 +403,8 @@ public final class SimBroker implements AutoCloseable {
         json.put("requests", account.requestsTotal);
         json.put("rate_limited", account.rateLimitedTotal);
         json.put("lowest_cash", SimJson.money(account.lowestCash));
+        ObjectNode afterBuys = json.putObject("cash_after_buy_fills");
+        account.cashAfterBuyFills.forEach((clientOrderId, cash) -> afterBuys.put(clientOrderId, SimJson.money(cash)));
         return json;
     }
 
@@ -873,6 +875,7 @@ public final class SimBroker implements AutoCloseable {
         if (order.isBuy()) {
             account.cash = account.cash.subtract(amount);
             account.lowestCash = account.lowestCash.min(account.cash);
+            account.cashAfterBuyFills.merge(order.clientOrderId, account.cash, BigDecimal::min);
             holding.costBasis = holding.costBasis.add(amount);
             holding.qty = holding.qty.add(qty);
         } else {

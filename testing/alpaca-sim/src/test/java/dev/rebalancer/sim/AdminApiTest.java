@@ -277,6 +277,9 @@ class AdminApiTest {
                 .until(() -> "filled".equals(api.get("/v2/orders/" + buy).body().get("status").asText()));
         assertThat(api.get("/v2/account").body().get("cash").asText()).isEqualTo("-500.00");
         assertThat(sim.admin().stats(id).get("lowest_cash").asText()).isEqualTo("-500.00");
+        String clientOrderId = api.get("/v2/orders/" + buy).body().get("client_order_id").asText();
+        assertThat(sim.admin().stats(id).get("cash_after_buy_fills").get(clientOrderId).asText()).as(
+                "the cash right after the buy's fill").isEqualTo("-500.00");
         JsonNode dayTrader = sim.admin().margin(id, "4", 3, true);
         assertThat(dayTrader.get("daytrade_count").asInt()).isEqualTo(3);
         assertThat(dayTrader.get("pattern_day_trader").asBoolean()).isTrue();

@@ -136,6 +136,7 @@ public final class Chaos {
                 report.add(invariants.depositsInvested(workload.deposits));
                 report.add(invariants.ordersOnce(workload.accounts()));
                 report.add(invariants.cashNeverNegative(workload.accounts()));
+                report.add(invariants.reserveKept(workload.accounts()));
                 report.add(invariants.runsFinal());
                 report.add(invariants.deadLetters(faults.poisons));
                 report.add(invariants.noOrderRefusedForWant(workload.accounts()));

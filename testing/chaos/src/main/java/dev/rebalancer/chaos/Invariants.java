@@ -190,6 +190,49 @@ final class Invariants {
                 + "messages, and each of those there", records, violations);
     }
 
+    /**
+     * After each run, the account holds at least the cash reserve its buys were planned to leave (the executor's record
+     * of its last buy plan: basis points of the equity at the planning prices): judged on the simulator's own cash right
+     * after every fill of the run's buys, the lowest of them. A run that sent buys without a reserve on record is one too.
+     */
+    Report.Invariant reserveKept(List<String> accounts) throws SQLException {
+        Map<String, JsonNode> cashAfterBuyFills = new HashMap<>();
+        for (String account : accounts) {
+            cashAfterBuyFills.put(account, sim.stats(account).path("cash_after_buy_fills"));
+        }
+        List<String> violations = new ArrayList<>();
+        long runs = 0;
+        try (Connection c = connect(executorDb); PreparedStatement select = c.prepareStatement("""
+                SELECT r.run_id, r.account_id, r.buys_reserve, array_agg(o.client_order_id)
+                FROM runs r JOIN run_orders o ON o.run_id = r.run_id AND o.side = 'BUY' AND o.state = 'SENT'
+                GROUP BY r.run_id, r.account_id, r.buys_reserve""");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                runs++;
+                String run = rows.getString(1);
+                JsonNode after = cashAfterBuyFills.getOrDefault(rows.getString(2), com.fasterxml.jackson.databind.node
+                        .MissingNode.getInstance());
+                BigDecimal reserve = rows.getBigDecimal(3);
+                BigDecimal lowest = null;
+                for (String clientOrderId : (String[]) rows.getArray(4).getArray()) {
+                    if (after.has(clientOrderId)) {
+                        BigDecimal cash = new BigDecimal(after.get(clientOrderId).asText());
+                        lowest = lowest == null ? cash : lowest.min(cash);
+                    }
+                }
+                if (reserve == null || reserve.signum() <= 0) {
+                    violations.add("run " + run + " sent buys with no reserve on record");
+                } else if (lowest != null && lowest.compareTo(reserve) < 0) {
+                    violations.add(String.format("run %s of account %s: cash fell to %s after a fill of its buys, "
+                            + "below the reserve of %s its plan kept", run, rows.getString(2), lowest.toPlainString(),
+                            reserve.toPlainString()));
+                }
+            }
+        }
+        return new Report.Invariant("reserve_kept", "after each run, cash at least the reserve at the planning prices "
+                + "(the simulator's cash after every fill of the run's buys)", runs, violations);
+    }
+
     private List<ConsumerRecord<String, String>> readAll(String topic) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
