@@ -203,7 +203,8 @@ final class Invariants {
         List<String> violations = new ArrayList<>();
         long runs = 0;
         try (Connection c = connect(executorDb); PreparedStatement select = c.prepareStatement("""
-                SELECT r.run_id, r.account_id, r.buys_reserve, array_agg(o.client_order_id)
+                SELECT r.run_id, r.account_id, r.buys_reserve,
+                       array_agg(o.client_order_id) FILTER (WHERE o.filled_qty > 0)
                 FROM runs r JOIN run_orders o ON o.run_id = r.run_id AND o.side = 'BUY' AND o.state = 'SENT'
                 GROUP BY r.run_id, r.account_id, r.buys_reserve""");
                 ResultSet rows = select.executeQuery()) {
@@ -214,10 +215,14 @@ final class Invariants {
                         .MissingNode.getInstance());
                 BigDecimal reserve = rows.getBigDecimal(3);
                 BigDecimal lowest = null;
-                for (String clientOrderId : (String[]) rows.getArray(4).getArray()) {
+                java.sql.Array filled = rows.getArray(4);
+                for (String clientOrderId : filled == null ? new String[0] : (String[]) filled.getArray()) {
                     if (after.has(clientOrderId)) {
                         BigDecimal cash = new BigDecimal(after.get(clientOrderId).asText());
                         lowest = lowest == null ? cash : lowest.min(cash);
+                    } else {
+                        violations.add("run " + run + ": buy " + clientOrderId + " recorded filled, no fill of it at "
+                                + "the simulator");
                     }
                 }
                 if (reserve == null || reserve.signum() <= 0) {
