@@ -247,7 +247,7 @@ public class RunStore {
             addSkipped(c, runId, skipped);
             Transactions.update(c, "UPDATE runs SET status = 'IN_PROGRESS', phase = ?, phase_started_at = ?, session_close = ?::timestamptz, "
                     + "not_before = NULL, active_at = ?, failing_since = NULL, failures = 0, updated_at = ?, "
-                    + "buys_reserve = COALESCE(?, buys_reserve) WHERE run_id = ?", phase.name(), now, sessionClose, now, now,
+                    + "buys_reserve = LEAST(?, buys_reserve) WHERE run_id = ?", phase.name(), now, sessionClose, now, now,
                     buysReserve, runId);
             RunEvent event = announce(c, runId);
             return before == RunStatus.QUEUED ? event : null; // started now
@@ -271,7 +271,7 @@ public class RunStore {
             addLegs(c, runId, phase, orders, false);
             addSkipped(c, runId, skipped);
             Transactions.update(c, "UPDATE runs SET session_close = ?::timestamptz, active_at = ?, updated_at = ?, "
-                    + "buys_reserve = COALESCE(?, buys_reserve) WHERE run_id = ?", sessionClose, now, now, buysReserve, runId);
+                    + "buys_reserve = LEAST(?, buys_reserve) WHERE run_id = ?", sessionClose, now, now, buysReserve, runId);
             announce(c, runId);
             return null;
         });

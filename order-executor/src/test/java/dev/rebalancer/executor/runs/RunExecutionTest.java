@@ -211,7 +211,7 @@ class RunExecutionTest {
         harness.orders(key);
     }
 
-    /** The reserve the run's last buy plan kept, as the executor recorded it. */
+    /** The reserve the run's buy plans kept (the smallest), as the executor recorded it. */
     private BigDecimal buysReserve(String runId) {
         return db.inTransaction(c -> dev.rebalancer.runtime.Transactions.one(c,
                 "SELECT buys_reserve FROM runs WHERE run_id = ?", row -> row.getBigDecimal(1), runId).orElse(null));

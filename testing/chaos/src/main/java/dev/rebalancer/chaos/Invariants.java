@@ -191,9 +191,10 @@ final class Invariants {
     }
 
     /**
-     * After each run, the account holds at least the cash reserve its buys were planned to leave (the executor's record
-     * of its last buy plan: basis points of the equity at the planning prices): judged on the simulator's own cash right
-     * after every fill of the run's buys, the lowest of them. A run that sent buys without a reserve on record is one too.
+     * After each run, the account holds at least the cash reserve its buys were planned to leave (the executor's record:
+     * basis points of the equity at the planning prices, the smallest of its buy plans' when a refusal made it plan
+     * again): judged on the simulator's own cash right after every fill of the run's buys, the lowest of them. A run
+     * that sent buys without a reserve on record is one too.
      */
     Report.Invariant reserveKept(List<String> accounts) throws SQLException {
         Map<String, JsonNode> cashAfterBuyFills = new HashMap<>();
