@@ -29,7 +29,6 @@ public final class Chaos {
     record Options(Duration duration, long seed, Path dir, Duration drainWithin) {
     }
 
-    private static volatile Path stateRoot;
     /** Instances of the order executor: each may have one order in flight when a halt is recorded. */
     static final int EXECUTORS = 2;
 
@@ -68,16 +67,15 @@ public final class Chaos {
     }
 
     /** What a further instance of a service needs of its own: a drift monitor, its Kafka Streams state directory. */
-    static Map<String, String> instanceEnv(String service, int instance) {
+    static Map<String, String> instanceEnv(Path dir, String service, int instance) {
         return service.equals("drift-monitor")
-                ? Map.of("DRIFT_STATE_DIR", stateRoot.resolve("drift-state-" + instance).toString()) : Map.of();
+                ? Map.of("DRIFT_STATE_DIR", dir.resolve("drift-state-" + instance).toString()) : Map.of();
     }
 
     static Report run(Options options) {
         Report.Log log = new Report.Log();
         Report report = new Report(options.seed(), (int) options.duration().toMinutes());
         Directories.empty(options.dir());
-        stateRoot = options.dir();
         KafkaProcess kafka = KafkaProcess.in(options.dir().resolve("kafka")).start();
         PostgresProcess postgres = PostgresProcess.in(options.dir().resolve("postgres")).start();
         try (FakeTelegram telegram = new FakeTelegram(options.seed())) {
@@ -97,7 +95,7 @@ public final class Chaos {
                 Map<String, java.util.concurrent.CompletableFuture<ServiceProcess>> seconds = new LinkedHashMap<>();
                 for (String service : LocalStack.SERVICES) {
                     seconds.put(service, java.util.concurrent.CompletableFuture.supplyAsync(
-                            () -> stack.startInstance(service, instanceEnv(service, 2))));
+                            () -> stack.startInstance(service, instanceEnv(options.dir(), service, 2))));
                 }
                 Map<String, List<ServiceProcess>> instances = new LinkedHashMap<>();
                 for (String service : LocalStack.SERVICES) {
@@ -109,8 +107,8 @@ public final class Chaos {
                 log.say("two instances of each service are up");
                 Workload workload = new Workload(stack, options.seed(), log);
                 workload.setUp();
-                Faults faults = new Faults(stack, instances, kafka, postgres, telegram, workload.accounts(),
-                        options.seed(), log);
+                Faults faults = new Faults(stack, instances, options.dir(), kafka, postgres, telegram,
+                        workload.accounts(), options.seed(), log);
                 Instant end = Instant.now().plus(options.duration());
                 // Two clocks: a fault that takes its time (a broker coming back, an instance starting) holds back the
                 // next fault, never the users' deposits.

@@ -6,6 +6,7 @@ import dev.rebalancer.sim.SimAdminClient;
 import dev.rebalancer.testing.infra.KafkaProcess;
 import dev.rebalancer.testing.infra.PostgresProcess;
 import dev.rebalancer.testing.infra.ServiceProcess;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,8 @@ final class Faults {
 
     private final LocalStack stack;
     private final Map<String, List<ServiceProcess>> instances;
+    /** The soak's directory: a restarted drift monitor's state directory is there. */
+    private final Path dir;
     private final KafkaProcess kafka;
     private final PostgresProcess postgres;
     private final FakeTelegram telegram;
@@ -58,10 +61,11 @@ final class Faults {
     /** What is left of the current round. */
     private final java.util.Deque<Kind> round = new java.util.ArrayDeque<>();
 
-    Faults(LocalStack stack, Map<String, List<ServiceProcess>> instances, KafkaProcess kafka, PostgresProcess postgres,
-            FakeTelegram telegram, List<String> accounts, long seed, Report.Log log) {
+    Faults(LocalStack stack, Map<String, List<ServiceProcess>> instances, Path dir, KafkaProcess kafka,
+            PostgresProcess postgres, FakeTelegram telegram, List<String> accounts, long seed, Report.Log log) {
         this.stack = stack;
         this.instances = instances;
+        this.dir = dir;
         this.kafka = kafka;
         this.postgres = postgres;
         this.telegram = telegram;
@@ -191,7 +195,7 @@ final class Faults {
         victim.kill();
         if (which > 0) {
             // The first instance is started again by the stack's supervisor; a further one by the soak, at once.
-            running.set(which, stack.startInstance(service, Chaos.instanceEnv(service, which + 1)));
+            running.set(which, stack.startInstance(service, Chaos.instanceEnv(dir, service, which + 1)));
             log.say("%s instance %d started again", service, which + 1);
         }
     }
