@@ -99,7 +99,8 @@ public final class Chaos {
                 }
                 Map<String, List<ServiceProcess>> instances = new LinkedHashMap<>();
                 for (String service : LocalStack.SERVICES) {
-                    List<ServiceProcess> list = new ArrayList<>();
+                    // Set again by the thread that restarts a killed instance.
+                    List<ServiceProcess> list = new java.util.concurrent.CopyOnWriteArrayList<>();
                     list.add(stack.service(service)); // the first: restarted by the stack's supervisor
                     list.add(seconds.get(service).join());
                     instances.put(service, list);

@@ -58,6 +58,17 @@ final class Faults {
     /** The faults in effect, by kind: when each is healed, and how. */
     private final Map<Kind, Instant> healAt = new java.util.EnumMap<>(Kind.class);
     private final Map<Kind, Runnable> heals = new java.util.EnumMap<>(Kind.class);
+    /**
+     * Further instances being started again, by service and slot: on a thread of their own, as a supervisor would, so
+     * that a start waiting on a broker that is down never holds back the fault that brings the broker back.
+     */
+    private final Map<String, java.util.concurrent.Future<?>> restarts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService restarter = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread thread = new Thread(r, "chaos-restarter");
+                thread.setDaemon(true);
+                return thread;
+            });
     /** What is left of the current round. */
     private final java.util.Deque<Kind> round = new java.util.ArrayDeque<>();
 
@@ -189,14 +200,44 @@ final class Faults {
         List<String> services = new ArrayList<>(instances.keySet());
         String service = services.get(random.nextInt(services.size()));
         List<ServiceProcess> running = instances.get(service);
-        int which = random.nextInt(running.size());
+        int drawn = random.nextInt(running.size());
+        // One still coming back is down already: the first instance is struck instead.
+        int which = restarts.containsKey(service + "/" + drawn) ? 0 : drawn;
         ServiceProcess victim = which == 0 ? stack.service(service) : running.get(which);
         log.say("fault: %s instance %d killed (SIGKILL)", service, which + 1);
         victim.kill();
         if (which > 0) {
             // The first instance is started again by the stack's supervisor; a further one by the soak, at once.
-            running.set(which, stack.startInstance(service, Chaos.instanceEnv(dir, service, which + 1)));
-            log.say("%s instance %d started again", service, which + 1);
+            String slot = service + "/" + which;
+            synchronized (restarts) {
+                restarts.put(slot, restarter.submit(() -> {
+                    try {
+                        restart(service, which, running);
+                    } finally {
+                        synchronized (restarts) {
+                            restarts.remove(slot);
+                        }
+                    }
+                }));
+            }
+        }
+    }
+
+    /**
+     * Starts a further instance again until it is ready, as a supervisor would: a start that is not ready in time
+     * (Kafka away longer than the wait) is tried again, five times at most.
+     */
+    private void restart(String service, int which, List<ServiceProcess> running) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                running.set(which, stack.startInstance(service, Chaos.instanceEnv(dir, service, which + 1)));
+                log.say("%s instance %d started again", service, which + 1);
+                return;
+            } catch (RuntimeException e) {
+                String why = String.valueOf(e.getMessage());
+                log.say("%s instance %d not ready, starting it again: %s", service, which + 1,
+                        why.lines().findFirst().orElse(why));
+            }
         }
     }
 
@@ -237,6 +278,21 @@ final class Faults {
     void healAll() {
         for (Kind kind : List.copyOf(heals.keySet())) {
             heal(kind);
+        }
+        // Every instance up again before the drain (its futures, taken under the lock the faults put them under).
+        List<java.util.concurrent.Future<?>> pending;
+        synchronized (restarts) {
+            pending = List.copyOf(restarts.values());
+        }
+        for (java.util.concurrent.Future<?> restart : pending) {
+            try {
+                restart.get(5, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.say("an instance did not come back before the drain: %s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
         telegram.outageUntil(Instant.EPOCH);
         telegram.dropAnswers(0);

@@ -1,6 +1,7 @@
 package dev.rebalancer.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.rebalancer.contracts.Alert;
 import dev.rebalancer.contracts.EventFormatException;
 import dev.rebalancer.contracts.EventJson;
@@ -211,32 +212,39 @@ final class Invariants {
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 runs++;
-                String run = rows.getString(1);
-                JsonNode after = cashAfterBuyFills.getOrDefault(rows.getString(2), com.fasterxml.jackson.databind.node
-                        .MissingNode.getInstance());
-                BigDecimal reserve = rows.getBigDecimal(3);
-                BigDecimal lowest = null;
                 java.sql.Array filled = rows.getArray(4);
-                for (String clientOrderId : filled == null ? new String[0] : (String[]) filled.getArray()) {
-                    if (after.has(clientOrderId)) {
-                        BigDecimal cash = new BigDecimal(after.get(clientOrderId).asText());
-                        lowest = lowest == null ? cash : lowest.min(cash);
-                    } else {
-                        violations.add("run " + run + ": buy " + clientOrderId + " recorded filled, no fill of it at "
-                                + "the simulator");
-                    }
-                }
-                if (reserve == null || reserve.signum() <= 0) {
-                    violations.add("run " + run + " sent buys with no reserve on record");
-                } else if (lowest != null && lowest.compareTo(reserve) < 0) {
-                    violations.add(String.format("run %s of account %s: cash fell to %s after a fill of its buys, "
-                            + "below the reserve of %s its plan kept", run, rows.getString(2), lowest.toPlainString(),
-                            reserve.toPlainString()));
-                }
+                violations.addAll(reserveViolations(rows.getString(1), rows.getBigDecimal(3),
+                        filled == null ? List.of() : List.of((String[]) filled.getArray()),
+                        cashAfterBuyFills.getOrDefault(rows.getString(2), MissingNode.getInstance())));
             }
         }
         return new Report.Invariant("reserve_kept", "after each run, cash at least the reserve at the planning prices "
                 + "(the simulator's cash after every fill of the run's buys)", runs, violations);
+    }
+
+    /**
+     * One run's buys against its reserve: {@code filledBuys} are the client order ids the executor recorded filled,
+     * {@code cashAfter} the simulator's lowest cash after each buy's fills, by client order id.
+     */
+    static List<String> reserveViolations(String run, BigDecimal reserve, List<String> filledBuys, JsonNode cashAfter) {
+        List<String> violations = new ArrayList<>();
+        BigDecimal lowest = null;
+        for (String clientOrderId : filledBuys) {
+            if (cashAfter.has(clientOrderId)) {
+                BigDecimal cash = new BigDecimal(cashAfter.get(clientOrderId).asText());
+                lowest = lowest == null ? cash : lowest.min(cash);
+            } else {
+                violations.add("run " + run + ": buy " + clientOrderId + " recorded filled, no fill of it at the "
+                        + "simulator");
+            }
+        }
+        if (reserve == null || reserve.signum() <= 0) {
+            violations.add("run " + run + " sent buys with no reserve on record");
+        } else if (lowest != null && lowest.compareTo(reserve) < 0) {
+            violations.add(String.format("run %s: cash fell to %s after a fill of its buys, below the reserve of %s "
+                    + "its plans kept", run, lowest.toPlainString(), reserve.toPlainString()));
+        }
+        return violations;
     }
 
     private List<ConsumerRecord<String, String>> readAll(String topic) {
