@@ -132,7 +132,7 @@ public final class Chaos {
                 Invariants invariants = new Invariants(postgres.jdbcUrl("executor"), postgres.jdbcUrl("notifier"),
                         kafka.bootstrapServers(), stack, Workload.ACCOUNTS);
                 drain(invariants, workload, options.drainWithin(), log);
-                report.add(invariants.depositsInvested(workload.deposits));
+                report.add(invariants.depositsInvested(workload.deposits, workload.notOwed()));
                 report.add(invariants.ordersOnce(workload.accounts()));
                 report.add(invariants.cashNeverNegative(workload.accounts()));
                 report.add(invariants.reserveKept(workload.accounts()));

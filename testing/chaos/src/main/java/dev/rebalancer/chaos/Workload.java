@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,39 @@ final class Workload {
 
     List<String> accounts() {
         return accounts;
+    }
+
+    static final String NO_SUBSCRIPTION = "no active subscription";
+    static final String PORTFOLIO_NOT_ACTIVE = "portfolio not active";
+
+    /**
+     * Why a deposit into an account is owed no run — {@link #NO_SUBSCRIPTION} or {@link #PORTFOLIO_NOT_ACTIVE} — by
+     * account, as portfolio-service tells it at the end (the soak never ends a subscription nor a portfolio).
+     */
+    Map<String, String> notOwed() {
+        Map<String, String> portfolioStatus = new HashMap<>();
+        for (JsonNode portfolio : api.get("/v1/rebalancing/portfolios")) {
+            portfolioStatus.put(portfolio.path("id").asText(), portfolio.path("status").asText());
+        }
+        Map<String, String> subscribed = new HashMap<>();
+        String token = "";
+        do {
+            JsonNode page = api.get("/v1/rebalancing/subscriptions?limit=1000"
+                    + (token.isEmpty() ? "" : "&page_token=" + token));
+            page.path("subscriptions").forEach(s -> subscribed.put(s.path("account_id").asText(),
+                    s.path("portfolio_id").asText()));
+            token = page.path("next_page_token").asText("");
+        } while (!token.isEmpty());
+        Map<String, String> why = new HashMap<>();
+        for (String account : accounts) {
+            String portfolio = subscribed.get(account);
+            if (portfolio == null) {
+                why.put(account, NO_SUBSCRIPTION);
+            } else if (!"active".equals(portfolioStatus.get(portfolio))) {
+                why.put(account, PORTFOLIO_NOT_ACTIVE);
+            }
+        }
+        return why;
     }
 
     /** One second of the workload. */
