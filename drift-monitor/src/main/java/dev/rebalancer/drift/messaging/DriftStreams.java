@@ -257,9 +257,8 @@ public class DriftStreams {
     private void deadLetterCalendar(org.apache.kafka.streams.processor.api.Record<String, String> record, String why,
             String alertEventId) {
         String topic = dev.rebalancer.contracts.Topics.CALENDAR;
-        dev.rebalancer.contracts.Alert alert = new dev.rebalancer.contracts.Alert(alertEventId, null,
-                java.time.Instant.now(), dev.rebalancer.contracts.Severity.WARNING, "Unreadable " + topic
-                        + " message dead-lettered", why, null, "drift-monitor");
+        dev.rebalancer.contracts.Alert alert = DriftTopology.deadLetterAlert(alertEventId, null, java.time.Instant.now(),
+                topic, why);
         try {
             org.apache.kafka.clients.producer.Producer<String, String> producer = deadLetterProducer;
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
@@ -276,7 +275,6 @@ public class DriftStreams {
             LOG.errorf("unreadable market calendar not dead-lettered (%s): %s", e, why);
         }
     }
-
 
     /** Leaves the group on the way out, so that the partitions move on at once instead of after a session timeout. */
     private static void close(KafkaStreams streams) {

@@ -195,6 +195,12 @@ public final class DriftTopology {
         }
     }
 
+    /** The alert that tells of a message of {@code topic} dead-lettered, the monitor's one wording for all. */
+    static Alert deadLetterAlert(String eventId, String accountId, Instant at, String topic, String why) {
+        return new Alert(eventId, accountId, at, Severity.WARNING, "Unreadable " + topic + " message dead-lettered", why,
+                null, "drift-monitor");
+    }
+
     private static String deadLetterSink(String topic) {
         return "dead-letter-" + topic;
     }
@@ -324,9 +330,8 @@ public final class DriftTopology {
         private void deadLetter(String topic, Record<String, String> record, String why) {
             context.forward(record, deadLetterSink(topic));
             observer.deadLettered(topic);
-            Alert alert = new Alert(UUID.randomUUID().toString(), record.key(),
-                    Instant.ofEpochMilli(context.currentSystemTimeMs()), Severity.WARNING,
-                    "Unreadable " + topic + " message dead-lettered", why, null, "drift-monitor");
+            Alert alert = deadLetterAlert(UUID.randomUUID().toString(), record.key(),
+                    Instant.ofEpochMilli(context.currentSystemTimeMs()), topic, why);
             context.forward(new Record<>(record.key() == null ? "" : record.key(), EventJson.write(alert),
                     record.timestamp()), ALERTS_SINK);
         }

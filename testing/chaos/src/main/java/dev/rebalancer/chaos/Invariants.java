@@ -43,6 +43,7 @@ final class Invariants {
     private final SimAdminClient sim;
     private final int accounts;
     private List<JsonNode> simOrders;
+    private final Map<String, JsonNode> simStats = new HashMap<>();
 
     Invariants(String executorDb, String notifierDb, String bootstrapServers, LocalStack stack, int accounts) {
         this.executorDb = executorDb;
@@ -177,7 +178,7 @@ final class Invariants {
     Report.Invariant cashNeverNegative(List<String> accounts) {
         List<String> violations = new ArrayList<>();
         for (String account : accounts) {
-            JsonNode stats = sim.stats(account);
+            JsonNode stats = simStats(account);
             BigDecimal lowest = new BigDecimal(stats.get("lowest_cash").asText());
             if (lowest.signum() < 0) {
                 violations.add(account + ": cash fell to " + lowest);
@@ -219,7 +220,7 @@ final class Invariants {
     Report.Invariant reserveKept(List<String> accounts) throws SQLException {
         Map<String, JsonNode> cashAfterBuyFills = new HashMap<>();
         for (String account : accounts) {
-            cashAfterBuyFills.put(account, sim.stats(account).path("cash_after_buy_fills"));
+            cashAfterBuyFills.put(account, simStats(account).path("cash_after_buy_fills"));
         }
         List<String> violations = new ArrayList<>();
         long runs = 0;
@@ -294,6 +295,11 @@ final class Invariants {
         return bySubmissions(accounts, "no_order_refused_for_want", "no buy refused for buying power, no sell for "
                 + "want of shares: plans are sized on what the account holds (the simulator's counts)",
                 SimAdminClient.Submissions::refusedForWant);
+    }
+
+    /** The simulator's stats of the account (lowest cash, cash after buy fills); read once (judged after the drain). */
+    private JsonNode simStats(String account) {
+        return simStats.computeIfAbsent(account, sim::stats);
     }
 
     /** Every order of every account at the simulator, newest first; read once (judged after the drain). */
