@@ -143,6 +143,46 @@ class AccountEventsTest {
         Api.authorized().queryParam("limit", "0").when().get("/v1/trading/halt/history").then().statusCode(422);
     }
 
+    @Test
+    void a_halt_or_resume_asked_again_with_its_idempotency_key_is_made_once_and_names_whom_it_was_asked_for() {
+        String key = "telegram-update:" + UUID.randomUUID();
+        String reason = "from the phone " + UUID.randomUUID();
+        java.util.function.LongSupplier latest = () -> Api.authorized().queryParam("limit", "1").when()
+                .get("/v1/trading/halt/history").then().extract().jsonPath().getList("changes.version", Long.class)
+                .stream().findFirst().orElse(0L);
+        long before = latest.getAsLong();
+
+        for (int i = 0; i < 2; i++) {
+            Api.authorized().header("Idempotency-Key", key)
+                    .body(Map.of("reason", reason, "requested_by", "telegram:7 (@alice)")).when()
+                    .post("/v1/trading/halt").then().statusCode(200).body("halted", equalTo(true))
+                    .body("reason", equalTo(reason));
+        }
+        String resumeKey = key + ":resume";
+        for (int i = 0; i < 2; i++) {
+            Api.authorized().header("Idempotency-Key", resumeKey).queryParam("reason", "calm again")
+                    .queryParam("requested_by", "telegram:7 (@alice)").when().delete("/v1/trading/halt")
+                    .then().statusCode(200).body("halted", equalTo(false));
+        }
+        // The halt's key again after the resume: nothing changes, the current state (resumed) is answered.
+        Api.authorized().header("Idempotency-Key", key).body(Map.of("reason", reason)).when()
+                .post("/v1/trading/halt").then().statusCode(200).body("halted", equalTo(false));
+
+        var history = Api.authorized().queryParam("limit", "3").when().get("/v1/trading/halt/history")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(history.getLong("changes[0].version")).isEqualTo(before + 2);
+        assertThat(history.getList("changes.halted", Boolean.class).subList(0, 2)).containsExactly(false, true);
+        assertThat(history.getList("changes.actor", String.class).subList(0, 2))
+                .containsOnly("telegram:7 (@alice) via api_key:" + Api.KEY);
+
+        Api.authorized().header("Idempotency-Key", "has space").body(Map.of("reason", "x")).when()
+                .post("/v1/trading/halt").then().statusCode(422)
+                .body("message", org.hamcrest.Matchers.containsString("Idempotency-Key"));
+        Api.authorized().body(Map.of("reason", "x", "requested_by", "a\nb")).when().post("/v1/trading/halt")
+                .then().statusCode(422).body("message", org.hamcrest.Matchers.containsString("requested_by"));
+        assertThat(latest.getAsLong()).isEqualTo(before + 2);
+    }
+
     /** What the client throws when nothing answers. */
     private static AlpacaException unreachable() {
         AlpacaClient nowhere = new AlpacaClient(new AlpacaEndpoint(URI.create("http://127.0.0.1:9"), "k", "s"),

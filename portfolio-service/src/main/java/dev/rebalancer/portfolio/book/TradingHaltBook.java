@@ -27,15 +27,18 @@ public class TradingHaltBook {
         this.outbox = outbox;
     }
 
-    /** Engages the halt, for a reason, cancelling the orders open at Alpaca or not. */
+    /**
+     * Engages the halt, for a reason, cancelling the orders open at Alpaca or not. With an idempotency key already
+     * used by a change, nothing changes and the current state is answered.
+     */
     @Transactional
-    public Views.Halt engage(String reason, boolean cancelOpenOrders, String actor) {
-        return set(true, reason, cancelOpenOrders, actor);
+    public Views.Halt engage(String reason, boolean cancelOpenOrders, String actor, String idempotencyKey) {
+        return set(true, reason, cancelOpenOrders, actor, idempotencyKey);
     }
 
     @Transactional
-    public Views.Halt release(String reason, String actor) {
-        return set(false, reason, false, actor);
+    public Views.Halt release(String reason, String actor, String idempotencyKey) {
+        return set(false, reason, false, actor, idempotencyKey);
     }
 
     /** Every change, newest first, a page at a time. */
@@ -62,9 +65,13 @@ public class TradingHaltBook {
         return new Views.Halt(halt.halted, halt.reason, halt.updatedAt);
     }
 
-    private Views.Halt set(boolean halted, String reason, boolean cancelOpenOrders, String actor) {
-        // The one row is inserted by the schema migration.
+    private Views.Halt set(boolean halted, String reason, boolean cancelOpenOrders, String actor,
+            String idempotencyKey) {
+        // The one row is inserted by the schema migration. Its lock also orders two requests with the same key.
         TradingHaltEntity halt = TradingHaltEntity.findById(TradingHaltEntity.ID, LockModeType.PESSIMISTIC_WRITE);
+        if (idempotencyKey != null && TradingHaltChange.count("idempotencyKey", idempotencyKey) > 0) {
+            return new Views.Halt(halt.halted, halt.reason, halt.updatedAt);
+        }
         halt.halted = halted;
         halt.reason = reason;
         halt.updatedAt = Clock.now();
@@ -76,6 +83,7 @@ public class TradingHaltBook {
         change.actor = actor;
         change.cancelOpenOrders = cancelOpenOrders;
         change.changedAt = halt.updatedAt;
+        change.idempotencyKey = idempotencyKey;
         change.persist();
         outbox.publish(Topics.CONTROL, TradingHalt.KEY, new TradingHalt(UUID.randomUUID().toString(),
                 halt.updatedAt, halted, reason, halt.version, cancelOpenOrders ? Boolean.TRUE : null));

@@ -67,7 +67,10 @@ public final class Views {
     public record Runs(List<Run> runs, @JsonInclude(JsonInclude.Include.ALWAYS) String nextPageToken) {
     }
 
-    /** A managed account: never a secret. */
+    /**
+     * A managed account: never a secret. {@code alpaca_reachable}: false once this instance's calls to Alpaca for it
+     * failed as many times in a row as make an alert.
+     */
     public record Account(
             String id,
             String name,
@@ -76,7 +79,8 @@ public final class Views {
             boolean dryRun,
             String baseUrl,
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonRawValue String snapshot,
-            @JsonInclude(JsonInclude.Include.ALWAYS) Instant snapshotAt) {
+            @JsonInclude(JsonInclude.Include.ALWAYS) Instant snapshotAt,
+            boolean alpacaReachable) {
     }
 
     public record Halt(boolean halted, @JsonInclude(JsonInclude.Include.ALWAYS) String reason, Instant updatedAt) {

@@ -21,4 +21,7 @@ public class TradingHaltChange extends PanacheEntityBase {
     public boolean cancelOpenOrders;
     @Column(name = "changed_at")
     public Instant changedAt;
+    /** The request's {@code Idempotency-Key}: a second request with it changes nothing. */
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
 }

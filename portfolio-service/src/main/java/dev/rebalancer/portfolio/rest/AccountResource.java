@@ -1,5 +1,6 @@
 package dev.rebalancer.portfolio.rest;
 
+import dev.rebalancer.portfolio.alpaca.AlpacaHealth;
 import dev.rebalancer.portfolio.book.DriftView;
 import dev.rebalancer.portfolio.book.Views;
 import dev.rebalancer.portfolio.persistence.AccountEntity;
@@ -17,15 +18,17 @@ import java.util.List;
 public class AccountResource {
 
     private final DriftView drift;
+    private final AlpacaHealth health;
 
-    AccountResource(DriftView drift) {
+    AccountResource(DriftView drift, AlpacaHealth health) {
         this.drift = drift;
+        this.health = health;
     }
 
     @GET
     @Transactional
     public List<Views.Account> list() {
-        return AccountEntity.<AccountEntity>listAll().stream().map(AccountResource::view).toList();
+        return AccountEntity.<AccountEntity>listAll().stream().map(this::view).toList();
     }
 
     @GET
@@ -50,8 +53,8 @@ public class AccountResource {
         return drift.of(id);
     }
 
-    private static Views.Account view(AccountEntity a) {
+    private Views.Account view(AccountEntity a) {
         return new Views.Account(a.accountId, a.name, a.accountNumber, a.mode, a.dryRun, a.baseUrl, a.snapshot,
-                a.snapshotAt);
+                a.snapshotAt, health.failing().getOrDefault(a.name, 0) < health.threshold());
     }
 }

@@ -115,8 +115,38 @@ final class RequestBodies {
         }
     }
 
-    /** {@code POST /v1/trading/halt}: a reason is required, {@code cancel_open_orders} an optional boolean. */
-    record Halt(String reason, boolean cancelOpenOrders) {
+    /**
+     * {@code POST /v1/trading/halt}: a reason is required, {@code cancel_open_orders} an optional boolean,
+     * {@code requested_by} an optional text naming on whose behalf (kept in the history's actor).
+     */
+    record Halt(String reason, boolean cancelOpenOrders, String requestedBy) {
+    }
+
+    private static final int MAX_REQUESTED_BY = 200;
+    private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("[!-~]{1,200}");
+
+    /** Optional; at most 200 characters and no control characters (it goes into the history as given). */
+    static String requestedBy(String requestedBy) {
+        if (requestedBy == null) {
+            return null;
+        }
+        if (requestedBy.isBlank() || requestedBy.length() > MAX_REQUESTED_BY
+                || requestedBy.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInput("requested_by", "must be a text of 1 to " + MAX_REQUESTED_BY
+                    + " characters without control characters");
+        }
+        return requestedBy;
+    }
+
+    /** The {@code Idempotency-Key} header: optional; 1 to 200 visible ASCII characters. */
+    static String idempotencyKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new InvalidInput("Idempotency-Key", "must be 1 to 200 visible ASCII characters (no spaces)");
+        }
+        return key;
     }
 
     static Halt halt(JsonNode body) {
@@ -128,7 +158,12 @@ final class RequestBodies {
         if (cancel != null && !cancel.isNull() && !cancel.isBoolean()) {
             throw new InvalidInput("cancel_open_orders", "must be true or false");
         }
-        return new Halt(reason, cancel != null && cancel.asBoolean(false));
+        JsonNode requestedBy = body.get("requested_by");
+        if (requestedBy != null && !requestedBy.isNull() && !requestedBy.isTextual()) {
+            throw new InvalidInput("requested_by", "must be a string");
+        }
+        return new Halt(reason, cancel != null && cancel.asBoolean(false),
+                requestedBy(requestedBy == null || requestedBy.isNull() ? null : requestedBy.asText()));
     }
 
     /** Weights of a manual run: the same rules as a portfolio's. */
