@@ -200,6 +200,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("REBALANCER_API_KEY", settings.apiKey());
         env.put("REBALANCER_API_SECRET", settings.apiSecret());
         env.put("DRIFT_STATE_DIR", dir.resolve("drift-state").toString());
+        // The notifier's console and weekly report read portfolio-service's API.
+        env.put("PORTFOLIO_URL", "http://127.0.0.1:" + ports.get("portfolio-service"));
         // A run that succeeds is worth a message on a machine someone is watching; the services' default is problems.
         env.putIfAbsent("NOTIFY_RUNS", "all");
 

@@ -38,9 +38,9 @@ public class NotificationStore {
     public record Pending(long seq, Notification notification, Instant receivedAt) {
     }
 
-    /** The oldest message not yet delivered. */
+    /** The oldest message not yet delivered; {@code photo}: a PNG to send with its text as the caption, or null. */
     public record Message(long id, String title, List<String> lines, int partsSent, boolean plainText, int attempts,
-            Instant nextAttemptAt) {
+            Instant nextAttemptAt, byte[] photo) {
     }
 
     /** Stores the notification unless its event id is known; true when it is new. */
@@ -74,10 +74,15 @@ public class NotificationStore {
     /** A new message carrying the given notifications. */
     public void compose(Connection c, String title, List<String> lines, List<Pending> members, Instant now)
             throws SQLException {
-        long id = Transactions.one(c, """
-                INSERT INTO messages (title, lines, next_attempt_at, created_at) VALUES (?, ?, ?, ?) RETURNING id""",
-                row -> row.getLong(1), title, json(lines), now, now).orElseThrow();
-        assign(c, members, id);
+        assign(c, members, message(c, title, lines, null, now));
+    }
+
+    /** A new message of no notification's (a reply, a report), with a PNG or not; its id. */
+    public long message(Connection c, String title, List<String> lines, byte[] photo, Instant now)
+            throws SQLException {
+        return Transactions.one(c, """
+                INSERT INTO messages (title, lines, photo, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
+                RETURNING id""", row -> row.getLong(1), title, json(lines), photo, now, now).orElseThrow();
     }
 
     /** Notifications written to the log instead of sent. */
@@ -92,10 +97,11 @@ public class NotificationStore {
 
     public Optional<Message> head(Connection c) throws SQLException {
         return Transactions.one(c, """
-                SELECT id, title, lines, parts_sent, plain_text, attempts, next_attempt_at FROM messages
+                SELECT id, title, lines, parts_sent, plain_text, attempts, next_attempt_at, photo FROM messages
                 WHERE delivered_at IS NULL ORDER BY id LIMIT 1""", row -> new Message(row.getLong("id"),
                 row.getString("title"), lines(row.getString("lines")), row.getInt("parts_sent"),
-                row.getBoolean("plain_text"), row.getInt("attempts"), Transactions.instant(row, "next_attempt_at")));
+                row.getBoolean("plain_text"), row.getInt("attempts"), Transactions.instant(row, "next_attempt_at"),
+                row.getBytes("photo")));
     }
 
     /** One more part delivered; the message is delivered with its last part. */

@@ -77,10 +77,7 @@ public class Sender {
         this.settings = config.delivery();
         NotifierConfig.Telegram t = config.telegram();
         this.chatId = t.chatId().orElse("");
-        this.telegram = t.botToken().filter(token -> !token.isBlank()).map(token -> new TelegramClient(t.apiUrl(), token,
-                t.chatId().filter(chat -> !chat.isBlank()).orElseThrow(() -> new IllegalStateException(
-                        "TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not: set the chat to deliver to")),
-                t.timeout()));
+        this.telegram = TelegramClient.of(t);
         io.micrometer.core.instrument.Gauge.builder(BACKLOG, store, s -> s.undelivered())
                 .description("Notifications not yet delivered to Telegram").register(registry);
         this.deliveries = io.micrometer.core.instrument.Counter.builder(DELIVERIES)
@@ -215,7 +212,8 @@ public class Sender {
             return false;
         }
         Message message = head.get();
-        Parts parts = new Parts(message.title(), message.lines());
+        Parts parts = message.photo() == null ? new Parts(message.title(), message.lines())
+                : Parts.caption(message.title(), message.lines());
         int index = message.partsSent();
         String part = parts.part(index, message.plainText());
         Taken before = taken;
@@ -227,7 +225,8 @@ public class Sender {
             return true; // remembered until this round commits
         }
         taken = null; // not this part: recorded meanwhile by another instance, or never to be sent as it was
-        TelegramClient.Result result = telegram.get().send(part, !message.plainText());
+        TelegramClient.Result result = message.photo() == null ? telegram.get().send(part, !message.plainText())
+                : telegram.get().sendPhoto(message.photo(), part, !message.plainText());
         lastSent = Instant.now();
         if (result instanceof TelegramClient.Sent) {
             deliveries.increment();

@@ -18,8 +18,44 @@ public final class Parts {
     private final List<String> lines;
     private final List<int[]> ranges;
 
+    /** A photo's caption: at most {@value #CAPTION_LIMIT} characters as shown. */
+    public static final int CAPTION_LIMIT = 1024;
+
+    /**
+     * The title and lines as one photo caption: the lines that fit within {@value #CAPTION_LIMIT} characters as
+     * shown, and "…" for the rest (a chart's caption carries its numbers; the full table goes as a message beside).
+     */
+    public static Parts caption(String title, List<String> body) {
+        List<String> kept = new ArrayList<>(body.subList(0, captionLines(title, body)));
+        if (kept.size() < body.size()) {
+            kept.add("…");
+        }
+        return new Parts(title, kept, Integer.MAX_VALUE);
+    }
+
+    /** Whether the whole text fits in a caption. */
+    public static boolean fitsCaption(String title, List<String> body) {
+        return captionLines(title, body) == body.size();
+    }
+
+    /** How many of the lines fit in a caption below the title, leaving room for "…". */
+    private static int captionLines(String title, List<String> body) {
+        int shown = Math.min(title.length(), MAX_TITLE);
+        for (int i = 0; i < body.size(); i++) {
+            shown += 1 + body.get(i).length();
+            if (shown > CAPTION_LIMIT - 2) {
+                return i;
+            }
+        }
+        return body.size();
+    }
+
     /** The title (bold in MarkdownV2) and the plain lines below it. */
     public Parts(String title, List<String> body) {
+        this(title, body, LIMIT);
+    }
+
+    private Parts(String title, List<String> body, int limit) {
         lines = new ArrayList<>();
         lines.add(title.length() > MAX_TITLE ? title.substring(0, MAX_TITLE - 1) + "…" : title);
         for (String line : body) {
@@ -32,7 +68,7 @@ public final class Parts {
         int length = 0;
         for (int i = 0; i < lines.size(); i++) {
             int added = markdown(i).length() + (i == from ? 0 : 1);
-            if (i > from && length + added > LIMIT) {
+            if (i > from && length + added > limit) {
                 ranges.add(new int[] {from, i});
                 from = i;
                 length = markdown(i).length();

@@ -53,4 +53,21 @@ class PartsTest {
         }
         assertThat(rejoined.toString().replace("\n", "")).isEqualTo(line);
     }
+
+    @Test
+    void a_caption_keeps_the_lines_that_fit_in_1024_characters_and_says_the_rest_is_cut() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            lines.add("SPY" + i + " 58.20% (target 60.00% ±5.00) ok");
+        }
+        Parts caption = Parts.caption("Drift of main", lines);
+
+        assertThat(caption.count()).isEqualTo(1);
+        String shown = caption.part(0, true);
+        assertThat(shown.length()).isLessThanOrEqualTo(Parts.CAPTION_LIMIT);
+        assertThat(shown).startsWith("Drift of main\nSPY0 ").endsWith("\n…");
+        assertThat(Parts.fitsCaption("Drift of main", lines)).isFalse();
+        assertThat(Parts.fitsCaption("Drift of main", lines.subList(0, 5))).isTrue();
+        assertThat(Parts.caption("Drift of main", lines.subList(0, 5)).part(0, true)).doesNotContain("…");
+    }
 }
