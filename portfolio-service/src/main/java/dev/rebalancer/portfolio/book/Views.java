@@ -104,4 +104,17 @@ public final class Views {
     public record Drift(String accountId, String portfolioId, Instant asOf, BigDecimal equity, boolean breached,
             List<WeightDrift> weights) {
     }
+
+    /**
+     * {@code POST /v1/balance-checks}: each account's check of the trading day. {@code outcome}: first_snapshot (no
+     * earlier snapshot to predict from), balanced, or findings (each one line; the same lines went out as an alert).
+     * {@code checked_before}: the day was checked already, and this is what was found then.
+     */
+    public record BalanceCheck(java.time.LocalDate tradingDay, List<BalanceCheckAccount> accounts) {
+    }
+
+    public record BalanceCheckAccount(String accountId, String name, String outcome, boolean checkedBefore,
+            BigDecimal equity, @JsonInclude(JsonInclude.Include.ALWAYS) BigDecimal predictedEquity,
+            @JsonInclude(JsonInclude.Include.ALWAYS) BigDecimal difference, List<String> findings, Instant takenAt) {
+    }
 }

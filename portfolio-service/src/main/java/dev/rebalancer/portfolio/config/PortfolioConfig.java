@@ -63,6 +63,27 @@ public interface PortfolioConfig {
     @WithDefault("24h")
     Duration assetReviewInterval();
 
+    /** The daily balance check after the close. */
+    Balance balance();
+
+    interface Balance {
+        /** Whether the check runs by itself after each close ({@code POST /v1/balance-checks} runs it on demand). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long after the close the check runs (Alpaca's positions carry the closing prices by then). */
+        @WithDefault("30m")
+        Duration afterClose();
+
+        /** A difference between the equity and its prediction larger than this (in dollars) is an alert. */
+        @WithDefault("1.00")
+        java.math.BigDecimal tolerance();
+
+        /** How often to look whether a check is due. */
+        @WithDefault("1m")
+        Duration interval();
+    }
+
     interface Api {
         /** The key of HTTP Basic credentials, as Alpaca's broker API uses them ({@code REBALANCER_API_KEY}). */
         String key();

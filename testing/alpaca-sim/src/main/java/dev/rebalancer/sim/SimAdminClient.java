@@ -60,6 +60,11 @@ public final class SimAdminClient {
         return call("PUT", "/sim/prices", body);
     }
 
+    /** A stock split: {@code ratio} new shares for one (2: 2-for-1), price and every holding adjusted. */
+    public JsonNode split(String symbol, String ratio) {
+        return call("POST", "/sim/splits", object().put("symbol", symbol).put("ratio", ratio));
+    }
+
     /** Sets one asset's price and flags. */
     public JsonNode asset(String symbol, String price, boolean fractionable, boolean tradable) {
         ObjectNode body = object();

@@ -217,6 +217,35 @@ public final class SimBroker implements AutoCloseable {
         return result;
     }
 
+    /**
+     * {@code POST /sim/splits}: a stock split of {@code ratio} new shares for one (2: a 2-for-1 split; 0.5: a 1-for-2
+     * reverse split), as Alpaca applies one before the open: the price divided by it, every account's quantity
+     * multiplied by it, what was paid unchanged. No activity is posted (Alpaca's may come a day later).
+     */
+    public synchronized ObjectNode split(String symbol, BigDecimal ratio) {
+        SimAsset asset = assets.get(symbol);
+        if (asset == null) {
+            throw SimError.notFound("asset not found: " + symbol);
+        }
+        if (ratio == null || ratio.signum() <= 0) {
+            throw SimError.validation("ratio must be a positive decimal");
+        }
+        asset.price = asset.price.divide(ratio, 6, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();
+        int accounts = 0;
+        for (SimAccount account : accountsById.values()) {
+            SimAccount.Holding holding = account.holdings.get(symbol);
+            if (holding != null && holding.qty.signum() != 0) {
+                holding.qty = holding.qty.multiply(ratio).setScale(9, java.math.RoundingMode.HALF_EVEN)
+                        .stripTrailingZeros();
+                accounts++;
+            }
+        }
+        ObjectNode result = SimJson.MAPPER.createObjectNode();
+        result.put("symbol", symbol).put("ratio", ratio.toPlainString()).put("price", asset.price.toPlainString())
+                .put("accounts", accounts);
+        return result;
+    }
+
     /** {@code PUT /sim/clock}. Opening the market starts the fills of the orders that waited for it. */
     public synchronized ObjectNode setClock(boolean isOpen, Instant nextOpenAt, Instant nextCloseAt) {
         boolean opening = isOpen && !open;

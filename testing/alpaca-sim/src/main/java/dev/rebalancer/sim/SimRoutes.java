@@ -41,6 +41,8 @@ public final class SimRoutes {
                 broker.activityStatus(ctx.pathParam("account_id"), ctx.pathParam("activity_id"),
                         body.path("status").asText())));
         router.put("/sim/prices").handler(admin(broker::setPrices));
+        router.post("/sim/splits").handler(admin(body -> broker.split(text(body, "symbol"),
+                SimBroker.decimal(body.get("ratio"), "ratio", true))));
         router.put("/sim/calendar").handler(admin(broker::setCalendar));
         router.put("/sim/clock").handler(admin(body -> {
             JsonNode isOpen = body.get("is_open");
