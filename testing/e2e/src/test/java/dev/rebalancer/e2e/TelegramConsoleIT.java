@@ -87,7 +87,14 @@ class TelegramConsoleIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        // What the chat showed, as the owner read it: the README's examples come from here.
+        StringBuilder transcript = new StringBuilder();
+        for (FakeBotApi.Sent sent : bot.sent()) {
+            transcript.append("--- ").append(sent.method()).append(sent.photo() == null ? "" : " (a " + sent.photo()
+                    .length + "-byte PNG)").append('\n').append(sent.shown()).append('\n');
+        }
+        Files.writeString(Path.of("target/console-stack/telegram-transcript.txt"), transcript);
         if (stack != null) {
             stack.close();
         }
@@ -102,9 +109,14 @@ class TelegramConsoleIT {
         JsonNode invested = Runs.awaitFinal(api, account, "invest_cash", r -> true);
         assertThat(invested.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
         // The snapshot /status reads has caught up with the simulator's account (the source of truth).
-        BigDecimal equity = new BigDecimal(stack.alpaca(LocalStack.SIM_KEY).get("/v2/account").get("equity").asText());
-        await().atMost(Runs.WITHIN).until(() -> equity.compareTo(new BigDecimal(api.get("/v1/accounts/" + account)
-                .get("snapshot").get("equity").asText())) == 0);
+        JsonNode alpaca = stack.alpaca(LocalStack.SIM_KEY).get("/v2/account");
+        BigDecimal equity = new BigDecimal(alpaca.get("equity").asText());
+        BigDecimal cash = new BigDecimal(alpaca.get("cash").asText());
+        await().atMost(Runs.WITHIN).until(() -> {
+            JsonNode snapshot = api.get("/v1/accounts/" + account).get("snapshot");
+            return equity.compareTo(new BigDecimal(snapshot.get("equity").asText())) == 0
+                    && cash.compareTo(new BigDecimal(snapshot.get("cash").asText())) == 0;
+        });
         JsonNode drift = api.get("/v1/accounts/" + account + "/drift");
 
         int mark = bot.sent().size();
@@ -116,7 +128,8 @@ class TelegramConsoleIT {
         bot.message(Long.parseLong(CHAT), OWNER, "/status@rebalancer_test_bot");
         String status = awaitReply(mark, "Status").shown();
         assertThat(status).contains("Trading: running", "main · paper", "Alpaca reachable",
-                "Equity " + dollars(equity), "Last run: invest_cash COMPLETED_SUCCESS");
+                "Equity " + dollars(equity) + " · cash " + dollars(cash), "Last run: invest_cash COMPLETED_SUCCESS",
+                "halter · paper", "has no active subscription");
         assertThat(status).contains("SPY " + percent(weight(drift, "SPY")) + " (target 60.00% ±5.00) ok",
                 "TLT " + percent(weight(drift, "TLT")) + " (target 35.00% ±5.00) ok");
 
@@ -170,6 +183,10 @@ class TelegramConsoleIT {
                 .orElse("")).containsExactly("Rebalancer commands");
         assertThat(latestHaltVersion()).isEqualTo(haltVersion);
         assertThat(api.get("/v1/trading/halt").get("halted").asBoolean()).isFalse();
+        // Counted on the notifier's management port, as Prometheus scrapes it.
+        Scrape metrics = Scrape.of(stack.service("notifier").managementUrl());
+        assertThat(metrics.sum("rebalancer_telegram_updates_total", "outcome=\"ignored\"")).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.sum("rebalancer_telegram_updates_total", "outcome=\"answered\"")).isGreaterThan(0);
         String log = Files.readString(stack.service("notifier").log());
         assertThat(log).contains("ignored Telegram update " + stranger + " from chat 555, user 666: not the configured"
                 + " chat", "ignored Telegram update " + ownerElsewhere + " from chat 777, user 7",
@@ -338,6 +355,46 @@ class TelegramConsoleIT {
         assertThat(later.shown()).contains("SPY " + percent(weight(drift, "SPY")) + " (target 60.00% ±5.00) ok · "
                 + "0.00 pp since last week");
         assertThat(replies(mark, "Weekly drift report")).hasSize(2);
+    }
+
+    @Test
+    @Order(6)
+    void the_balance_check_catches_a_two_for_one_split_the_simulator_applies_and_telegram_is_told() {
+        String account = stack.simAccount(LocalStack.SIM_KEY);
+        // The day before: the account's own runs and deposit since any earlier snapshot are predicted, so nothing
+        // is found (or it is the first snapshot, when the service started while markets were open).
+        JsonNode before = api.post("/v1/balance-checks", "{\"trading_day\":\"2031-03-03\"}");
+        assertThat(entry(before, account).get("outcome").asText()).isIn("first_snapshot", "balanced");
+        BigDecimal qty = new BigDecimal(simQuantity("SPY"));
+
+        int mark = bot.sent().size();
+        sim.split("SPY", "2");
+        JsonNode after = api.post("/v1/balance-checks", "{\"trading_day\":\"2031-03-04\"}");
+        assertThat(entry(after, account).get("outcome").asText()).isEqualTo("findings");
+        String doubled = qty.multiply(BigDecimal.valueOf(2)).stripTrailingZeros().toPlainString();
+        String line = "SPY: " + doubled + " held, " + qty.stripTrailingZeros().toPlainString() + " expected ("
+                + qty.stripTrailingZeros().toPlainString() + " yesterday) — ×2: a 2-for-1 split?";
+        FakeBotApi.Sent alert = awaitReply(mark, "Balance check of main for 2031-03-04: equity off by $");
+        assertThat(alert.shown()).contains(line);
+        assertThat(replies(mark, "Balance check of main")).hasSize(1);
+    }
+
+    static JsonNode entry(JsonNode check, String account) {
+        for (JsonNode entry : check.get("accounts")) {
+            if (entry.get("account_id").asText().equals(account)) {
+                return entry;
+            }
+        }
+        throw new AssertionError("no check of " + account + " in " + check);
+    }
+
+    static String simQuantity(String symbol) {
+        for (JsonNode position : stack.alpaca(LocalStack.SIM_KEY).get("/v2/positions")) {
+            if (position.get("symbol").asText().equals(symbol)) {
+                return position.get("qty").asText();
+            }
+        }
+        throw new AssertionError("no " + symbol + " position");
     }
 
     // ---- helpers ----
