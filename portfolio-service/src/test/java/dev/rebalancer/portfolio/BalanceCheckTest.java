@@ -32,8 +32,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "portfolio"))
-@WithTestResource(AlpacaSimResource.class)
+@WithTestResource(value = AlpacaSimResource.class, initArgs = @ResourceArg(name = "more-accounts", value = "balance"))
 class BalanceCheckTest {
+
+    /** An account of this test's own at the simulator: what it buys shows in no other test's drift. */
+    private static final String KEY = "balance-key";
+    private static final String SECRET = "balance-secret";
 
     @ConfigProperty(name = "rebalancer.accounts.main.base-url")
     URI simulator;
@@ -42,12 +46,12 @@ class BalanceCheckTest {
 
     @Test
     void a_split_the_simulator_applies_is_caught_the_next_day_and_named_with_the_difference_it_explains() {
-        String account = Accounts.simAccountId();
+        String account = Accounts.idOf("balance");
         SimAdminClient sim = new SimAdminClient(simulator);
         // A symbol of this test's own (a split changes its price for every account of the simulator).
         sim.prices(Map.of("SPLT", "300.00"));
-        given().baseUri(simulator.toString()).header("APCA-API-KEY-ID", AlpacaSimResource.KEY_ID)
-                .header("APCA-API-SECRET-KEY", AlpacaSimResource.SECRET).contentType(ContentType.JSON)
+        given().baseUri(simulator.toString()).header("APCA-API-KEY-ID", KEY)
+                .header("APCA-API-SECRET-KEY", SECRET).contentType(ContentType.JSON)
                 .body(Map.of("symbol", "SPLT", "qty", "4", "side", "buy", "type", "market", "time_in_force", "day"))
                 .when().post("/v2/orders").then().statusCode(200);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> simQty("SPLT").signum() > 0);
@@ -80,7 +84,7 @@ class BalanceCheckTest {
                     .map(r -> EventJson.read(r.value(), Alert.class)).filter(a -> account.equals(a.accountId()))
                     .toList();
             assertThat(mine).singleElement().satisfies(alert -> {
-                assertThat(alert.title()).isEqualTo("Balance check of main for 2031-03-04: equity off by $600.00");
+                assertThat(alert.title()).isEqualTo("Balance check of balance for 2031-03-04: equity off by $600.00");
                 assertThat(alert.detail()).contains("SPLT: 8 held, 4 expected");
             });
             Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
@@ -102,8 +106,8 @@ class BalanceCheckTest {
 
     private BigDecimal simQty(String symbol) {
         List<Map<String, Object>> positions = given().baseUri(simulator.toString())
-                .header("APCA-API-KEY-ID", AlpacaSimResource.KEY_ID)
-                .header("APCA-API-SECRET-KEY", AlpacaSimResource.SECRET).when().get("/v2/positions").then()
+                .header("APCA-API-KEY-ID", KEY)
+                .header("APCA-API-SECRET-KEY", SECRET).when().get("/v2/positions").then()
                 .statusCode(200).extract().jsonPath().getList("$");
         return positions.stream().filter(p -> symbol.equals(p.get("symbol")))
                 .map(p -> new BigDecimal(String.valueOf(p.get("qty")))).findFirst().orElse(BigDecimal.ZERO);

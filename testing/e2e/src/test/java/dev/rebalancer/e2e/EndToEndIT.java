@@ -69,26 +69,14 @@ class EndToEndIT {
                 .withHeader("Content-Type", "application/json").withBody("""
                         {"ok":true,"result":{"message_id":1,"date":1795000000,"chat":{"id":4242,"type":"private"},"text":"x"}}""")));
 
-        Map<String, String> env = new HashMap<>(LocalStack.Settings.anyFreePorts());
-        env.put("REBALANCER_LOCAL_DIR", Path.of("target/e2e-stack").toAbsolutePath().toString());
-        env.put("TELEGRAM_BOT_TOKEN", TOKEN);
-        env.put("TELEGRAM_CHAT_ID", CHAT);
-        env.put("TELEGRAM_API_URL", telegram.baseUrl());
-        env.put("NOTIFY_RUNS", "problems");
-        // Faster than production: prices move and must be seen, a killed executor's runs are taken over soon.
-        env.put("POSITIONS_INTERVAL", "2s");
-        // The simulator is told below to allow 2,000 requests a minute: so is portfolio-service's polling budget.
-        env.put("ALPACA_REQUESTS_PER_MINUTE", "2000");
-        env.put("REBALANCER_RUNS_LEASE", "3s");
+        Map<String, String> env = Stacks.env("e2e-stack", TOKEN, CHAT, telegram.baseUrl());
         for (String account : ACCOUNTS) {
             env.put("REBALANCER_ACCOUNTS__" + account.toUpperCase() + "__API_KEY_ID", key(account));
         }
-        stack = LocalStack.start(new LocalStack.Settings(env));
+        stack = Stacks.start(env);
         api = Http.api(stack.service("portfolio-service").baseUrl(), stack.settings().apiKey(),
                 stack.settings().apiSecret());
         sim = stack.simulator();
-        // Five accounts' polling at test speed is more than Alpaca's 200 a minute would allow one of them.
-        sim.rateLimit(2_000, 60_000);
     }
 
     @AfterAll

@@ -23,7 +23,6 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,24 +65,15 @@ class TelegramConsoleIT {
     @BeforeAll
     static void start() {
         bot = new FakeBotApi();
-        Map<String, String> env = new HashMap<>(LocalStack.Settings.anyFreePorts());
-        env.put("REBALANCER_LOCAL_DIR", Path.of("target/console-stack").toAbsolutePath().toString());
-        env.put("TELEGRAM_BOT_TOKEN", FakeBotApi.TOKEN);
-        env.put("TELEGRAM_CHAT_ID", CHAT);
-        env.put("TELEGRAM_API_URL", bot.baseUrl().toString());
+        Map<String, String> env = Stacks.env("console-stack", FakeBotApi.TOKEN, CHAT, bot.baseUrl().toString());
         env.put("TELEGRAM_ALLOWED_USER_IDS", Long.toString(OWNER));
-        env.put("NOTIFY_RUNS", "problems");
         env.put("REPORT_DAY", REPORT_DAY.name());
         env.put("REPORT_TIME", "12:00");
-        env.put("POSITIONS_INTERVAL", "2s");
-        env.put("ALPACA_REQUESTS_PER_MINUTE", "2000");
-        env.put("REBALANCER_RUNS_LEASE", "3s");
         env.put("REBALANCER_ACCOUNTS__HALTER__API_KEY_ID", "console-halter");
-        stack = LocalStack.start(new LocalStack.Settings(env));
+        stack = Stacks.start(env);
         api = Http.api(stack.service("portfolio-service").baseUrl(), stack.settings().apiKey(),
                 stack.settings().apiSecret());
         sim = stack.simulator();
-        sim.rateLimit(2_000, 60_000);
     }
 
     @AfterAll
