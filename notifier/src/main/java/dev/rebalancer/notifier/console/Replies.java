@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rebalancer.notifier.telegram.Parts;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -48,10 +46,7 @@ public final class Replies {
     }
 
     public static String money(BigDecimal amount) {
-        DecimalFormat format = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.US));
-        format.setRoundingMode(RoundingMode.HALF_EVEN);
-        String text = format.format(amount.abs());
-        return (amount.signum() < 0 ? "-$" : "$") + text;
+        return dev.rebalancer.contracts.Money.dollars(amount);
     }
 
     public static String percent(BigDecimal percent) {

@@ -2,11 +2,8 @@ package dev.rebalancer.portfolio.domain;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -139,9 +136,7 @@ public final class BalanceReckoning {
     }
 
     public static String money(BigDecimal amount) {
-        DecimalFormat format = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.US));
-        format.setRoundingMode(RoundingMode.HALF_EVEN);
-        return (amount.signum() < 0 ? "-$" : "$") + format.format(amount.abs());
+        return dev.rebalancer.contracts.Money.dollars(amount);
     }
 
     static String signedMoney(BigDecimal amount) {

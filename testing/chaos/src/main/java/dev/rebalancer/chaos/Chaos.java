@@ -3,6 +3,7 @@ package dev.rebalancer.chaos;
 import dev.rebalancer.local.Infrastructure;
 import dev.rebalancer.local.LocalStack;
 import dev.rebalancer.testing.infra.Directories;
+import dev.rebalancer.testing.infra.FakeBotApi;
 import dev.rebalancer.testing.infra.KafkaProcess;
 import dev.rebalancer.testing.infra.PostgresProcess;
 import dev.rebalancer.testing.infra.ServiceProcess;
@@ -18,7 +19,7 @@ import java.util.Map;
 /**
  * The fault-injection soak ({@code bash testing/chaos/run.sh [--minutes N] [--seed S]}): Kafka and PostgreSQL as
  * processes that are killed and started again in place, the Alpaca simulator, the four services as processes, two
- * instances of each, and Telegram played by {@link FakeTelegram}. A seeded {@link Workload} runs while a seeded
+ * instances of each, and Telegram played by {@link dev.rebalancer.testing.infra.FakeBotApi}. A seeded {@link Workload} runs while a seeded
  * schedule of {@link Faults} strikes; then the faults are healed, the system drains, and the {@link Invariants} are
  * judged over the whole history. The report is printed and written to {@code target/chaos/report.json}; the exit
  * status is 0 only when every invariant held.
@@ -31,6 +32,8 @@ public final class Chaos {
 
     /** Instances of the order executor: each may have one order in flight when a halt is recorded. */
     static final int EXECUTORS = 2;
+    /** The chat the notifier writes to, at the fake Bot API. */
+    static final String CHAT = "4242";
 
     private Chaos() {
     }
@@ -78,11 +81,11 @@ public final class Chaos {
         Directories.empty(options.dir());
         KafkaProcess kafka = KafkaProcess.in(options.dir().resolve("kafka")).start();
         PostgresProcess postgres = PostgresProcess.in(options.dir().resolve("postgres")).start();
-        try (FakeTelegram telegram = new FakeTelegram(options.seed())) {
+        try (FakeBotApi telegram = new FakeBotApi(options.seed())) {
             Map<String, String> env = new HashMap<>(LocalStack.Settings.anyFreePorts());
             env.put("REBALANCER_LOCAL_DIR", options.dir().resolve("stack").toString());
-            env.put("TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN);
-            env.put("TELEGRAM_CHAT_ID", FakeTelegram.CHAT);
+            env.put("TELEGRAM_BOT_TOKEN", FakeBotApi.TOKEN);
+            env.put("TELEGRAM_CHAT_ID", CHAT);
             env.put("TELEGRAM_API_URL", telegram.baseUrl().toString());
             env.put("NOTIFY_RUNS", "problems");
             for (int a = 0; a < Workload.ACCOUNTS; a++) {
@@ -141,8 +144,8 @@ public final class Chaos {
                 report.add(invariants.noOrderRefusedForWant(workload.accounts()));
                 report.add(invariants.ordersMatchRuns());
                 report.add(invariants.haltsHold(workload.halts, EXECUTORS));
-                report.add(invariants.alertsDelivered(telegram.messages()));
-                report.add(invariants.deliveredOnce(telegram.messages()));
+                report.add(invariants.alertsDelivered(telegram.sent()));
+                report.add(invariants.deliveredOnce(telegram.sent()));
                 report.workload.put("deposits", workload.deposits.size());
                 report.workload.put("deposits_under_minimum", workload.deposits.stream()
                         .filter(d -> d.amount().compareTo(Workload.MINIMUM_DEPOSIT) < 0).count());
@@ -151,7 +154,7 @@ public final class Chaos {
                         .count());
                 report.workload.put("halts", workload.halts.size());
                 report.workload.put("calls_refused_during_faults", workload.refusedCalls);
-                report.workload.put("telegram_messages", telegram.messages().size());
+                report.workload.put("telegram_messages", telegram.sent().size());
                 faults.counts.forEach((kind, count) -> report.faults.put(kind.name().toLowerCase(), count));
                 instances.values().forEach(list -> list.subList(1, list.size()).forEach(ServiceProcess::close));
             }

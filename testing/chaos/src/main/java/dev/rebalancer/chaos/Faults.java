@@ -3,6 +3,7 @@ package dev.rebalancer.chaos;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.local.LocalStack;
 import dev.rebalancer.sim.SimAdminClient;
+import dev.rebalancer.testing.infra.FakeBotApi;
 import dev.rebalancer.testing.infra.KafkaProcess;
 import dev.rebalancer.testing.infra.PostgresProcess;
 import dev.rebalancer.testing.infra.ServiceProcess;
@@ -46,7 +47,7 @@ final class Faults {
     private final Path dir;
     private final KafkaProcess kafka;
     private final PostgresProcess postgres;
-    private final FakeTelegram telegram;
+    private final FakeBotApi telegram;
     private final SimAdminClient sim;
     private final List<String> accounts;
     private final Random random;
@@ -73,7 +74,7 @@ final class Faults {
     private final java.util.Deque<Kind> round = new java.util.ArrayDeque<>();
 
     Faults(LocalStack stack, Map<String, List<ServiceProcess>> instances, Path dir, KafkaProcess kafka,
-            PostgresProcess postgres, FakeTelegram telegram, List<String> accounts, long seed, Report.Log log) {
+            PostgresProcess postgres, FakeBotApi telegram, List<String> accounts, long seed, Report.Log log) {
         this.stack = stack;
         this.instances = instances;
         this.dir = dir;

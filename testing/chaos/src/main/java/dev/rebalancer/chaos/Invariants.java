@@ -1,5 +1,6 @@
 package dev.rebalancer.chaos;
 
+import dev.rebalancer.testing.infra.FakeBotApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.rebalancer.contracts.Alert;
@@ -446,7 +447,7 @@ final class Invariants {
      * Every alert reached the phone: the notifier made it a notification, carried it in a message (alone or in a
      * digest) that it counts delivered, and the fake Bot API took a message with that title.
      */
-    Report.Invariant alertsDelivered(List<FakeTelegram.Message> messages) throws SQLException {
+    Report.Invariant alertsDelivered(List<FakeBotApi.Sent> messages) throws SQLException {
         List<Alert> alerts = alerts();
         Map<String, Delivery> deliveries = deliveries(alerts);
         List<String> texts = messages.stream().map(m -> unescaped(m.text())).toList();
@@ -468,12 +469,12 @@ final class Invariants {
     }
 
     /** A message Telegram took twice only when its answer to the first was dropped. */
-    static Report.Invariant deliveredOnce(List<FakeTelegram.Message> messages) {
-        Map<String, List<FakeTelegram.Message>> byText = new java.util.LinkedHashMap<>();
+    static Report.Invariant deliveredOnce(List<FakeBotApi.Sent> messages) {
+        Map<String, List<FakeBotApi.Sent>> byText = new java.util.LinkedHashMap<>();
         messages.forEach(m -> byText.computeIfAbsent(m.text(), t -> new ArrayList<>()).add(m));
         List<String> violations = new ArrayList<>();
         byText.forEach((text, copies) -> {
-            for (FakeTelegram.Message copy : copies.subList(0, copies.size() - 1)) {
+            for (FakeBotApi.Sent copy : copies.subList(0, copies.size() - 1)) {
                 if (!copy.answerDropped()) {
                     violations.add("message " + copy.seq() + " taken again though Telegram answered it: "
                             + abbreviated(text));

@@ -1,5 +1,6 @@
 package dev.rebalancer.chaos;
 
+import dev.rebalancer.testing.infra.FakeBotApi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -13,9 +14,9 @@ class DeliveredOnceTest {
     @Test
     void a_message_taken_again_after_its_answer_was_dropped_is_allowed() {
         Report.Invariant invariant = Invariants.deliveredOnce(List.of(
-                new FakeTelegram.Message(1, AT, "*Trading halted*", true),
-                new FakeTelegram.Message(2, AT, "*Trading halted*", false),
-                new FakeTelegram.Message(3, AT, "*Run ERROR*", false)));
+                FakeBotApi.Sent.text(1, AT, "*Trading halted*", true),
+                FakeBotApi.Sent.text(2, AT, "*Trading halted*", false),
+                FakeBotApi.Sent.text(3, AT, "*Run ERROR*", false)));
 
         assertThat(invariant.checked()).isEqualTo(3);
         assertThat(invariant.violations()).isEmpty();
@@ -24,9 +25,9 @@ class DeliveredOnceTest {
     @Test
     void a_message_taken_again_though_telegram_answered_it_is_a_violation() {
         Report.Invariant invariant = Invariants.deliveredOnce(List.of(
-                new FakeTelegram.Message(1, AT, "*Trading halted*", false),
-                new FakeTelegram.Message(2, AT, "*Run ERROR*", true),
-                new FakeTelegram.Message(3, AT, "*Trading halted*", false)));
+                FakeBotApi.Sent.text(1, AT, "*Trading halted*", false),
+                FakeBotApi.Sent.text(2, AT, "*Run ERROR*", true),
+                FakeBotApi.Sent.text(3, AT, "*Trading halted*", false)));
 
         assertThat(invariant.violations()).singleElement().asString()
                 .startsWith("message 1 taken again though Telegram answered it");

@@ -30,7 +30,9 @@ import java.util.concurrent.Executors;
  * with {@code offset} (updates below it are confirmed and gone) and {@code timeout}, a second concurrent
  * {@code getUpdates} ending the first with 409 as Telegram does, {@code sendMessage} (JSON or form) with MarkdownV2
  * checked for unescaped characters and the 4096-character limit, {@code sendPhoto} as multipart/form-data. A test
- * writes updates as a user would ({@link #message}) and reads what the bot sent ({@link #sent()}).
+ * writes updates as a user would ({@link #message}) and reads what the bot sent ({@link #sent()}). For the soak it can
+ * be down (502 Bad Gateway, as Telegram's front answers while its back end is away; nothing taken) and can drop
+ * answers: take a message, then close the connection without a word, so the bot cannot know it arrived.
  */
 public final class FakeBotApi implements AutoCloseable {
 
@@ -39,8 +41,18 @@ public final class FakeBotApi implements AutoCloseable {
     private static final String RESERVED = "_*[]()~`>#+-=|{}.!\\";
     private static final Duration MAX_POLL = Duration.ofSeconds(30);
 
-    /** One message the bot sent: {@code method} sendMessage or sendPhoto; text or caption; the photo's bytes. */
-    public record Sent(int seq, Instant at, String method, String chatId, String text, String parseMode, byte[] photo) {
+    /**
+     * One message the bot sent and Telegram took: {@code method} sendMessage or sendPhoto; text or caption as sent;
+     * the photo's bytes; whether its answer was dropped (the bot was not told it arrived).
+     */
+    public record Sent(int seq, Instant at, String method, String chatId, String text, String parseMode, byte[] photo,
+            boolean answerDropped) {
+
+        /** A text message as taken (for tests of what judges a list of them). */
+        public static Sent text(int seq, Instant at, String text, boolean answerDropped) {
+            return new Sent(seq, at, "sendMessage", "", text, "MarkdownV2", null, answerDropped);
+        }
+
         /** The text (or caption) as the user reads it: MarkdownV2's escapes and bold marks taken out. */
         public String shown() {
             return "MarkdownV2".equals(parseMode) ? unescaped(text) : text;
@@ -63,8 +75,18 @@ public final class FakeBotApi implements AutoCloseable {
     private int refusedFormatting;
     private Object currentPoll;
     private Runnable beforeDelivering;
+    private final java.util.Random random;
+    private Instant downUntil = Instant.EPOCH;
+    private double dropRate;
+    private int refused;
 
     public FakeBotApi() {
+        this(0);
+    }
+
+    /** With the seed of the choice of which answers to drop ({@link #dropAnswers}). */
+    public FakeBotApi(long seed) {
+        this.random = new java.util.Random(seed);
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -113,6 +135,21 @@ public final class FakeBotApi implements AutoCloseable {
         beforeDelivering = hook;
     }
 
+    /** Down until then: every call answered 502 and nothing taken. */
+    public synchronized void outageUntil(Instant until) {
+        downUntil = until;
+    }
+
+    /** The share of taken messages whose answer is dropped (0: none). */
+    public synchronized void dropAnswers(double rate) {
+        dropRate = rate;
+    }
+
+    /** Calls answered 502 during an outage. */
+    public synchronized int refused() {
+        return refused;
+    }
+
     /** Everything the bot sent and Telegram took, oldest first. */
     public synchronized List<Sent> sent() {
         return List.copyOf(sent);
@@ -152,6 +189,13 @@ public final class FakeBotApi implements AutoCloseable {
             }
             String method = path.substring(path.lastIndexOf('/') + 1);
             byte[] body = exchange.getRequestBody().readAllBytes();
+            synchronized (this) {
+                if (Instant.now().isBefore(downUntil)) {
+                    refused++;
+                    answer(exchange, 502, "{\"ok\":false,\"error_code\":502,\"description\":\"Bad Gateway\"}");
+                    return;
+                }
+            }
             String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
             Map<String, Part> params = params(exchange.getRequestURI().getRawQuery(), type, body);
             switch (method) {
@@ -245,9 +289,14 @@ public final class FakeBotApi implements AutoCloseable {
             return;
         }
         int seq;
+        boolean drop;
         synchronized (this) {
             seq = sent.size() + 1;
-            sent.add(new Sent(seq, Instant.now(), method, chatId, text, parseMode, photo));
+            drop = dropRate > 0 && random.nextDouble() < dropRate;
+            sent.add(new Sent(seq, Instant.now(), method, chatId, text, parseMode, photo, drop));
+        }
+        if (drop) {
+            return; // the exchange closes without an answer: the connection is closed, the bot hears nothing
         }
         answer(exchange, 200, "{\"ok\":true,\"result\":{\"message_id\":" + seq + ",\"date\":"
                 + Instant.now().getEpochSecond() + ",\"chat\":{\"id\":" + chatId + "}}}");
