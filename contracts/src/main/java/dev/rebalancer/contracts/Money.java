@@ -18,4 +18,9 @@ public final class Money {
         BigDecimal cents = amount.setScale(2, RoundingMode.HALF_EVEN);
         return (cents.signum() < 0 ? "-$" : "$") + format.format(cents.abs());
     }
+
+    /** A difference: {@code +$2,500.00}, {@code -$7.00}, {@code $0.00}. */
+    public static String signed(BigDecimal amount) {
+        return (amount.setScale(2, RoundingMode.HALF_EVEN).signum() > 0 ? "+" : "") + dollars(amount);
+    }
 }

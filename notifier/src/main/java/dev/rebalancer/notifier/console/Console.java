@@ -140,7 +140,7 @@ public final class Console {
             if (drift.ok()) {
                 lines.addAll(Replies.driftLines(drift.body()));
             } else {
-                lines.add(drift.refused().getMessage().replaceFirst("^portfolio-service answered HTTP \\d+: ", ""));
+                lines.add(drift.refused().said());
             }
             JsonNode last = portfolio.runs(id, 1).path("runs");
             lines.add(last.isEmpty() ? "Last run: none" : "Last run: " + last.get(0).path("type").asText() + " "

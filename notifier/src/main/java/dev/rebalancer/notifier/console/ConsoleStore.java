@@ -184,10 +184,4 @@ public class ConsoleStore implements Console.Memory {
         });
         return result;
     }
-
-    /** How an update was handled, if it was (for the tests). */
-    public Optional<String> outcome(long updateId) {
-        return Transactions.inTransaction(dataSource, c -> Transactions.one(c,
-                "SELECT outcome FROM console_updates WHERE update_id = ?", row -> row.getString(1), updateId));
-    }
 }

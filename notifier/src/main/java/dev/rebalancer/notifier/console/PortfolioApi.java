@@ -33,14 +33,21 @@ public final class PortfolioApi {
     /** An answer other than 2xx and 5xx (a 404, or 401 for wrong credentials): told to the user, not retried. */
     public static final class Refused extends RuntimeException {
         private final int status;
+        private final String said;
 
-        Refused(int status, String message) {
-            super("portfolio-service answered HTTP " + status + ": " + message);
+        Refused(int status, String said) {
+            super("portfolio-service answered HTTP " + status + ": " + said);
             this.status = status;
+            this.said = said;
         }
 
         public int status() {
             return status;
+        }
+
+        /** portfolio-service's own words ("account … has no active subscription …"). */
+        public String said() {
+            return said;
         }
     }
 

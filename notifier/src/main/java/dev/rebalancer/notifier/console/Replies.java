@@ -63,10 +63,6 @@ public final class Replies {
         return instant == null || instant.isNull() ? "—" : TIME.format(Instant.parse(instant.asText()));
     }
 
-    public static String time(Instant instant) {
-        return TIME.format(instant);
-    }
-
     /** A weight's name: its symbol, or "cash". */
     public static String weight(JsonNode weight) {
         return "cash".equals(weight.path("type").asText()) ? "cash" : weight.path("symbol").asText();
@@ -77,13 +73,16 @@ public final class Replies {
      */
     public static List<String> driftLines(JsonNode drift) {
         List<String> lines = new ArrayList<>();
-        for (JsonNode w : drift.path("weights")) {
-            lines.add(weight(w) + " " + percent(decimal(w, "current_percent")) + " (target "
-                    + percent(decimal(w, "target_percent")) + " ±" + decimal(w, "band_percent")
-                    .setScale(2, RoundingMode.HALF_EVEN).toPlainString() + ") "
-                    + (w.path("breached").asBoolean() ? "PAST BAND" : "ok"));
-        }
+        drift.path("weights").forEach(w -> lines.add(driftLine(w)));
         return lines;
+    }
+
+    /** One weight of the drift view as a line. */
+    public static String driftLine(JsonNode w) {
+        return weight(w) + " " + percent(decimal(w, "current_percent")) + " (target "
+                + percent(decimal(w, "target_percent")) + " ±" + decimal(w, "band_percent")
+                .setScale(2, RoundingMode.HALF_EVEN).toPlainString() + ") "
+                + (w.path("breached").asBoolean() ? "PAST BAND" : "ok");
     }
 
     /** The drift view's weights as chart bars, in the same order as {@link #driftLines}. */

@@ -51,7 +51,8 @@ public class WeeklyReport {
     private final Optional<PortfolioApi> portfolio;
     private final boolean telegram;
     private final WorkerLoop loop;
-    private Instant skipped;
+    /** The scheduled time last found sent (by any instance) or skipped: the database is asked once per time. */
+    private Instant settled;
 
     WeeklyReport(AgroalDataSource dataSource, ConsoleStore store, Sender sender, NotifierConfig config) {
         this.dataSource = dataSource;
@@ -93,14 +94,16 @@ public class WeeklyReport {
     private void round() {
         Instant now = Instant.now().plus(clockOffset);
         Instant scheduled = scheduledBefore(now, settings);
+        if (scheduled.equals(settled)) {
+            return;
+        }
         if (sent(scheduled)) {
+            settled = scheduled;
             return;
         }
         if (scheduled.plus(LATE).isBefore(now)) {
-            if (!scheduled.equals(skipped)) {
-                skipped = scheduled;
-                LOG.infof("the weekly report of %s is not sent: more than %d h late", scheduled, LATE.toHours());
-            }
+            settled = scheduled;
+            LOG.infof("the weekly report of %s is not sent: more than %d h late", scheduled, LATE.toHours());
             return;
         }
         Map<String, Map<String, BigDecimal>> lastWeek = store.allocationsBefore(scheduled);
@@ -115,6 +118,7 @@ public class WeeklyReport {
             }
             return inserted;
         });
+        settled = scheduled; // composed here, or meanwhile by another instance
         if (fresh) {
             LOG.infof("weekly drift report of %s composed: %d message(s)", scheduled, replies.size());
             sender.wake();
@@ -150,19 +154,17 @@ public class WeeklyReport {
             lines.add("Equity " + Replies.money(body.path("equity")) + " · as of " + Replies.time(body.path("as_of"))
                     + (body.path("breached").asBoolean() ? " · PAST ITS BAND" : " · within its bands"));
             Map<String, BigDecimal> allocation = new TreeMap<>();
-            List<String> driftLines = Replies.driftLines(body);
-            int i = 0;
             for (JsonNode w : body.path("weights")) {
                 String weight = Replies.weight(w);
                 BigDecimal current = Replies.decimal(w, "current_percent");
                 allocation.put(weight, current);
                 String since = before == null ? "" : !before.containsKey(weight) ? " · new since last week"
                         : " · " + Replies.points(current.subtract(before.get(weight))) + " since last week";
-                lines.add(driftLines.get(i++) + since);
+                lines.add(Replies.driftLine(w) + since);
             }
             allocations.put(id, allocation);
         } else {
-            lines.add(drift.refused().getMessage().replaceFirst("^portfolio-service answered HTTP \\d+: ", ""));
+            lines.add(drift.refused().said());
         }
         lines.addAll(week(api.runs(id, 100).path("runs"), to.minus(Duration.ofDays(7)), to));
         String title = "Drift of " + name;

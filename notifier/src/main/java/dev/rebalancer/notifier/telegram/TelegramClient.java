@@ -53,7 +53,7 @@ public final class TelegramClient {
     public record Conflict(String description) implements Polled {
     }
 
-    /** No updates this time: a 5xx, a 429, no answer; {@code wait} before asking again. */
+    /** No updates this time: a 5xx, a 429, no answer; wait {@code retryIn} before asking again. */
     public record PollFailed(String description, Duration retryIn) implements Polled {
     }
 
@@ -152,10 +152,8 @@ public final class TelegramClient {
         if (answer.status() == 409) {
             return new Conflict(answer.description());
         }
-        Duration after = answer.status() == 429
-                ? Duration.ofSeconds(Math.max(1, answer.body().path("parameters").path("retry_after").asLong(1)))
-                : Duration.ofSeconds(5);
-        return new PollFailed(answer.description(), after);
+        Duration retryIn = answer.status() == 429 ? answer.retryAfter() : Duration.ofSeconds(5);
+        return new PollFailed(answer.description(), retryIn);
     }
 
     private HttpRequest json(String method, ObjectNode body, Duration within) {
@@ -169,6 +167,11 @@ public final class TelegramClient {
         String description() {
             return failure != null ? failure
                     : "HTTP " + status + ": " + body.path("description").asText("(no description)");
+        }
+
+        /** A 429's {@code parameters.retry_after}: at least a second. */
+        Duration retryAfter() {
+            return Duration.ofSeconds(Math.max(1, body.path("parameters").path("retry_after").asLong(1)));
         }
     }
 
@@ -197,8 +200,7 @@ public final class TelegramClient {
         }
         String description = response.description();
         if (response.status() == 429) {
-            long seconds = answer.path("parameters").path("retry_after").asLong(1);
-            return new RetryAfter(Duration.ofSeconds(Math.max(1, seconds)), description);
+            return new RetryAfter(response.retryAfter(), description);
         }
         if (response.status() == 400 && markdownV2
                 && answer.path("description").asText("").toLowerCase(Locale.ROOT).contains("parse entities")) {

@@ -34,9 +34,9 @@ public class AlpacaHealth {
         return Map.copyOf(failures);
     }
 
-    /** How many failures in a row make an account's Alpaca unreachable (and alerted). */
-    public int threshold() {
-        return threshold;
+    /** Whether Alpaca answers for the account: fewer failures in a row than make it unreachable. */
+    public boolean reachable(String name) {
+        return failures.getOrDefault(name, 0) < threshold;
     }
 
     public void succeeded(String name) {

@@ -28,7 +28,7 @@ public class AlpacaReachability implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
         health.failing().forEach((account, inARow) -> {
             response.withData(account, inARow + " failed call(s) in a row");
-            if (inARow >= health.threshold()) {
+            if (!health.reachable(account)) {
                 response.down();
             }
         });

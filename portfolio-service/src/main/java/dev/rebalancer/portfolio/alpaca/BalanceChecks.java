@@ -7,6 +7,7 @@ import dev.rebalancer.alpaca.model.Activity;
 import dev.rebalancer.alpaca.model.CalendarDay;
 import dev.rebalancer.alpaca.model.Order;
 import dev.rebalancer.alpaca.model.Position;
+import dev.rebalancer.contracts.Money;
 import dev.rebalancer.portfolio.book.EndOfDayBook;
 import dev.rebalancer.portfolio.book.EndOfDayBook.Kept;
 import dev.rebalancer.portfolio.book.Views;
@@ -102,13 +103,11 @@ public class BalanceChecks {
         }
         due(calendar, Instant.now(), settings.afterClose()).ifPresent(day -> {
             for (AlpacaAccounts.Managed account : accounts.all()) {
-                if (book.of(account.accountId(), day).isEmpty()) {
-                    try {
-                        check(account, day);
-                    } catch (AlpacaException e) {
-                        LOG.warnf("balance check of account %s for %s not made (tried again next round): %s",
-                                account.name(), day, e.getMessage());
-                    }
+                try {
+                    check(account, day); // a day checked already is one read, and nothing more
+                } catch (AlpacaException e) {
+                    LOG.warnf("balance check of account %s for %s not made (tried again next round): %s",
+                            account.name(), day, e.getMessage());
                 }
             }
         });
@@ -149,10 +148,9 @@ public class BalanceChecks {
                     .map(Activity::netAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
             result = BalanceReckoning.reckon(before.get().endOfDay(), today, fills, flows, settings.tolerance());
             if (result.beyondTolerance()) {
-                findings.add("Equity " + BalanceReckoning.money(result.equity()) + ", "
-                        + BalanceReckoning.money(result.predictedEquity()) + " expected from " + before.get().day()
-                        + "'s close, the fills and cash flows since: " + (result.difference().signum() > 0 ? "+" : "")
-                        + BalanceReckoning.money(result.difference()));
+                findings.add("Equity " + Money.dollars(result.equity()) + ", "
+                        + Money.dollars(result.predictedEquity()) + " expected from " + before.get().day()
+                        + "'s close, the fills and cash flows since: " + Money.signed(result.difference()));
                 findings.addAll(result.positions());
                 if (result.cash() != null) {
                     findings.add(result.cash());
@@ -163,18 +161,18 @@ public class BalanceChecks {
         Optional<Set<String>> targets = book.targets(id);
         targets.ifPresent(symbols -> holdings.stream().filter(h -> !symbols.contains(h.symbol())).forEach(h ->
                 findings.add("Position in no target: " + h.symbol() + " " + h.qty().stripTrailingZeros()
-                        .toPlainString() + " shares, " + BalanceReckoning.money(h.qty().multiply(h.price())))));
+                        .toPlainString() + " shares, " + Money.dollars(h.qty().multiply(h.price())))));
         for (Order open : alpaca.orders("open", 500, "asc")) {
             findings.add("Open after the close: " + open.side() + " " + open.symbol() + " ("
                     + (open.qty() != null ? open.qty().stripTrailingZeros().toPlainString() + " shares"
-                    : BalanceReckoning.money(open.notional())) + ", order " + open.clientOrderId() + ", "
+                    : Money.dollars(open.notional())) + ", order " + open.clientOrderId() + ", "
                     + open.status() + ")");
         }
         String outcome = before.isEmpty() && findings.isEmpty() ? "first_snapshot"
                 : findings.isEmpty() ? "balanced" : "findings";
         Kept kept = new Kept(day, today, takenAt, outcome, List.copyOf(findings));
         String title = "Balance check of " + account.name() + " for " + day + ": " + (result != null
-                && result.beyondTolerance() ? "equity off by " + BalanceReckoning.money(result.difference().abs())
+                && result.beyondTolerance() ? "equity off by " + Money.dollars(result.difference().abs())
                 : findings.size() + (findings.size() == 1 ? " thing" : " things") + " to look at");
         boolean fresh = book.keep(id, kept, findings.isEmpty() ? null : title, String.join("\n", findings));
         LOG.infof("balance check of account %s for %s: %s%s", account.name(), day, outcome,

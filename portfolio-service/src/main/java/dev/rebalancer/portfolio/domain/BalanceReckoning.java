@@ -1,5 +1,6 @@
 package dev.rebalancer.portfolio.domain;
 
+import dev.rebalancer.contracts.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -62,8 +63,8 @@ public final class BalanceReckoning {
                 price.putIfAbsent(fill.symbol(), fill.price());
             } else {
                 unexpected.add(fill.side() + " " + qty(fill.qty()) + " " + fill.symbol() + " at "
-                        + money(fill.price()) + " (order " + (fill.clientOrderId() == null ? "?" : fill.clientOrderId())
-                        + ", not placed by the rebalancer)");
+                        + Money.dollars(fill.price()) + " (order "
+                        + (fill.clientOrderId() == null ? "?" : fill.clientOrderId()) + ", not placed by the rebalancer)");
             }
         }
         Set<String> symbols = new TreeSet<>();
@@ -83,7 +84,7 @@ public final class BalanceReckoning {
                 BigDecimal explains = held.subtract(expected).multiply(close).setScale(2, RoundingMode.HALF_EVEN);
                 positions.add(symbol + ": " + qty(held) + " held, " + qty(expected) + " expected (" + qty(was)
                         + " yesterday" + (fillsQty.signum() == 0 ? "" : ", " + signed(fillsQty) + " filled") + ") — "
-                        + why(expected, held) + "; explains " + signedMoney(explains));
+                        + why(expected, held) + "; explains " + Money.signed(explains));
             }
         }
         predicted = predicted.setScale(2, RoundingMode.HALF_EVEN);
@@ -91,10 +92,10 @@ public final class BalanceReckoning {
         BigDecimal difference = equity.subtract(predicted);
         BigDecimal cashDifference = today.cash().subtract(predictedCash).setScale(2, RoundingMode.HALF_EVEN);
         String cash = cashDifference.abs().compareTo(tolerance) <= 0 ? null
-                : "cash: " + money(today.cash()) + " held, " + money(predictedCash) + " expected — "
+                : "cash: " + Money.dollars(today.cash()) + " held, " + Money.dollars(predictedCash) + " expected — "
                         + (unexpected.isEmpty() ? "a fee, a dividend or a movement Alpaca did not record as one"
                         : "the fills not placed by the rebalancer, or a fee") + "; explains "
-                        + signedMoney(cashDifference);
+                        + Money.signed(cashDifference);
         return new Result(predicted, equity, difference, difference.abs().compareTo(tolerance) > 0, positions,
                 unexpected, cash);
     }
@@ -135,11 +136,4 @@ public final class BalanceReckoning {
         return (qty.signum() > 0 ? "+" : "") + qty(qty);
     }
 
-    public static String money(BigDecimal amount) {
-        return dev.rebalancer.contracts.Money.dollars(amount);
-    }
-
-    static String signedMoney(BigDecimal amount) {
-        return (amount.signum() > 0 ? "+" : "") + money(amount);
-    }
 }

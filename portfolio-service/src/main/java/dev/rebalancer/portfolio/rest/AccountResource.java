@@ -55,6 +55,6 @@ public class AccountResource {
 
     private Views.Account view(AccountEntity a) {
         return new Views.Account(a.accountId, a.name, a.accountNumber, a.mode, a.dryRun, a.baseUrl, a.snapshot,
-                a.snapshotAt, health.failing().getOrDefault(a.name, 0) < health.threshold());
+                a.snapshotAt, health.reachable(a.name));
     }
 }

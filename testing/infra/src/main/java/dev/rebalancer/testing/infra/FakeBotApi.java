@@ -68,7 +68,6 @@ public final class FakeBotApi implements AutoCloseable {
     private final ArrayDeque<ObjectNode> updates = new ArrayDeque<>();
     private final List<Sent> sent = new ArrayList<>();
     private final List<Long> offsetsAsked = new ArrayList<>();
-    private final ArrayDeque<String> failures = new ArrayDeque<>();
     private long nextUpdateId = 700_000;
     private long nextMessageId = 1;
     private int conflicts;
@@ -119,14 +118,6 @@ public final class FakeBotApi implements AutoCloseable {
         return updateId;
     }
 
-    /** The next {@code count} sendMessage or sendPhoto calls answered 429 with {@code retry_after} seconds. */
-    public synchronized void tooManyRequests(int count, int retryAfter) {
-        for (int i = 0; i < count; i++) {
-            failures.add("{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after "
-                    + retryAfter + "\",\"parameters\":{\"retry_after\":" + retryAfter + "}}");
-        }
-    }
-
     /**
      * Runs once, just before the next getUpdates answer that carries updates leaves (a test cuts the bot's database
      * there: it then handles an update it cannot record).
@@ -153,16 +144,6 @@ public final class FakeBotApi implements AutoCloseable {
     /** Everything the bot sent and Telegram took, oldest first. */
     public synchronized List<Sent> sent() {
         return List.copyOf(sent);
-    }
-
-    /** The messages sent to one chat, oldest first. */
-    public synchronized List<Sent> sentTo(String chatId) {
-        return sent.stream().filter(s -> s.chatId().equals(chatId)).toList();
-    }
-
-    /** Updates not yet confirmed by an offset past them. */
-    public synchronized int unconfirmed() {
-        return updates.size();
     }
 
     /** The {@code offset} of every getUpdates, in order (absent: 0). */
@@ -253,12 +234,6 @@ public final class FakeBotApi implements AutoCloseable {
                 ? params.get(method.equals("sendPhoto") ? "caption" : "text").text() : "";
         String parseMode = params.containsKey("parse_mode") ? params.get("parse_mode").text() : null;
         byte[] photo = params.containsKey("photo") ? params.get("photo").bytes() : null;
-        synchronized (this) {
-            if (!failures.isEmpty()) {
-                answer(exchange, 429, failures.poll());
-                return;
-            }
-        }
         if (chatId.isEmpty()) {
             answer(exchange, 400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}");
             return;
