@@ -51,6 +51,8 @@ class RunsConsumerTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @jakarta.inject.Inject
+    dev.rebalancer.portfolio.messaging.RunsConsumer runsConsumer;
     private KafkaProducer<String, String> producer;
 
     @BeforeEach
@@ -149,6 +151,33 @@ class RunsConsumerTest {
             Alert alert = EventJson.read(alerts.await(r -> account.equals(r.key()), 1).get(0).value(), Alert.class);
             assertThat(alert.title()).contains("dead-lettered");
             assertThat(alert.source()).isEqualTo("portfolio-service");
+        }
+    }
+
+    /**
+     * Kafka hands a message again when the service dies, or the group rebalances, before its offset was committed: an
+     * unreadable run event handed twice is dead-lettered and told once. Its position is one no message of the test
+     * reaches; a third, later one tells when the second's copy and alert would have been published (the outbox keeps
+     * the order it was written in).
+     */
+    @Test
+    void an_unreadable_run_event_handed_again_is_dead_lettered_and_told_once() throws Exception {
+        String account = "acct-" + UUID.randomUUID();
+        String after = "acct-" + UUID.randomUUID();
+        long offset = 1_000_000_000L + new java.util.Random().nextInt(1_000_000);
+        var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>(Topics.RUNS, 0, offset, account,
+                "{\"event_id\": \"" + account + "\", \"run_id\": ");
+        try (TopicProbe dlq = new TopicProbe(bootstrap, Topics.deadLetterOf(Topics.RUNS));
+                TopicProbe alerts = new TopicProbe(bootstrap, Topics.ALERTS)) {
+            runsConsumer.consume(record);
+            runsConsumer.consume(record);
+            runsConsumer.consume(new org.apache.kafka.clients.consumer.ConsumerRecord<>(Topics.RUNS, 0, offset + 1,
+                    after, "{\"event_id\": \"" + after + "\", \"run_id\": "));
+
+            alerts.await(r -> after.equals(r.key()), 1);
+            dlq.await(r -> after.equals(r.key()), 1);
+            assertThat(alerts.records(r -> account.equals(r.key()))).hasSize(1);
+            assertThat(dlq.records(r -> account.equals(r.key()))).hasSize(1);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.rebalancer.executor.alpaca.Brokers;
 import dev.rebalancer.executor.runs.Db;
 import dev.rebalancer.rules.RequestCheck;
 import dev.rebalancer.runtime.Metrics;
+import dev.rebalancer.runtime.DeadLettered;
 import dev.rebalancer.runtime.Outbox;
 import dev.rebalancer.executor.runs.RunStore;
 import dev.rebalancer.executor.runs.RunWorkers;
@@ -130,14 +131,27 @@ public class RequestsConsumer {
         return "Unreadable " + record.topic() + " message dead-lettered";
     }
 
+    /**
+     * Copies the message to its topic's dead-letter topic and tells the owner, once per position: a message handed
+     * again (the executor died, or the group rebalanced, before its offset was committed) finds its position recorded
+     * and writes nothing a second time.
+     */
     private void deadLetter(ConsumerRecord<String, String> record, String title, String why) {
-        LOG.warnf("message on %s (offset %d) dead-lettered: %s", record.topic(), record.offset(), why);
-        store.db().inTransaction(c -> {
+        String where = DeadLettered.where(record);
+        boolean first = store.db().inTransaction(c -> {
+            if (!DeadLettered.first(c, record)) {
+                return false;
+            }
             Outbox.add(c, Topics.deadLetterOf(record.topic()), record.key() == null ? "" : record.key(),
                     record.value() == null ? "" : record.value());
             RunStore.alert(c, record.key(), null, Severity.WARNING, title, why);
-            return null;
+            return true;
         });
-        metrics.deadLettered(record.topic());
+        if (first) {
+            LOG.warnf("message %s dead-lettered: %s", where, why);
+            metrics.deadLettered(record.topic());
+        } else {
+            LOG.infof("message %s handed again: dead-lettered before, nothing written twice", where);
+        }
     }
 }

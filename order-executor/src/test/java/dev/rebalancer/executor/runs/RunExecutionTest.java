@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,8 @@ class RunExecutionTest {
     TradingHaltState haltState;
     @Inject
     Db db;
+    @Inject
+    dev.rebalancer.executor.messaging.RequestsConsumer requests;
 
     Harness harness;
 
@@ -561,6 +564,34 @@ class RunExecutionTest {
 
             dlq.await(r -> r.value().equals(poison), 1);
             harness.alerts.await(r -> r.value().contains("dead-lettered") && r.value().contains(account), 1);
+        }
+    }
+
+    /**
+     * Kafka hands a message again when the executor dies, or the group rebalances, after it was handled and before its
+     * offset was committed: an unreadable message handed twice is dead-lettered and told once. The position of the
+     * copies is one no real message of the test reaches; a third, later message tells when the second's would have
+     * been published (the outbox publishes in the order it was written).
+     */
+    @Test
+    void an_unreadable_message_handed_again_is_dead_lettered_and_told_once() throws Exception {
+        String account = UUID.randomUUID().toString();
+        String after = UUID.randomUUID().toString();
+        long offset = 1_000_000_000L + new java.util.Random().nextInt(1_000_000);
+        String poison = "{\"event_type\":\"rebalance_request\",\"account_id\":\"" + account + "\"}";
+        try (TopicProbe dlq = new TopicProbe(bootstrap, Topics.deadLetterOf(Topics.REBALANCE_REQUESTS))) {
+            ConsumerRecord<String, String> record = new ConsumerRecord<>(Topics.REBALANCE_REQUESTS, 0, offset, account,
+                    poison);
+            requests.request(record);
+            requests.request(record);
+            requests.request(new ConsumerRecord<>(Topics.REBALANCE_REQUESTS, 0, offset + 1, after,
+                    "{\"event_type\":\"rebalance_request\",\"account_id\":\"" + after + "\"}"));
+
+            harness.alerts.await(r -> r.value().contains("dead-lettered") && r.value().contains(after), 1);
+            dlq.await(r -> r.value().contains(after), 1);
+            assertThat(harness.alerts.records(r -> r.value().contains("dead-lettered") && r.value().contains(account)))
+                    .hasSize(1);
+            assertThat(dlq.records(r -> r.value().equals(poison))).hasSize(1);
         }
     }
 

@@ -56,6 +56,20 @@ public class Outbox {
         add(topic, key == null ? "" : key, payload);
     }
 
+    /**
+     * Copies an unreadable message to its topic's dead-letter topic, once per position (runtime's DeadLettered): false,
+     * and nothing written, when Kafka hands it again after it was dead-lettered before.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean deadLetter(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record) {
+        if (!entityManager.unwrap(org.hibernate.Session.class).doReturningWork(connection ->
+                dev.rebalancer.runtime.DeadLettered.first(connection, record))) {
+            return false;
+        }
+        raw(Topics.deadLetterOf(record.topic()), record.key(), record.value());
+        return true;
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void alert(Severity severity, String accountId, String title, String detail) {
         Alert alert = new Alert(UUID.randomUUID().toString(), accountId, Instant.now(), severity, title, detail, null,

@@ -53,12 +53,15 @@ public class RunsConsumer {
         try {
             run = EventJson.read(record.value().getBytes(StandardCharsets.UTF_8), RunEvent.class);
         } catch (EventFormatException e) {
-            LOG.warnf("unreadable run event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            outbox.raw(Topics.deadLetterOf(Topics.RUNS), record.key(), record.value());
+            String where = dev.rebalancer.runtime.DeadLettered.where(record);
+            if (!outbox.deadLetter(record)) {
+                LOG.infof("unreadable run event at %s handed again: dead-lettered before, nothing written twice", where);
+                return;
+            }
+            LOG.warnf("unreadable run event at %s dead-lettered: %s", where, e.getMessage());
             outbox.afterCommit(() -> metrics.deadLettered(Topics.RUNS));
             outbox.alert(Severity.WARNING, record.key(), "Unreadable run event dead-lettered",
-                    e.getMessage() + " (" + record.topic() + "-" + record.partition() + "@" + record.offset() + ")");
+                    e.getMessage() + " (" + where + ")");
             return;
         }
         try (var context = dev.rebalancer.runtime.LogContext.of(run.accountId(), run.runId(), run.requestId())) {
