@@ -14,7 +14,8 @@ import java.util.UUID;
 /**
  * A request to run a rebalance, on {@link Topics#REBALANCE_REQUESTS}. {@code request_id} is deterministic — the same
  * trigger always gives the same id (e.g. {@code deposit:<activity id>}) — and the executor creates at most one run per
- * request id. {@code amount} is required for invest_cash and partial_liquidation.
+ * request id. {@code amount} is required for invest_cash and partial_liquidation. The portfolio's drift bands
+ * ({@code rebalance_conditions}) and opt-in {@code strategies} come with it for the planner.
  */
 public record RebalanceRequest(
         String eventId,
@@ -28,7 +29,9 @@ public record RebalanceRequest(
         Evidence evidence,
         String portfolioId,
         List<Weight> weights,
-        InitiatedFrom initiatedFrom) implements AccountEvent {
+        InitiatedFrom initiatedFrom,
+        List<RebalanceCondition> rebalanceConditions,
+        Strategies strategies) implements AccountEvent {
 
     public static final String TYPE = "rebalance_request";
 
@@ -46,6 +49,16 @@ public record RebalanceRequest(
         required(evidence, "evidence");
         weights = requiredList(weights, "weights");
         required(initiatedFrom, "initiated_from");
+        rebalanceConditions = Fields.listOrEmpty(rebalanceConditions, "rebalance_conditions");
+        strategies = Strategies.orNone(strategies);
+    }
+
+    /** A request that carries no drift bands and no strategies (a manual run on weights of its own). */
+    public RebalanceRequest(String eventId, String accountId, Instant occurredAt, String requestId, String runId,
+            RunType type, BigDecimal amount, Trigger trigger, Evidence evidence, String portfolioId,
+            List<Weight> weights, InitiatedFrom initiatedFrom) {
+        this(eventId, accountId, occurredAt, requestId, runId, type, amount, trigger, evidence, portfolioId, weights,
+                initiatedFrom, List.of(), Strategies.NONE);
     }
 
     private static final String DEPOSIT = "deposit:";

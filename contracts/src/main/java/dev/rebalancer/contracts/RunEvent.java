@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * A run as Alpaca shapes it, published on {@link Topics#RUNS} at every change of its state. {@code phase} is set while
  * the run is {@code IN_PROGRESS}; {@code reason} explains a failed run; {@code dry_run} runs record their plan and send
- * nothing.
+ * nothing. Beside Alpaca's shape: {@code turnover}, the dollars its orders filled for (bought and sold), and
+ * {@code estimated_cost}, what those trades cost by the portfolio's trade costs (their defaults where it has none).
  */
 public record RunEvent(
         String eventId,
@@ -37,7 +38,9 @@ public record RunEvent(
         Instant createdAt,
         Instant updatedAt,
         Instant completedAt,
-        Instant canceledAt) implements AccountEvent {
+        Instant canceledAt,
+        BigDecimal turnover,
+        BigDecimal estimatedCost) implements AccountEvent {
 
     public static final String TYPE = "run";
 
@@ -56,6 +59,17 @@ public record RunEvent(
         skippedOrders = listOrEmpty(skippedOrders, "skipped_orders");
         required(createdAt, "created_at");
         required(updatedAt, "updated_at");
+    }
+
+    /** A run whose turnover and estimated cost are not told (they are null). */
+    public RunEvent(String eventId, String accountId, Instant occurredAt, String runId, String requestId,
+            String portfolioId, RunType type, BigDecimal amount, InitiatedFrom initiatedFrom, Trigger trigger,
+            RunStatus status, RunPhase phase, String reason, boolean dryRun, List<Weight> weights, List<RunOrder> orders,
+            List<RunOrder> failedOrders, List<SkippedOrder> skippedOrders, Instant createdAt, Instant updatedAt,
+            Instant completedAt, Instant canceledAt) {
+        this(eventId, accountId, occurredAt, runId, requestId, portfolioId, type, amount, initiatedFrom, trigger, status,
+                phase, reason, dryRun, weights, orders, failedOrders, skippedOrders, createdAt, updatedAt, completedAt,
+                canceledAt, null, null);
     }
 
     /** When Alpaca accepted the run's first order ({@code submitted_at}), if it sent any. */

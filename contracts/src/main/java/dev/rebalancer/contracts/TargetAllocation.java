@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The portfolio an account is subscribed to, as the drift monitor needs it. Published on {@link Topics#TARGETS}
- * (compacted) whenever the subscription or its portfolio changes; a tombstone (null value) means unsubscribed.
+ * (compacted) whenever the subscription or its portfolio changes; a tombstone (null value) means unsubscribed. The
+ * portfolio's opt-in {@code strategies} (an object beside Alpaca's shape) come with it.
  */
 public record TargetAllocation(
         String eventId,
@@ -24,7 +25,8 @@ public record TargetAllocation(
         List<RebalanceCondition> rebalanceConditions,
         Integer cooldownDays,
         Instant lastRebalancedAt,
-        Instant portfolioUpdatedAt) implements AccountEvent {
+        Instant portfolioUpdatedAt,
+        Strategies strategies) implements AccountEvent {
 
     public static final String TYPE = "target_allocation";
 
@@ -41,6 +43,16 @@ public record TargetAllocation(
             throw new MissingFieldException("cooldown_days", "must not be negative");
         }
         required(portfolioUpdatedAt, "portfolio_updated_at");
+        strategies = Strategies.orNone(strategies);
+    }
+
+    /** Targets of a portfolio with no opt-in strategy. */
+    public TargetAllocation(String eventId, String accountId, Instant occurredAt, String subscriptionId,
+            String portfolioId, PortfolioStatus portfolioStatus, List<Weight> weights,
+            List<RebalanceCondition> rebalanceConditions, Integer cooldownDays, Instant lastRebalancedAt,
+            Instant portfolioUpdatedAt) {
+        this(eventId, accountId, occurredAt, subscriptionId, portfolioId, portfolioStatus, weights, rebalanceConditions,
+                cooldownDays, lastRebalancedAt, portfolioUpdatedAt, Strategies.NONE);
     }
 
     @Override

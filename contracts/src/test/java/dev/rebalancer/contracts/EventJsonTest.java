@@ -248,6 +248,37 @@ class EventJsonTest {
         assertThat(layout.keySet()).contains("rebalancer.targets.v1.dlq", "rebalancer.alerts.v1.dlq");
     }
 
+    /**
+     * A request or targets written before portfolios had strategies read as having none (every weight traded to its
+     * target, as then); trade costs with fields left out take their defaults; a negative one is refused.
+     */
+    @Test
+    void strategies_are_optional_and_trade_costs_take_their_defaults() throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode request = (com.fasterxml.jackson.databind.node.ObjectNode)
+                PLAIN.readTree(example("rebalance_request"));
+        request.remove("strategies");
+        request.remove("rebalance_conditions");
+
+        RebalanceRequest old = EventJson.read(request.toString(), RebalanceRequest.class);
+
+        assertThat(old.strategies()).isEqualTo(Strategies.NONE);
+        assertThat(old.rebalanceConditions()).isEmpty();
+
+        request.putObject("strategies").putObject("trade_costs").put("min_trade_usd", "10");
+        TradeCosts costs = EventJson.read(request.toString(), RebalanceRequest.class).strategies().tradeCosts();
+        assertThat(costs.minTradeUsd()).isEqualByComparingTo("10");
+        assertThat(costs.maxCostPercent()).isEqualByComparingTo("0.5");
+        assertThat(costs.spreadBps()).containsEntry("us_equity", new java.math.BigDecimal("2"));
+        assertThat(costs.skipInsideBand()).isTrue();
+        assertThat(costs.rebalanceTo()).isEqualTo(TradeCosts.RebalanceTo.TARGET);
+        assertThat(costs.estimatedCost("us_equity", new java.math.BigDecimal("1000"))).isEqualByComparingTo("0.20");
+
+        ((com.fasterxml.jackson.databind.node.ObjectNode) request.get("strategies").get("trade_costs"))
+                .put("per_order_usd", "-1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EventJson.read(request.toString(),
+                RebalanceRequest.class)).isInstanceOf(EventFormatException.class).hasMessageContaining("per_order_usd");
+    }
+
     private static byte[] example(String name) throws IOException {
         try (InputStream in = EventJsonTest.class.getResourceAsStream("/examples/" + name + ".json")) {
             assertThat(in).as("example %s", name).isNotNull();

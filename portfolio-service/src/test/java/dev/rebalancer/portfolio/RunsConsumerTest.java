@@ -181,6 +181,24 @@ class RunsConsumerTest {
         }
     }
 
+    /** Beside Alpaca's shape, a run shows its turnover and estimated cost as the executor told them. */
+    @Test
+    void a_run_shows_its_turnover_and_estimated_cost() throws Exception {
+        String account = "acct-" + UUID.randomUUID();
+        RunEvent done = completed(account, RunType.FULL_REBALANCE, Instant.parse("2026-11-24T15:00:00Z"), true);
+        RunEvent told = new RunEvent(done.eventId(), done.accountId(), done.occurredAt(), done.runId(),
+                done.requestId(), done.portfolioId(), done.type(), done.amount(), done.initiatedFrom(), done.trigger(),
+                done.status(), done.phase(), done.reason(), done.dryRun(), done.weights(), done.orders(),
+                done.failedOrders(), done.skippedOrders(), done.createdAt(), done.updatedAt(), done.completedAt(),
+                done.canceledAt(), new BigDecimal("100.00"), new BigDecimal("0.02"));
+
+        send(account, EventJson.write(told));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                Api.authorized().when().get("/v1/rebalancing/runs/" + done.runId()).then().statusCode(200)
+                        .body("turnover", equalTo("100.00")).body("estimated_cost", equalTo("0.02")));
+    }
+
     /** A dry run's planned orders are skipped orders, and the run says it is a dry run (a field beside Alpaca's). */
     @Test
     void a_dry_run_is_marked_and_its_planned_orders_are_skipped_orders() throws Exception {

@@ -3,16 +3,17 @@ package dev.rebalancer.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rebalancer.contracts.ConditionSubType;
-import dev.rebalancer.contracts.ConditionType;
 import dev.rebalancer.contracts.Position;
 import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.TradeCosts;
 import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.contracts.WeightType;
 import dev.rebalancer.rules.drift.Drift;
 import dev.rebalancer.rules.planning.Asset;
 import dev.rebalancer.rules.planning.Holding;
 import dev.rebalancer.rules.planning.Plan;
+import dev.rebalancer.rules.planning.Policies;
 import dev.rebalancer.rules.planning.PlannedOrder;
 import dev.rebalancer.rules.planning.Planner;
 import java.math.BigDecimal;
@@ -54,6 +55,61 @@ class RebalancedAccountProperties {
         Drift.Report report = Drift.of(c.weights(), c.bands(), snapshot(rebalanced, c.assets()), c.reserveBps());
 
         assertThat(report.breaches()).as("breaches after %s then %s", sells.sells(), buys.buys()).isEmpty();
+    }
+
+    /**
+     * Rebalancing to the band's edge leaves every weight inside its band at the planning prices, as the drift monitor
+     * judges it, whatever the trade costs skip; and never trades more dollars than a full rebalance to target does.
+     */
+    @Property(tries = 1000)
+    void rebalancing_to_the_band_edge_leaves_every_weight_inside_its_band_and_trades_no_more_than_to_target(
+            @ForAll("accounts") Case c, @ForAll("costs") TradeCosts costs) {
+        Rebalanced edge = rebalance(c, new Planner.Policy(c.bands(), Policies.toBandEdge(costs)));
+        Rebalanced full = rebalance(c, Planner.Policy.NONE);
+
+        Drift.Report report = Drift.of(c.weights(), c.bands(), snapshot(edge.book(), c.assets()), c.reserveBps());
+
+        assertThat(report.breaches()).as("breaches after %s", edge.orders()).isEmpty();
+        assertThat(edge.traded()).as("traded to the edge %s, to target %s", edge.orders(), full.orders())
+                .isLessThanOrEqualTo(full.traded());
+    }
+
+    /** Skipping trades for their cost (or because their weight is inside its band) never leaves a weight past its band. */
+    @Property(tries = 1000)
+    void skipping_trades_for_their_cost_never_leaves_a_weight_outside_its_band(@ForAll("accounts") Case c,
+            @ForAll("costs") TradeCosts costs) {
+        Rebalanced done = rebalance(c, new Planner.Policy(c.bands(), costs));
+
+        Drift.Report report = Drift.of(c.weights(), c.bands(), snapshot(done.book(), c.assets()), c.reserveBps());
+
+        assertThat(report.breaches()).as("breaches after %s (skipped %s)", done.orders(), done.skipped()).isEmpty();
+        assertThat(done.skipped()).allSatisfy(skip -> assertThat(skip.reason()).isIn(
+                TradeCosts.COST_EXCEEDS_BENEFIT, dev.rebalancer.contracts.SkippedOrder.LESS_THAN_MIN_NOTIONAL));
+    }
+
+    /** Both steps of a rebalance under a policy: the sells filled at the planning prices, then the buys. */
+    private static Rebalanced rebalance(Case c, Planner.Policy policy) {
+        Planner planner = new Planner(c.reserveBps());
+        Planner.Book before = new Planner.Book(c.cash(), c.holdings());
+        Plan sells = planner.fullRebalance(before, c.weights(), c.assets(), policy);
+        Planner.Book afterSells = apply(before, sells.sells(), c.assets());
+        Plan buys = planner.buysAfterSells(afterSells, c.weights(), c.assets(), policy);
+        List<PlannedOrder> orders = new ArrayList<>(sells.sells());
+        orders.addAll(buys.buys());
+        List<dev.rebalancer.contracts.SkippedOrder> skipped = new ArrayList<>(sells.skipped());
+        skipped.addAll(buys.skipped());
+        return new Rebalanced(apply(afterSells, buys.buys(), c.assets()), orders, skipped);
+    }
+
+    record Rebalanced(Planner.Book book, List<PlannedOrder> orders, List<dev.rebalancer.contracts.SkippedOrder> skipped) {
+        BigDecimal traded() {
+            return orders.stream().map(PlannedOrder::value).reduce(BigDecimal.ZERO, BigDecimal::add);
+        }
+    }
+
+    @Provide
+    Arbitrary<TradeCosts> costs() {
+        return Policies.costs();
     }
 
     /** The book after the orders filled at the planning prices: sells by quantity, buys by notional or quantity. */
@@ -135,7 +191,7 @@ class RebalancedAccountProperties {
     }
 
     private static RebalanceCondition band(ConditionSubType type, int percent) {
-        return new RebalanceCondition(ConditionType.DRIFT_BAND, type, BigDecimal.valueOf(percent), null);
+        return Policies.band(type, percent);
     }
 
     private static Case build(List<Line> universe, int cashShare, BigDecimal cash, int reserve,

@@ -169,6 +169,25 @@ class DriftTopologyTest {
         });
     }
 
+    /** The executor plans with the portfolio's bands and opt-in strategies: each request carries them. */
+    @Test
+    void a_request_carries_the_portfolios_bands_and_strategies_to_the_executor() {
+        start();
+        dev.rebalancer.contracts.Strategies toEdge = new dev.rebalancer.contracts.Strategies(
+                new dev.rebalancer.contracts.TradeCosts(new BigDecimal("25"), null, null, null, null, null,
+                        dev.rebalancer.contracts.TradeCosts.RebalanceTo.BAND_EDGE));
+        targets.pipeInput(ACCOUNT, EventJson.write(new TargetAllocation(UUID.randomUUID().toString(), ACCOUNT,
+                MONDAY_10AM, "sub-1", "portfolio-1", PortfolioStatus.ACTIVE, SIXTY_FORTY, List.of(ABSOLUTE_5), 0, null,
+                MONDAY_10AM, toEdge)));
+
+        positions("10000", "10000");
+
+        assertThat(requested()).singleElement().satisfies(r -> {
+            assertThat(r.rebalanceConditions()).containsExactly(ABSOLUTE_5);
+            assertThat(r.strategies()).isEqualTo(toEdge);
+        });
+    }
+
     @Test
     void a_breach_requests_a_full_rebalance_with_its_evidence() {
         start();

@@ -55,6 +55,10 @@ public final class Summaries {
             lines.add("Reason: " + run.reason());
         }
         lines.add("Run: " + run.runId());
+        if (run.turnover() != null && run.turnover().signum() > 0) {
+            lines.add("Traded: $" + money(run.turnover()) + (run.estimatedCost() == null ? ""
+                    : " · estimated cost $" + money(run.estimatedCost())));
+        }
         section(lines, "Orders", run.orders().stream().map(Summaries::order).toList());
         section(lines, "Failed orders", run.failedOrders().stream()
                 .map(o -> order(o) + (o.reason() == null ? "" : " — " + o.reason())).toList());

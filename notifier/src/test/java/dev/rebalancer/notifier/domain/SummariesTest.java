@@ -15,6 +15,7 @@ import dev.rebalancer.contracts.Weight;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import dev.rebalancer.contracts.TradeCosts;
 import org.junit.jupiter.api.Test;
 
 public class SummariesTest {
@@ -57,6 +58,32 @@ public class SummariesTest {
                 "Skipped orders (1):",
                 "• buy GLD $0.40 — ORDER_LESS_THAN_MIN_NOTIONAL: order notional value $0.4 is less than min-notional "
                         + "set for correspondent ($1.0)");
+    }
+
+    /** A run that traded says for how much and what it cost; a trade not worth its cost says why in words. */
+    @Test
+    void a_run_tells_its_turnover_its_estimated_cost_and_the_trades_that_did_not_pay() {
+        RunEvent plain = run(RunStatus.COMPLETED_SUCCESS, null, List.of(order("SPY", OrderSide.BUY, "500", "filled",
+                null)), List.of(), List.of(new SkippedOrder("TLT", OrderSide.BUY, new BigDecimal("12.00"), "USD",
+                TradeCosts.COST_EXCEEDS_BENEFIT, "TLT not traded: the $12.00 trade is under the minimum trade of "
+                + "$25.00, and TLT stays inside its band without it (43.10 % against 45 % ± 5)")));
+        RunEvent told = new RunEvent(plain.eventId(), plain.accountId(), plain.occurredAt(), plain.runId(),
+                plain.requestId(), plain.portfolioId(), plain.type(), plain.amount(), plain.initiatedFrom(),
+                plain.trigger(), plain.status(), plain.phase(), plain.reason(), plain.dryRun(), plain.weights(),
+                plain.orders(), plain.failedOrders(), plain.skippedOrders(), plain.createdAt(), plain.updatedAt(),
+                plain.completedAt(), plain.canceledAt(), new BigDecimal("500.00"), new BigDecimal("0.10"));
+
+        Notification summary = Summaries.run(told, true).orElseThrow();
+
+        assertThat(summary.lines()).containsSubsequence(
+                "Run: run-1",
+                "Traded: $500.00 · estimated cost $0.10",
+                "Orders (1):",
+                "• buy SPY $500.00 — filled",
+                "Skipped orders (1):",
+                "• buy TLT $12.00 — COST_EXCEEDS_BENEFIT: TLT not traded: the $12.00 trade is under the minimum trade "
+                        + "of $25.00, and TLT stays inside its band without it (43.10 % against 45 % ± 5)");
+        assertThat(Summaries.run(plain, true).orElseThrow().lines()).noneMatch(line -> line.startsWith("Traded"));
     }
 
     @Test

@@ -685,7 +685,8 @@ public class RunDriver {
                 continue;
             }
             // A buy by notional needs no price; one not held is worth nothing whatever its price.
-            assets.put(symbol, new Asset(symbol, price == null ? BigDecimal.ONE : price, fractionable, restriction));
+            assets.put(symbol, new Asset(symbol, price == null ? BigDecimal.ONE : price, fractionable, restriction,
+                    known.map(dev.rebalancer.alpaca.model.Asset::assetClass).orElse(null)));
         }
         List<Weight> weights = request.weights().stream()
                 .filter(w -> w.type() != WeightType.ASSET || assets.containsKey(w.symbol())).toList();
@@ -709,8 +710,9 @@ public class RunDriver {
     private Plan plan(RebalanceRequest request, BigDecimal amount, Reading reading, AlpacaClient client, Lease lease) {
         Planning p = planning(request, reading, client, lease);
         Plan plan = switch (request.type()) {
-            case FULL_REBALANCE -> planner.fullRebalance(p.book(), p.weights(), p.assets());
-            case INVEST_CASH -> planner.investCash(p.book(), p.weights(), p.assets(), amount);
+            case FULL_REBALANCE -> planner.fullRebalance(p.book(), p.weights(), p.assets(), Planner.Policy.of(request));
+            case INVEST_CASH -> planner.investCash(p.book(), p.weights(), p.assets(), amount,
+                    Planner.Policy.of(request));
             case PARTIAL_LIQUIDATION -> planner.partialLiquidation(p.book(), p.weights(), p.assets(), amount);
         };
         return withUnpriced(plan, p);
@@ -719,7 +721,7 @@ public class RunDriver {
     /** A full rebalance's buys once its sells have settled: on the cash the account holds now. */
     private Plan buysAfterSells(RebalanceRequest request, Reading reading, AlpacaClient client, Lease lease) {
         Planning p = planning(request, reading, client, lease);
-        return withUnpriced(planner.buysAfterSells(p.book(), p.weights(), p.assets()), p);
+        return withUnpriced(planner.buysAfterSells(p.book(), p.weights(), p.assets(), Planner.Policy.of(request)), p);
     }
 
     private static Plan withUnpriced(Plan plan, Planning planning) {

@@ -519,7 +519,27 @@ public class RunStore {
                 request.portfolioId(), request.type(), request.amount(), request.initiatedFrom(), request.trigger(),
                 run.status(), run.status() == RunStatus.IN_PROGRESS ? run.phase() : null, run.reason(), run.dryRun(),
                 request.weights(), orders, failed, skipped, run.createdAt(), run.updatedAt(), run.completedAt(),
-                run.canceledAt());
+                run.canceledAt(), turnover(orders, failed), estimatedCost(request, orders, failed));
+    }
+
+    /** The dollars the run's orders filled for, bought and sold (a partly filled failed order counts its fills). */
+    static BigDecimal turnover(List<RunOrder> orders, List<RunOrder> failed) {
+        return java.util.stream.Stream.concat(orders.stream(), failed.stream()).map(RunStore::filledValue)
+                .reduce(BigDecimal.ZERO, BigDecimal::add).setScale(2, java.math.RoundingMode.HALF_EVEN);
+    }
+
+    /** What the filled trades cost, each by the portfolio's trade costs (their defaults where it has none). */
+    static BigDecimal estimatedCost(RebalanceRequest request, List<RunOrder> orders, List<RunOrder> failed) {
+        dev.rebalancer.contracts.TradeCosts costs = java.util.Objects.requireNonNullElseGet(
+                request.strategies().tradeCosts(), dev.rebalancer.contracts.TradeCosts::defaults);
+        return java.util.stream.Stream.concat(orders.stream(), failed.stream()).map(RunStore::filledValue)
+                .filter(value -> value.signum() > 0).map(value -> costs.estimatedCost(null, value))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private static BigDecimal filledValue(RunOrder order) {
+        return order.filledQty() == null || order.filledAvgPrice() == null ? BigDecimal.ZERO
+                : order.filledQty().multiply(order.filledAvgPrice());
     }
 
     private static String statusOf(Leg leg) {

@@ -159,10 +159,17 @@ final class Harness implements AutoCloseable {
     }
 
     RebalanceRequest request(String account, RunType type, String amount, List<Weight> weights) {
+        return request(account, type, amount, weights, List.of(), dev.rebalancer.contracts.Strategies.NONE);
+    }
+
+    /** A request of a portfolio with drift bands and opt-in strategies. */
+    RebalanceRequest request(String account, RunType type, String amount, List<Weight> weights,
+            List<dev.rebalancer.contracts.RebalanceCondition> bands, dev.rebalancer.contracts.Strategies strategies) {
         String requestId = "test:" + UUID.randomUUID();
         return new RebalanceRequest(UUID.randomUUID().toString(), account, Instant.now(), requestId,
                 RebalanceRequest.runIdFor(requestId), type, amount == null ? null : new BigDecimal(amount),
-                Trigger.MANUAL, new Evidence("a test", List.of()), "portfolio-1", weights, InitiatedFrom.API);
+                Trigger.MANUAL, new Evidence("a test", List.of()), "portfolio-1", weights, InitiatedFrom.API, bands,
+                strategies);
     }
 
     void send(Object event, String account) throws Exception {

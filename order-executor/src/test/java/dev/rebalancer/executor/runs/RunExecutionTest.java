@@ -122,6 +122,39 @@ class RunExecutionTest {
         assertThat(store.runsOf(account)).hasSize(1);
     }
 
+    /**
+     * A portfolio that rebalances to its bands' edges: the executor plans with the request's bands and trade costs, and
+     * the run records its turnover and estimated cost.
+     */
+    @Test
+    void a_portfolio_rebalancing_to_the_band_edge_trades_to_just_inside_it_and_the_run_records_turnover_and_cost()
+            throws Exception {
+        String account = harness.account("exec-t36", "10000");
+        harness.hold("exec-t36", "SPY", "14"); // $7,000 of SPY (70 %), $3,000 cash
+        List<dev.rebalancer.contracts.RebalanceCondition> fivePoints = List.of(new dev.rebalancer.contracts
+                .RebalanceCondition(dev.rebalancer.contracts.ConditionType.DRIFT_BAND,
+                dev.rebalancer.contracts.ConditionSubType.ABSOLUTE, new BigDecimal("5"), null));
+        dev.rebalancer.contracts.TradeCosts toEdge = new dev.rebalancer.contracts.TradeCosts(null, null, null, null,
+                null, null, dev.rebalancer.contracts.TradeCosts.RebalanceTo.BAND_EDGE);
+        RebalanceRequest request = harness.request(account, RunType.FULL_REBALANCE, null, SPY_TLT, fivePoints,
+                new dev.rebalancer.contracts.Strategies(toEdge));
+        harness.send(request, account);
+
+        RunEvent done = harness.awaitFinal(request.runId(), RUN_TIME);
+
+        // Equity $10,000. SPY is past 50 % ± 5: it goes to a dollar inside 55 %, $5,499 — sell $1,501, 3.002 shares
+        // at $500. TLT is past 45 % ± 5: a dollar inside 40 %, $4,001. Cash is left at $500, its 5 % target.
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(done.orders()).extracting(RunOrder::side, RunOrder::symbol).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(OrderSide.SELL, "SPY"),
+                org.assertj.core.groups.Tuple.tuple(OrderSide.BUY, "TLT"));
+        assertThat(done.orders().get(0).qty()).isEqualByComparingTo("3.002");
+        assertThat(done.orders().get(1).notional()).isEqualByComparingTo("4001.00");
+        // Turnover $1,501 + $4,001 at the fills; the default 2 bps of spread: $0.31 + $0.81 (each up to the cent).
+        assertThat(done.turnover()).isEqualByComparingTo("5502.00");
+        assertThat(done.estimatedCost()).isEqualByComparingTo("1.12");
+    }
+
     @Test
     void insufficient_buying_power_ends_the_run_adjusted_with_alpacas_message_and_an_alert() throws Exception {
         String account = harness.account("exec-t2", "10000");

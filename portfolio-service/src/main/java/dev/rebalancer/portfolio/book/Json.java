@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.Strategies;
 import dev.rebalancer.contracts.Weight;
 import java.util.List;
 
@@ -28,6 +29,16 @@ final class Json {
 
     static List<RebalanceCondition> conditions(String json) {
         return json == null ? List.of() : read(json, CONDITIONS);
+    }
+
+    static Strategies strategies(String json) {
+        return json == null ? Strategies.NONE : read(json, new TypeReference<Strategies>() {
+        });
+    }
+
+    /** Strategies as stored: null when there are none. */
+    static String strategies(Strategies strategies) {
+        return strategies.equals(Strategies.NONE) ? null : write(strategies);
     }
 
     private static <T> T read(String json, TypeReference<T> type) {

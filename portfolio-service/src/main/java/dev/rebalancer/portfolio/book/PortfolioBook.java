@@ -37,6 +37,7 @@ public class PortfolioBook {
     @Transactional
     public Views.Portfolio create(PortfolioDraft draft) {
         assets.requireUsable(draft.weights());
+        requireBandForEdge(draft);
         PortfolioEntity portfolio = new PortfolioEntity();
         portfolio.id = UUID.randomUUID();
         portfolio.status = "active";
@@ -52,9 +53,11 @@ public class PortfolioBook {
         PortfolioDraft current = draftOf(portfolio);
         PortfolioDraft changed = patch.applyTo(current);
         assets.requireUsable(changed.weights());
+        requireBandForEdge(changed);
         boolean targetsChanged = !changed.weights().equals(current.weights())
                 || !changed.rebalanceConditions().equals(current.rebalanceConditions())
-                || changed.cooldownDays() != current.cooldownDays();
+                || changed.cooldownDays() != current.cooldownDays()
+                || !changed.strategies().equals(current.strategies());
         apply(portfolio, changed);
         // Alpaca: updating a portfolio that needs adjustment (with weights it can trade) makes it active again.
         if ("needs_adjustment".equals(portfolio.status)) {
@@ -149,7 +152,7 @@ public class PortfolioBook {
                 Clock.now(), subscription.id.toString(), portfolio.id.toString(),
                 PortfolioStatus.valueOf(portfolio.status.toUpperCase(Locale.ROOT)), Json.weights(portfolio.weights),
                 Json.conditions(portfolio.rebalanceConditions), portfolio.cooldownDays, subscription.lastRebalancedAt,
-                portfolio.updatedAt));
+                portfolio.updatedAt, Json.strategies(portfolio.strategies)));
     }
 
     static PortfolioEntity find(UUID id) {
@@ -166,12 +169,30 @@ public class PortfolioBook {
         portfolio.weights = Json.write(draft.weights());
         portfolio.rebalanceConditions = draft.rebalanceConditions().isEmpty() ? null : Json.write(draft.rebalanceConditions());
         portfolio.cooldownDays = draft.cooldownDays();
+        portfolio.strategies = Json.strategies(draft.strategies());
         portfolio.updatedAt = Clock.now();
     }
 
     private static PortfolioDraft draftOf(PortfolioEntity portfolio) {
         return new PortfolioDraft(portfolio.name, portfolio.description, Json.weights(portfolio.weights),
-                Json.conditions(portfolio.rebalanceConditions), portfolio.cooldownDays);
+                Json.conditions(portfolio.rebalanceConditions), portfolio.cooldownDays,
+                Json.strategies(portfolio.strategies));
+    }
+
+    /** Rebalancing to the band's edge needs a band: a portfolio asking for it has a drift_band condition. */
+    private static void requireBandForEdge(PortfolioDraft draft) {
+        var costs = draft.strategies().tradeCosts();
+        if (costs != null && costs.toBandEdge() && draft.rebalanceConditions().stream()
+                .noneMatch(c -> c.type() == dev.rebalancer.contracts.ConditionType.DRIFT_BAND)) {
+            throw new dev.rebalancer.portfolio.domain.InvalidInput("strategies.trade_costs.rebalance_to",
+                    "band_edge needs a drift_band condition on the portfolio; it has none");
+        }
+    }
+
+    /** The portfolio's opt-in strategies (not part of Alpaca's portfolio shape). */
+    public Views.PortfolioStrategies strategies(UUID id) {
+        PortfolioEntity portfolio = find(id);
+        return new Views.PortfolioStrategies(portfolio.id.toString(), Json.strategies(portfolio.strategies));
     }
 
     static Views.Portfolio view(PortfolioEntity p) {

@@ -200,6 +200,8 @@ public class RunBook {
         run.failedOrders = AlpacaOrders.orders(event.failedOrders());
         run.skippedOrders = AlpacaOrders.skipped(event.skippedOrders());
         run.dryRun = event.dryRun();
+        run.turnover = event.turnover();
+        run.estimatedCost = event.estimatedCost();
         run.updatedAt = event.updatedAt();
         run.completedAt = event.completedAt();
         run.canceledAt = event.canceledAt();
@@ -281,6 +283,7 @@ public class RunBook {
     static Views.Run view(RunEntity r) {
         return new Views.Run(r.id, r.type, r.amount, r.initiatedFrom, r.status, r.reason, r.accountId,
                 r.portfolioId == null ? null : r.portfolioId.toString(), r.weights, r.orders, r.failedOrders,
-                r.skippedOrders, r.completedAt, r.canceledAt, r.createdAt, r.updatedAt, r.dryRun);
+                r.skippedOrders, r.completedAt, r.canceledAt, r.createdAt, r.updatedAt, r.dryRun, r.turnover,
+                r.estimatedCost);
     }
 }

@@ -31,6 +31,20 @@ public final class Views {
             Instant updatedAt) {
     }
 
+    /**
+     * A portfolio's opt-in strategies, at {@code /v1/rebalancing/portfolios/{id}/strategies}: beside Alpaca's portfolio
+     * shape, which Alpaca-shaped clients read and which never shows them. A strategy that is off is null.
+     */
+    public record PortfolioStrategies(String portfolioId, StrategiesView strategies) {
+        public PortfolioStrategies(String portfolioId, dev.rebalancer.contracts.Strategies strategies) {
+            this(portfolioId, new StrategiesView(strategies.tradeCosts()));
+        }
+    }
+
+    /** Each strategy, null when off. */
+    public record StrategiesView(@JsonInclude(JsonInclude.Include.ALWAYS) dev.rebalancer.contracts.TradeCosts tradeCosts) {
+    }
+
     public record Subscription(
             String id,
             String accountId,
@@ -61,7 +75,11 @@ public final class Views {
             Instant createdAt,
             Instant updatedAt,
             /** Not Alpaca's: the account is in dry run, and its planned orders are among {@code skipped_orders}. */
-            boolean dryRun) {
+            boolean dryRun,
+            /** Not Alpaca's: the dollars its orders filled for, bought and sold. */
+            BigDecimal turnover,
+            /** Not Alpaca's: what those trades cost, estimated by the portfolio's trade costs. */
+            BigDecimal estimatedCost) {
     }
 
     public record Runs(List<Run> runs, @JsonInclude(JsonInclude.Include.ALWAYS) String nextPageToken) {

@@ -1,5 +1,6 @@
 package dev.rebalancer.portfolio.domain;
 
+import dev.rebalancer.contracts.Strategies;
 import dev.rebalancer.contracts.RebalanceCondition;
 import dev.rebalancer.contracts.Weight;
 import java.util.List;
@@ -10,5 +11,10 @@ public record PortfolioDraft(
         String description,
         List<Weight> weights,
         List<RebalanceCondition> rebalanceConditions,
-        int cooldownDays) {
+        int cooldownDays,
+        Strategies strategies) {
+
+    public PortfolioDraft {
+        strategies = Strategies.orNone(strategies);
+    }
 }

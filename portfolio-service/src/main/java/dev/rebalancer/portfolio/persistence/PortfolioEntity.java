@@ -32,6 +32,9 @@ public class PortfolioEntity extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "rebalance_conditions")
     public String rebalanceConditions;
+    /** The opt-in strategies as JSON (contracts' Strategies), beside Alpaca's shape; null when it has none. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String strategies;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -43,6 +43,10 @@ public class RunEntity extends PanacheEntityBase {
     /** Planned only: the account is in dry run (an extra field beside Alpaca's run shape). */
     @Column(name = "dry_run")
     public boolean dryRun;
+    /** The dollars its orders filled for, and what they cost by the trade costs (extra fields; null: not told). */
+    public java.math.BigDecimal turnover;
+    @Column(name = "estimated_cost")
+    public java.math.BigDecimal estimatedCost;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -54,6 +54,16 @@ public class PortfolioResource {
         return Conflicts.retried(() -> portfolios.update(portfolioId, patch));
     }
 
+    /**
+     * The portfolio's opt-in strategies, beside Alpaca's portfolio shape; they are set by {@code strategies} in the
+     * body of a POST or PATCH of the portfolio.
+     */
+    @GET
+    @Path("/{portfolio_id}/strategies")
+    public Views.PortfolioStrategies strategies(@PathParam("portfolio_id") String id) {
+        return portfolios.strategies(Ids.uuid(id, "portfolio"));
+    }
+
     @DELETE
     @Path("/{portfolio_id}")
     public Response archive(@PathParam("portfolio_id") String id) {

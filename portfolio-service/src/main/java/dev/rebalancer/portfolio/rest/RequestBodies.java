@@ -10,6 +10,7 @@ import dev.rebalancer.portfolio.domain.PortfolioPatch;
 import dev.rebalancer.contracts.ConditionSubType;
 import dev.rebalancer.contracts.ConditionType;
 import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.Strategies;
 import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.contracts.WeightType;
 import java.math.BigDecimal;
@@ -50,7 +51,8 @@ final class RequestBodies {
                 optionalText(body, "description"),
                 weights(body.get("weights")),
                 conditions(body),
-                cooldown(body.get("cooldown_days")));
+                cooldown(body.get("cooldown_days")),
+                strategies(body).orElse(Strategies.NONE));
     }
 
     /** A change to an existing portfolio: each field the body has, by the rules; the book applies it to the whole. */
@@ -82,7 +84,16 @@ final class RequestBodies {
             cooldown = cooldown(body.get("cooldown_days"));
             present.add(PortfolioPatch.Field.COOLDOWN_DAYS);
         }
-        return new PortfolioPatch(present, new PortfolioDraft(name, description, weights, conditions, cooldown));
+        Strategies strategies = Strategies.NONE;
+        java.util.Optional<Strategies> named = strategies(body);
+        if (named.isPresent()) {
+            strategies = named.get();
+            if (body.get(STRATEGIES).has(TRADE_COSTS)) {
+                present.add(PortfolioPatch.Field.TRADE_COSTS);
+            }
+        }
+        return new PortfolioPatch(present, new PortfolioDraft(name, description, weights, conditions, cooldown,
+                strategies));
     }
 
     /** {@code POST /v1/rebalancing/runs}: account, type, weights, and an amount exactly when the type needs one. */
@@ -340,6 +351,100 @@ final class RequestBodies {
             }
         }
         throw new InvalidInput(field, "must be drift_band, calendar or on_portfolio_update, got \"" + text + "\"");
+    }
+
+    private static final String STRATEGIES = "strategies";
+    private static final String TRADE_COSTS = "trade_costs";
+    private static final Set<String> TRADE_COSTS_FIELDS = Set.of("min_trade_usd", "min_trade_percent", "spread_bps",
+            "per_order_usd", "max_cost_percent", "skip_inside_band", "rebalance_to");
+    private static final Set<String> ASSET_CLASSES = Set.of("us_equity", "crypto");
+
+    /**
+     * The opt-in {@code strategies} object, when the body has one: each strategy an object (on) or null (off); a
+     * strategy the body does not name is left as it was by a PATCH and off on a new portfolio.
+     */
+    private static java.util.Optional<Strategies> strategies(JsonNode body) {
+        JsonNode node = body.get(STRATEGIES);
+        if (node == null) {
+            return java.util.Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw new InvalidInput(STRATEGIES, "must be an object, e.g. {\"trade_costs\": {...}}");
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!name.equals(TRADE_COSTS)) {
+                throw new InvalidInput(STRATEGIES + "." + name, "is not a strategy; the strategies are: " + TRADE_COSTS);
+            }
+        });
+        JsonNode costs = node.get(TRADE_COSTS);
+        return java.util.Optional.of(new Strategies(costs == null || costs.isNull() ? null : tradeCosts(costs)));
+    }
+
+    private static dev.rebalancer.contracts.TradeCosts tradeCosts(JsonNode node) {
+        String at = STRATEGIES + "." + TRADE_COSTS;
+        if (!node.isObject()) {
+            throw new InvalidInput(at, "must be an object or null (off)");
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!TRADE_COSTS_FIELDS.contains(name)) {
+                throw new InvalidInput(at + "." + name, "is not a field of trade_costs; they are: "
+                        + String.join(", ", new java.util.TreeSet<>(TRADE_COSTS_FIELDS)));
+            }
+        });
+        java.util.Map<String, BigDecimal> spreads = null;
+        JsonNode spreadNode = node.get("spread_bps");
+        if (spreadNode != null && !spreadNode.isNull()) {
+            if (!spreadNode.isObject()) {
+                throw new InvalidInput(at + ".spread_bps", "must be an object of asset class to basis points, e.g. "
+                        + "{\"us_equity\": \"2\"}");
+            }
+            spreads = new java.util.LinkedHashMap<>();
+            for (var entry : (Iterable<java.util.Map.Entry<String, JsonNode>>) spreadNode::fields) {
+                if (!ASSET_CLASSES.contains(entry.getKey())) {
+                    throw new InvalidInput(at + ".spread_bps." + entry.getKey(), "is not an asset class of Alpaca's: "
+                            + "us_equity, crypto");
+                }
+                spreads.put(entry.getKey(), bounded(entry.getValue(), at + ".spread_bps." + entry.getKey(),
+                        new BigDecimal("10000")));
+            }
+        }
+        JsonNode skip = node.get("skip_inside_band");
+        if (skip != null && !skip.isNull() && !skip.isBoolean()) {
+            throw new InvalidInput(at + ".skip_inside_band", "must be true or false");
+        }
+        dev.rebalancer.contracts.TradeCosts.RebalanceTo to = null;
+        JsonNode toNode = node.get("rebalance_to");
+        if (toNode != null && !toNode.isNull()) {
+            to = switch (toNode.asText()) {
+                case "target" -> dev.rebalancer.contracts.TradeCosts.RebalanceTo.TARGET;
+                case "band_edge" -> dev.rebalancer.contracts.TradeCosts.RebalanceTo.BAND_EDGE;
+                default -> throw new InvalidInput(at + ".rebalance_to", "must be target or band_edge, got "
+                        + toNode);
+            };
+        }
+        BigDecimal maxCost = optionalBounded(node, "max_cost_percent", at, HUNDRED);
+        if (maxCost != null && maxCost.signum() == 0) {
+            throw new InvalidInput(at + ".max_cost_percent", "must be more than 0 (every trade costs something)");
+        }
+        return new dev.rebalancer.contracts.TradeCosts(optionalBounded(node, "min_trade_usd", at, null),
+                optionalBounded(node, "min_trade_percent", at, HUNDRED), spreads,
+                optionalBounded(node, "per_order_usd", at, null), maxCost,
+                skip == null || skip.isNull() ? null : skip.asBoolean(), to);
+    }
+
+    private static BigDecimal optionalBounded(JsonNode node, String field, String at, BigDecimal max) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : bounded(value, at + "." + field, max);
+    }
+
+    /** A decimal from 0 to {@code max} (null: no bound). */
+    private static BigDecimal bounded(JsonNode node, String field, BigDecimal max) {
+        BigDecimal value = decimal(node, field);
+        if (value.signum() < 0 || max != null && value.compareTo(max) > 0) {
+            throw new InvalidInput(field, "must be from 0" + (max == null ? "" : " to " + max.toPlainString())
+                    + ", got \"" + node.asText() + "\"");
+        }
+        return value;
     }
 
     private static void forbid(JsonNode condition, String name, String at, String type) {

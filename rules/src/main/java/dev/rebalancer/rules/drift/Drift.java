@@ -123,8 +123,17 @@ public final class Drift {
                 .compareTo(MIN_TRADE.multiply(HUNDRED));
         boolean sellOfShares = type == WeightType.ASSET && judged.compareTo(targetValue) > 0;
         boolean tradable = sellOfShares ? beyondMinimum > 0 : beyondMinimum >= 0;
+        BigDecimal tightest = allowed(target, conditions);
+        boolean breached = tightest != null && tradable && deviation.compareTo(tightest) > 0;
+        return new Line(new WeightDrift(type, symbol, current, target, tightest), breached);
+    }
+
+    /**
+     * The deviation from {@code target} (percent of equity) a weight may have, in percentage points: the tightest of the
+     * drift bands — an absolute band itself, a relative band's percent of the target — or null without a drift band.
+     */
+    public static BigDecimal allowed(BigDecimal target, List<RebalanceCondition> conditions) {
         BigDecimal tightest = null;
-        boolean breached = false;
         for (RebalanceCondition condition : conditions) {
             if (condition.type() != ConditionType.DRIFT_BAND) {
                 continue;
@@ -132,10 +141,9 @@ public final class Drift {
             BigDecimal allowed = condition.subType() == ConditionSubType.RELATIVE
                     ? target.multiply(condition.percent()).divide(HUNDRED, SCALE, RoundingMode.HALF_EVEN)
                     : condition.percent();
-            breached |= tradable && deviation.compareTo(allowed) > 0;
             tightest = tightest == null || allowed.compareTo(tightest) < 0 ? allowed : tightest;
         }
-        return new Line(new WeightDrift(type, symbol, current, target, tightest), breached);
+        return tightest;
     }
 
     static BigDecimal percentOf(BigDecimal value, BigDecimal equity) {

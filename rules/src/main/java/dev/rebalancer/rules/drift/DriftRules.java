@@ -248,7 +248,7 @@ public final class DriftRules {
             Trigger trigger, Evidence evidence, TargetAllocation target, Instant now) {
         return new RebalanceRequest("request:" + requestId, accountId, now, requestId,
                 RebalanceRequest.runIdFor(requestId), type, amount, trigger, evidence, target.portfolioId(),
-                target.weights(), InitiatedFrom.SYSTEM);
+                target.weights(), InitiatedFrom.SYSTEM, target.rebalanceConditions(), target.strategies());
     }
 
     private boolean hasUnfinishedRun(AccountState state, Instant now) {

@@ -3,10 +3,11 @@ package dev.rebalancer.rules.planning;
 import java.math.BigDecimal;
 
 /**
- * An asset a plan may trade: the price the plan is made at, whether Alpaca trades it in fractions, and what, if
- * anything, keeps it from being ordered at all (it is then held and valued as it is).
+ * An asset a plan may trade: the price the plan is made at, whether Alpaca trades it in fractions, what, if anything,
+ * keeps it from being ordered at all (it is then held and valued as it is), and Alpaca's asset class (its trading cost
+ * depends on it).
  */
-public record Asset(String symbol, BigDecimal price, boolean fractionable, Restriction restriction) {
+public record Asset(String symbol, BigDecimal price, boolean fractionable, Restriction restriction, String assetClass) {
 
     /** Why an asset is held as it is and never ordered; the reason is the skipped order's. */
     public enum Restriction {
@@ -23,6 +24,17 @@ public record Asset(String symbol, BigDecimal price, boolean fractionable, Restr
             this.reason = reason;
             this.details = details;
         }
+    }
+
+    /** Alpaca's asset class of US stocks and ETFs, the one portfolios hold. */
+    public static final String US_EQUITY = "us_equity";
+
+    public Asset {
+        assetClass = assetClass == null ? US_EQUITY : assetClass;
+    }
+
+    public Asset(String symbol, BigDecimal price, boolean fractionable, Restriction restriction) {
+        this(symbol, price, fractionable, restriction, US_EQUITY);
     }
 
     public Asset(String symbol, BigDecimal price, boolean fractionable) {

@@ -1,7 +1,9 @@
 package dev.rebalancer.rules.planning;
 
 import dev.rebalancer.contracts.OrderSide;
+import dev.rebalancer.contracts.RebalanceCondition;
 import dev.rebalancer.contracts.SkippedOrder;
+import dev.rebalancer.contracts.TradeCosts;
 import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.contracts.WeightType;
 import java.math.BigDecimal;
@@ -56,6 +58,23 @@ public final class Planner {
         }
     }
 
+    /**
+     * What a portfolio asks of its trades beyond its weights: its drift bands and its opt-in {@link TradeCosts} (null:
+     * off, every weight traded to its target as it always was).
+     */
+    public record Policy(List<RebalanceCondition> bands, TradeCosts costs) {
+        public static final Policy NONE = new Policy(List.of(), null);
+
+        public Policy {
+            bands = List.copyOf(bands);
+        }
+
+        /** The policy a request carries: its portfolio's drift bands and trade costs. */
+        public static Policy of(dev.rebalancer.contracts.RebalanceRequest request) {
+            return new Policy(request.rebalanceConditions(), request.strategies().tradeCosts());
+        }
+    }
+
     public static final String QTY_NOT_AVAILABLE = "QTY_NOT_AVAILABLE";
     public static final String DAY_TRADE_DEFERRED = "DAY_TRADE_DEFERRED";
 
@@ -69,8 +88,18 @@ public final class Planner {
     }
 
     public Plan fullRebalance(Book book, List<Weight> weights, Map<String, Asset> assets) {
+        return fullRebalance(book, weights, assets, Policy.NONE);
+    }
+
+    /**
+     * A full rebalance under the portfolio's policy: with trade costs, each weight is traded toward its goal (see
+     * {@link Goals}) instead of its target, and what is not worth its cost is skipped with
+     * {@link TradeCosts#COST_EXCEEDS_BENEFIT}.
+     */
+    public Plan fullRebalance(Book book, List<Weight> weights, Map<String, Asset> assets, Policy policy) {
         Targets targets = new Targets(book, weights, assets);
         List<SkippedOrder> skipped = new ArrayList<>();
+        Goals.aim(targets, weights, assets, policy, reserve(targets.equity), skipped);
         List<Draft> sells = new ArrayList<>();
         for (String symbol : targets.held.keySet()) {
             BigDecimal excess = targets.value(symbol).subtract(targets.target(symbol));
@@ -118,9 +147,15 @@ public final class Planner {
      * buying power. Proceeds of a sell that was refused, canceled or expired are not there, so they are not spent.
      */
     public Plan buysAfterSells(Book book, List<Weight> weights, Map<String, Asset> assets) {
+        return buysAfterSells(book, weights, assets, Policy.NONE);
+    }
+
+    /** The buys of a full rebalance under the portfolio's policy, toward the goals the account has now. */
+    public Plan buysAfterSells(Book book, List<Weight> weights, Map<String, Asset> assets, Policy policy) {
         Targets targets = new Targets(book, weights, assets);
-        List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) -> d.wanted).reversed());
         List<SkippedOrder> skipped = new ArrayList<>();
+        Goals.aim(targets, weights, assets, policy, reserve(targets.equity), skipped);
+        List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) -> d.wanted).reversed());
         return new Plan(List.of(), realize(buys, spendable(book, targets), targets, assets, skipped, true), skipped,
                 reserve(targets.equity));
     }
@@ -136,12 +171,23 @@ public final class Planner {
     }
 
     public Plan investCash(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal amount) {
+        return investCash(book, weights, assets, amount, Policy.NONE);
+    }
+
+    /**
+     * invest_cash under the portfolio's policy: the deposit still goes to the weights by their shortfall from target
+     * (a deposit is invested, not parked at a band's edge), but a buy not worth its cost is skipped where leaving the
+     * cash uninvested keeps every weight inside its band.
+     */
+    public Plan investCash(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal amount,
+            Policy policy) {
         Targets targets = new Targets(book, weights, assets);
         BigDecimal budget = amount.min(spendable(book, targets));
         List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) ->
                 d.wanted.divide(targets.target(d.symbol), 12, RoundingMode.HALF_EVEN)).reversed());
         List<SkippedOrder> skipped = new ArrayList<>();
-        List<PlannedOrder> bought = realize(buys, budget, targets, assets, skipped, true);
+        List<PlannedOrder> bought = Goals.costsOnly(targets, weights, assets, policy).dropWhatDoesNotPay(
+                realize(buys, budget, targets, assets, skipped, true), book.cash(), skipped);
         return new Plan(List.of(), bought, skipped, reserve(targets.equity));
     }
 
@@ -292,14 +338,16 @@ public final class Planner {
         return orders.stream().map(PlannedOrder::value).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    private record Draft(String symbol, OrderSide side, BigDecimal wanted) {
+    record Draft(String symbol, OrderSide side, BigDecimal wanted) {
     }
 
     /** Values and target values of every weight and holding, in dollars at the planning prices. */
     static final class Targets {
         final BigDecimal equity;
-        final BigDecimal cashTarget;
-        final BigDecimal maxDeviation;
+        /** Cash's target, and the largest deviation of any weight (cash included) from its target. */
+        BigDecimal cashTarget;
+        BigDecimal maxDeviation;
+        private final BigDecimal cash;
         final Map<String, BigDecimal> held = new LinkedHashMap<>();
         /** What of each holding is not held for open orders: all that can be sold. */
         final Map<String, BigDecimal> available = new LinkedHashMap<>();
@@ -341,11 +389,28 @@ public final class Planner {
                 }
             }
             cashTarget = cash;
-            BigDecimal deviation = book.cash().subtract(cashTarget).abs();
+            this.cash = book.cash();
+            maxDeviation = deviation();
+        }
+
+        private BigDecimal deviation() {
+            BigDecimal deviation = cash.subtract(cashTarget).abs();
             for (String symbol : union()) {
                 deviation = deviation.max(value(symbol).subtract(target(symbol)).abs());
             }
-            maxDeviation = deviation;
+            return deviation;
+        }
+
+        /** Trades toward {@code goals} (dollars by symbol) instead of the targets; cash's goal is what they leave. */
+        void aim(Map<String, BigDecimal> goals) {
+            targets.clear();
+            goals.forEach((symbol, goal) -> {
+                if (goal.signum() > 0) {
+                    targets.put(symbol, goal);
+                }
+            });
+            cashTarget = equity.subtract(targets.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add));
+            maxDeviation = deviation();
         }
 
         BigDecimal value(String symbol) {
@@ -357,7 +422,7 @@ public final class Planner {
             return targets.getOrDefault(symbol, BigDecimal.ZERO);
         }
 
-        private List<String> union() {
+        List<String> union() {
             List<String> symbols = new ArrayList<>(held.keySet());
             targets.keySet().stream().filter(s -> !held.containsKey(s)).forEach(symbols::add);
             return symbols;

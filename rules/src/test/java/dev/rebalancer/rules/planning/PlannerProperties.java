@@ -41,6 +41,41 @@ class PlannerProperties {
                 .isEqualByComparingTo(reserve(c));
     }
 
+    /**
+     * Under any policy — drift bands, trade costs, rebalancing to the band's edge — no plan spends beyond the cash
+     * there less the reserve, nor beyond non-marginable buying power; invest_cash never beyond its amount; the buys
+     * after any subset of the sells filled never beyond the cash that subset brought.
+     */
+    @Property(tries = 1000)
+    void under_any_policy_no_plan_spends_beyond_the_cash_left_after_the_reserve(@ForAll("accounts") Case c,
+            @ForAll("policies") Planner.Policy policy, @ForAll long filledSells,
+            @ForAll @IntRange(min = 0, max = 100) int heldForBuys) {
+        Planner planner = new Planner(c.reserveBps());
+        BigDecimal reserve = planner.reserve(equity(c));
+
+        Plan full = planner.fullRebalance(c.book(), c.weights(), c.assets(), policy);
+        assertThat(full.buyValue()).isLessThanOrEqualTo(
+                c.book().cash().add(full.sellValue()).subtract(reserve).max(BigDecimal.ZERO));
+
+        Planner.Book settled = settle(c, full, filledSells, heldForBuys);
+        Plan buys = planner.buysAfterSells(settled, c.weights(), c.assets(), policy);
+        BigDecimal settledReserve = planner.reserve(equity(settled, c.assets()));
+        assertThat(buys.sells()).isEmpty();
+        assertThat(buys.buyValue()).isLessThanOrEqualTo(settled.cash().subtract(settledReserve).max(BigDecimal.ZERO));
+        assertThat(buys.buyValue()).isLessThanOrEqualTo(
+                settled.nonMarginableBuyingPower().subtract(settledReserve).max(BigDecimal.ZERO));
+
+        Plan invest = planner.investCash(c.book(), c.weights(), c.assets(), c.amount(), policy);
+        assertThat(invest.sells()).isEmpty();
+        assertThat(invest.buyValue()).isLessThanOrEqualTo(c.amount());
+        assertThat(invest.buyValue()).isLessThanOrEqualTo(c.book().cash().subtract(reserve).max(BigDecimal.ZERO));
+    }
+
+    @Provide
+    Arbitrary<Planner.Policy> policies() {
+        return Policies.policies();
+    }
+
     /** {@code reserveBps} of the equity at the planning prices, rounded up to the cent. */
     private static BigDecimal reserve(Case c) {
         return equity(c).multiply(BigDecimal.valueOf(c.reserveBps())).divide(new BigDecimal("10000"), 2,
