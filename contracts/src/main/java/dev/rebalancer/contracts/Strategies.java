@@ -5,9 +5,14 @@ package dev.rebalancer.contracts;
  * nor see; each one absent (null) is off. They travel with the portfolio's targets to the drift monitor and with each
  * rebalance request to the executor, whose planner applies them.
  */
-public record Strategies(TradeCosts tradeCosts) {
+public record Strategies(TradeCosts tradeCosts, TaxLossHarvesting taxLossHarvesting) {
 
-    public static final Strategies NONE = new Strategies(null);
+    public static final Strategies NONE = new Strategies(null, null);
+
+    /** Trade costs alone. */
+    public Strategies(TradeCosts tradeCosts) {
+        this(tradeCosts, null);
+    }
 
     /** Strategies as an event carries them: absent means none. */
     public static Strategies orNone(Strategies strategies) {

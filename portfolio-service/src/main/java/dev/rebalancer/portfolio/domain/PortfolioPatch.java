@@ -30,6 +30,6 @@ public record PortfolioPatch(Set<Field> present, PortfolioDraft values) {
                         : current.rebalanceConditions(),
                 present.contains(Field.COOLDOWN_DAYS) ? values.cooldownDays() : current.cooldownDays(),
                 new Strategies(present.contains(Field.TRADE_COSTS) ? values.strategies().tradeCosts()
-                        : current.strategies().tradeCosts()));
+                        : current.strategies().tradeCosts(), current.strategies().taxLossHarvesting()));
     }
 }

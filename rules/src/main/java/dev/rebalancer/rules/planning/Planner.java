@@ -62,16 +62,22 @@ public final class Planner {
      * What a portfolio asks of its trades beyond its weights: its drift bands and its opt-in {@link TradeCosts} (null:
      * off, every weight traded to its target as it always was).
      */
-    public record Policy(List<RebalanceCondition> bands, TradeCosts costs) {
-        public static final Policy NONE = new Policy(List.of(), null);
+    public record Policy(List<RebalanceCondition> bands, TradeCosts costs, WashSale washSale) {
+        public static final Policy NONE = new Policy(List.of(), null, WashSale.NONE);
 
         public Policy {
             bands = List.copyOf(bands);
+            washSale = washSale == null ? WashSale.NONE : washSale;
+        }
+
+        /** Bands and trade costs, no substitutes and nothing blocked. */
+        public Policy(List<RebalanceCondition> bands, TradeCosts costs) {
+            this(bands, costs, WashSale.NONE);
         }
 
         /** The policy a request carries: its portfolio's drift bands and trade costs. */
         public static Policy of(dev.rebalancer.contracts.RebalanceRequest request) {
-            return new Policy(request.rebalanceConditions(), request.strategies().tradeCosts());
+            return new Policy(request.rebalanceConditions(), request.strategies().tradeCosts(), WashSale.NONE);
         }
     }
 
@@ -96,7 +102,8 @@ public final class Planner {
      * {@link Goals}) instead of its target, and what is not worth its cost is skipped with
      * {@link TradeCosts#COST_EXCEEDS_BENEFIT}.
      */
-    public Plan fullRebalance(Book book, List<Weight> weights, Map<String, Asset> assets, Policy policy) {
+    public Plan fullRebalance(Book book, List<Weight> portfolio, Map<String, Asset> assets, Policy policy) {
+        List<Weight> weights = policy.washSale().split(portfolio, book, assets);
         Targets targets = new Targets(book, weights, assets);
         List<SkippedOrder> skipped = new ArrayList<>();
         Goals.aim(targets, weights, assets, policy, reserve(targets.equity), skipped);
@@ -135,7 +142,7 @@ public final class Planner {
             } else if (cashAfter.compareTo(low) < 0) {
                 buyLimit = buyLimit.subtract(low.subtract(cashAfter));
             } else {
-                return new Plan(sold, bought, skipped, reserve);
+                return guarded(new Plan(sold, bought, skipped, reserve), policy);
             }
         }
         return new Plan(List.of(), List.of(), skipped, reserve);
@@ -151,13 +158,14 @@ public final class Planner {
     }
 
     /** The buys of a full rebalance under the portfolio's policy, toward the goals the account has now. */
-    public Plan buysAfterSells(Book book, List<Weight> weights, Map<String, Asset> assets, Policy policy) {
+    public Plan buysAfterSells(Book book, List<Weight> portfolio, Map<String, Asset> assets, Policy policy) {
+        List<Weight> weights = policy.washSale().split(portfolio, book, assets);
         Targets targets = new Targets(book, weights, assets);
         List<SkippedOrder> skipped = new ArrayList<>();
         Goals.aim(targets, weights, assets, policy, reserve(targets.equity), skipped);
         List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) -> d.wanted).reversed());
-        return new Plan(List.of(), realize(buys, spendable(book, targets), targets, assets, skipped, true), skipped,
-                reserve(targets.equity));
+        return guarded(new Plan(List.of(), realize(buys, spendable(book, targets), targets, assets, skipped, true),
+                skipped, reserve(targets.equity)), policy);
     }
 
     /**
@@ -179,8 +187,9 @@ public final class Planner {
      * (a deposit is invested, not parked at a band's edge), but a buy not worth its cost is skipped where leaving the
      * cash uninvested keeps every weight inside its band.
      */
-    public Plan investCash(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal amount,
+    public Plan investCash(Book book, List<Weight> portfolio, Map<String, Asset> assets, BigDecimal amount,
             Policy policy) {
+        List<Weight> weights = policy.washSale().split(portfolio, book, assets);
         Targets targets = new Targets(book, weights, assets);
         BigDecimal budget = amount.min(spendable(book, targets));
         List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) ->
@@ -188,10 +197,95 @@ public final class Planner {
         List<SkippedOrder> skipped = new ArrayList<>();
         List<PlannedOrder> bought = Goals.costsOnly(targets, weights, assets, policy).dropWhatDoesNotPay(
                 realize(buys, budget, targets, assets, skipped, true), book.cash(), skipped);
-        return new Plan(List.of(), bought, skipped, reserve(targets.equity));
+        return guarded(new Plan(List.of(), bought, skipped, reserve(targets.equity)), policy);
+    }
+
+    /**
+     * A harvest: each of {@code harvested} (held, its loss past the threshold: the caller's judgement, from its lots)
+     * whose substitute can be bought right away — it trades, the wash-sale guard does not block it, it is not harvested
+     * itself — sold entirely, and its substitute bought for the proceeds — the buys as they would be if
+     * every sell filled at the planning prices (the executor plans them again with {@link #harvestBuys} on what the
+     * sells brought). The pair's combined weight is unchanged but for the rounding; buys never beyond cash − reserve.
+     */
+    public Plan harvest(Book book, Map<String, Asset> assets, java.util.Set<String> harvested, Policy policy) {
+        Targets targets = new Targets(book, List.of(), assets);
+        List<SkippedOrder> skipped = new ArrayList<>();
+        List<Draft> sells = new ArrayList<>();
+        for (String symbol : targets.held.keySet()) {
+            String substitute = policy.washSale().substitutes().get(symbol);
+            Asset replacement = substitute == null ? null : assets.get(substitute);
+            // Only what can be replaced at once: a substitute that trades, may be bought, and is not sold itself.
+            if (harvested.contains(symbol) && replacement != null && replacement.tradable()
+                    && !policy.washSale().noBuy().contains(substitute) && !harvested.contains(substitute)) {
+                sells.add(new Draft(symbol, OrderSide.SELL, targets.value(symbol)));
+            }
+        }
+        List<PlannedOrder> sold = realize(sells, null, targets, assets, skipped, true);
+        Map<String, BigDecimal> replacing = new LinkedHashMap<>();
+        sold.forEach(sell -> replacing.merge(policy.washSale().substitutes().get(sell.symbol()), sell.value(),
+                BigDecimal::add));
+        Map<String, BigDecimal> soldQty = new LinkedHashMap<>();
+        sold.forEach(sell -> soldQty.merge(sell.symbol(), sell.qty(), BigDecimal::add));
+        List<Holding> left = new ArrayList<>();
+        for (Holding holding : book.holdings()) {
+            BigDecimal gone = soldQty.getOrDefault(holding.symbol(), BigDecimal.ZERO).min(holding.qty());
+            soldQty.computeIfPresent(holding.symbol(), (symbol, qty) -> qty.subtract(gone));
+            if (holding.qty().compareTo(gone) > 0) {
+                left.add(new Holding(holding.symbol(), holding.qty().subtract(gone),
+                        holding.available().subtract(gone).max(BigDecimal.ZERO), holding.boughtToday()));
+            }
+        }
+        Plan buys = harvestBuys(new Book(book.cash().add(sum(sold)), book.nonMarginableBuyingPower().add(sum(sold)),
+                left), assets, replacing, policy);
+        skipped.addAll(buys.skipped());
+        return new Plan(sold, buys.buys(), skipped, reserve(targets.equity));
+    }
+
+    /**
+     * A harvest's buys once its sells settled: each substitute for the dollars {@code replacing} gives it (what its
+     * security's sell brought), largest first, on the cash there less the reserve, never above non-marginable buying
+     * power, never a security the wash-sale guard blocks.
+     */
+    public Plan harvestBuys(Book book, Map<String, Asset> assets, Map<String, BigDecimal> replacing, Policy policy) {
+        Targets targets = new Targets(book, List.of(), assets);
+        List<Draft> buys = new ArrayList<>();
+        replacing.forEach((symbol, dollars) -> buys.add(new Draft(symbol, OrderSide.BUY, dollars)));
+        buys.sort(Comparator.comparing((Draft d) -> d.wanted).reversed().thenComparing(d -> d.symbol));
+        BigDecimal reserve = reserve(targets.equity);
+        BigDecimal spendable = book.cash().min(book.nonMarginableBuyingPower()).subtract(reserve).max(BigDecimal.ZERO);
+        List<SkippedOrder> skipped = new ArrayList<>();
+        return guarded(new Plan(List.of(), realize(buys, spendable, targets, assets, skipped, true), skipped, reserve),
+                policy);
+    }
+
+    /** A plan without any buy the wash-sale guard blocks: each is skipped, with the words that say why. */
+    private static Plan guarded(Plan plan, Policy policy) {
+        java.util.Set<String> blocked = policy.washSale().noBuy();
+        if (blocked.isEmpty() || plan.buys().stream().noneMatch(b -> blocked.contains(b.symbol()))) {
+            return plan;
+        }
+        List<SkippedOrder> skipped = new ArrayList<>(plan.skipped());
+        List<PlannedOrder> buys = new ArrayList<>();
+        for (PlannedOrder buy : plan.buys()) {
+            if (blocked.contains(buy.symbol())) {
+                skipped.add(new SkippedOrder(buy.symbol(), OrderSide.BUY, buy.value().setScale(MONEY,
+                        RoundingMode.DOWN), "USD", dev.rebalancer.contracts.TaxLossHarvesting.WASH_SALE, buy.symbol()
+                        + " was sold at a loss less than 30 days ago: buying it back now would be a wash sale"));
+            } else {
+                buys.add(buy);
+            }
+        }
+        return new Plan(plan.sells(), buys, skipped, plan.reserve());
     }
 
     public Plan partialLiquidation(Book book, List<Weight> weights, Map<String, Asset> assets, BigDecimal amount) {
+        return partialLiquidation(book, weights, assets, amount, Policy.NONE);
+    }
+
+    /** partial_liquidation with the portfolio's substitute pairs: a security and its substitute are one weight. */
+    public Plan partialLiquidation(Book book, List<Weight> portfolio, Map<String, Asset> assets, BigDecimal amount,
+            Policy policy) {
+        List<Weight> weights = policy.washSale().split(portfolio, book, assets);
         Targets after = new Targets(book, weights, assets, amount);
         List<Draft> sells = new ArrayList<>();
         for (String symbol : after.held.keySet()) {
