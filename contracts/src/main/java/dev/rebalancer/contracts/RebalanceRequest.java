@@ -42,7 +42,7 @@ public record RebalanceRequest(
         requiredText(requestId, "request_id");
         requiredText(runId, "run_id");
         required(type, "type");
-        if (type != RunType.FULL_REBALANCE) {
+        if (type.hasAmount()) {
             required(amount, "amount");
         }
         required(trigger, "trigger");

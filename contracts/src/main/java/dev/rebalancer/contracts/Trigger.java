@@ -15,5 +15,8 @@ public enum Trigger {
     @JsonProperty("subscription_created")
     SUBSCRIPTION_CREATED,
     @JsonProperty("manual")
-    MANUAL;
+    MANUAL,
+    /** A position's loss passed the portfolio's tax-loss harvesting threshold (not one of Alpaca's triggers). */
+    @JsonProperty("tax_loss")
+    TAX_LOSS;
 }

@@ -17,6 +17,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,10 +77,21 @@ class PortfolioStrategiesTest {
         assertThat(strategies(portfolio).getMap("strategies.trade_costs")).isEqualTo(set.getMap(
                 "strategies.trade_costs"));
 
+        // Turning harvesting on names only it: trade costs stay; its defaults show.
+        Api.authorized().body("{\"strategies\":{\"tax_loss_harvesting\":{\"min_loss_usd\":\"100\"}}}").when()
+                .patch("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(200);
+        JsonPath both = strategies(portfolio);
+        assertThat(both.getMap("strategies.trade_costs")).isEqualTo(set.getMap("strategies.trade_costs"));
+        assertThat(both.getList("strategies.tax_loss_harvesting.pairs")).containsExactly(List.of("VOO", "VTI"),
+                List.of("VWO", "IEMG"), List.of("QQQ", "VGT"));
+        assertThat(both.getString("strategies.tax_loss_harvesting.loss_percent")).isEqualTo("5");
+        assertThat(both.getString("strategies.tax_loss_harvesting.min_loss_usd")).isEqualTo("100");
+
         Api.authorized().body("{\"strategies\":{\"trade_costs\":null}}").when()
                 .patch("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(200);
         Api.authorized().when().get("/v1/rebalancing/portfolios/" + portfolio + "/strategies").then().statusCode(200)
-                .body("strategies.trade_costs", nullValue());
+                .body("strategies.trade_costs", nullValue())
+                .body("strategies.tax_loss_harvesting.min_loss_usd", equalTo("100"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,6 +105,12 @@ class PortfolioStrategiesTest {
             zero cost share      | {"strategies":{"trade_costs":{"max_cost_percent":"0"}}}                    | strategies.trade_costs.max_cost_percent: must be more than 0
             not a boolean        | {"strategies":{"trade_costs":{"skip_inside_band":"yes"}}}                  | strategies.trade_costs.skip_inside_band: must be true or false
             unknown target       | {"strategies":{"trade_costs":{"rebalance_to":"halfway"}}}                  | strategies.trade_costs.rebalance_to: must be target or band_edge
+            pair of one          | {"strategies":{"tax_loss_harvesting":{"pairs":[["VOO"]]}}}                  | strategies.tax_loss_harvesting.pairs[0]: must be two symbols
+            own substitute       | {"strategies":{"tax_loss_harvesting":{"pairs":[["VOO","VOO"]]}}}            | strategies.tax_loss_harvesting.pairs[0]: a security cannot be its own substitute
+            symbol in two pairs  | {"strategies":{"tax_loss_harvesting":{"pairs":[["VOO","VTI"],["VTI","SCHB"]]}}} | strategies.tax_loss_harvesting.pairs[1]: VTI is in another pair already
+            not a symbol         | {"strategies":{"tax_loss_harvesting":{"pairs":[["VOO","vti"]]}}}            | strategies.tax_loss_harvesting.pairs[0]: "vti" is not a symbol
+            zero loss threshold  | {"strategies":{"tax_loss_harvesting":{"loss_percent":"0"}}}                 | strategies.tax_loss_harvesting.loss_percent: must be more than 0
+            unknown harvest field| {"strategies":{"tax_loss_harvesting":{"threshold":"5"}}}                    | strategies.tax_loss_harvesting.threshold: is not a field of tax_loss_harvesting
             edge without a band  | {"rebalance_conditions":[],"strategies":{"trade_costs":{"rebalance_to":"band_edge"}}} | strategies.trade_costs.rebalance_to: band_edge needs a drift_band condition
             """)
     void a_bad_strategy_is_a_422_naming_the_field_and_changes_nothing(String rule, String patch, String message) {

@@ -222,11 +222,13 @@ class RunsConsumerTest {
 
     /** A run type Alpaca's runs do not have is listed only when asked for by type. */
     @Test
-    void a_partial_liquidation_is_left_out_of_run_lists_unless_asked_for() throws Exception {
+    void a_partial_liquidation_and_a_harvest_are_left_out_of_run_lists_unless_asked_for() throws Exception {
         String account = "acct-" + UUID.randomUUID();
         RunEvent liquidation = completed(account, RunType.PARTIAL_LIQUIDATION, Instant.now(), false);
+        RunEvent harvest = completed(account, RunType.TAX_LOSS_HARVEST, Instant.now(), true);
         RunEvent invested = completed(account, RunType.INVEST_CASH, Instant.now(), false);
         send(account, EventJson.write(liquidation));
+        send(account, EventJson.write(harvest));
         send(account, EventJson.write(invested));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 Api.authorized().when().get("/v1/rebalancing/runs/" + invested.runId()).then().statusCode(200));
@@ -236,6 +238,15 @@ class RunsConsumerTest {
         Api.authorized().queryParam("account_id", account).queryParam("type", "partial_liquidation").when()
                 .get("/v1/rebalancing/runs").then().statusCode(200)
                 .body("runs.id", org.hamcrest.Matchers.contains(liquidation.runId()));
+        Api.authorized().queryParam("account_id", account).queryParam("type", "tax_loss_harvest").when()
+                .get("/v1/rebalancing/runs").then().statusCode(200)
+                .body("runs.id", org.hamcrest.Matchers.contains(harvest.runId()))
+                .body("runs[0].type", equalTo("tax_loss_harvest"));
+        Api.authorized().body(Map.of("account_id", account, "type", "tax_loss_harvest", "weights",
+                List.of(Map.of("type", "asset", "symbol", "SPY", "percent", "100")))).when()
+                .post("/v1/rebalancing/runs").then().statusCode(422)
+                .body("message", org.hamcrest.Matchers.containsString("tax_loss_harvest runs are started by the "
+                        + "rebalancer"));
     }
 
     /**

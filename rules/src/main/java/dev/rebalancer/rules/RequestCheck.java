@@ -23,7 +23,7 @@ public final class RequestCheck {
 
     /** Why the request cannot be traded on; empty when it can. */
     public static Optional<String> problem(RebalanceRequest request) {
-        if (request.type() != RunType.FULL_REBALANCE && request.amount().signum() <= 0) {
+        if (request.type().hasAmount() && request.amount().signum() <= 0) {
             return Optional.of(request.type().name().toLowerCase(java.util.Locale.ROOT) + " needs a positive amount, not "
                     + request.amount().toPlainString());
         }

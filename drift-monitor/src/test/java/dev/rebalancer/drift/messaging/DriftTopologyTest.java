@@ -188,6 +188,70 @@ class DriftTopologyTest {
         });
     }
 
+    /**
+     * With tax-loss harvesting on, a position with a substitute past its loss threshold (at Alpaca's cost basis) asks
+     * for a harvest, once a trading day; one under it, or without a substitute, asks nothing.
+     */
+    @Test
+    void a_position_past_its_loss_threshold_asks_for_a_harvest_once_a_day() {
+        start();
+        List<Weight> vooBnd = List.of(Weight.asset("VOO", "60"), Weight.asset("BND", "40"));
+        targets.pipeInput(ACCOUNT, EventJson.write(new TargetAllocation(UUID.randomUUID().toString(), ACCOUNT,
+                MONDAY_10AM, "sub-1", "portfolio-1", PortfolioStatus.ACTIVE, vooBnd, List.of(ABSOLUTE_5), 0, null,
+                MONDAY_10AM, new dev.rebalancer.contracts.Strategies(null,
+                        dev.rebalancer.contracts.TaxLossHarvesting.defaults()))));
+        snapshot("VOO", "6000", "6000", "BND", "4000", "4000");
+        RebalanceRequest first = requested().get(0);
+        run(first.runId(), RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+        advance(Duration.ofDays(1));
+        requested();
+
+        // VOO's $6,000 is worth $5,760 (-4 %): under 5 %. BND lost 10 %, but has no substitute.
+        snapshot("VOO", "5760", "6000", "BND", "3600", "4000");
+        assertThat(requested()).as("nothing past the threshold with a substitute").isEmpty();
+
+        // VOO at $5,640: a $360 loss, 6 %; inside its band (5,640 of 9,240: 61 %).
+        snapshot("VOO", "5640", "6000", "BND", "3600", "4000");
+        List<RebalanceRequest> harvests = requested();
+        lastHarvest = harvests.get(0);
+        assertThat(harvests).singleElement().satisfies(r -> {
+            assertThat(r.type()).isEqualTo(RunType.TAX_LOSS_HARVEST);
+            assertThat(r.trigger()).isEqualTo(Trigger.TAX_LOSS);
+            assertThat(r.requestId()).isEqualTo("harvest:" + ACCOUNT + ":2026-11-24");
+            assertThat(r.amount()).isNull();
+            assertThat(r.evidence().description()).isEqualTo(
+                    "VOO at a $360.00 loss (6.0 % of its cost): past the 5 % harvesting threshold");
+            assertThat(r.strategies().taxLossHarvesting()).isNotNull();
+        });
+
+        snapshot("VOO", "5600", "6000", "BND", "3600", "4000");
+        assertThat(requested()).as("once a day").isEmpty();
+
+        // Harvested: VOO sold, VTI bought. VTI counts toward VOO's 60 %: no position outside the targets, no breach.
+        RebalanceRequest harvest = lastHarvest;
+        advance(Duration.ofMinutes(1));
+        run(harvest.runId(), RunType.TAX_LOSS_HARVEST, RunStatus.COMPLETED_SUCCESS);
+        advance(Duration.ofDays(1));
+        snapshot("VTI", "5640", "5640", "BND", "3600", "4000");
+        assertThat(requested()).as("the substitute is no drift").isEmpty();
+    }
+
+    private RebalanceRequest lastHarvest;
+
+    /** A snapshot of positions given as symbol, market value, cost basis (one share each). */
+    private void snapshot(String... symbolValueCost) {
+        List<Position> held = new ArrayList<>();
+        BigDecimal equity = BigDecimal.ZERO;
+        for (int i = 0; i < symbolValueCost.length; i += 3) {
+            BigDecimal value = new BigDecimal(symbolValueCost[i + 1]);
+            held.add(new Position(symbolValueCost[i], BigDecimal.ONE, value, value,
+                    new BigDecimal(symbolValueCost[i + 2])));
+            equity = equity.add(value);
+        }
+        positions.pipeInput(ACCOUNT, EventJson.write(new PositionSnapshot(UUID.randomUUID().toString(), ACCOUNT, now,
+                equity, BigDecimal.ZERO, BigDecimal.ZERO, held)));
+    }
+
     @Test
     void a_breach_requests_a_full_rebalance_with_its_evidence() {
         start();

@@ -39,9 +39,13 @@ public final class Summaries {
                 lines);
     }
 
-    /** A summary of a final run, when its status is one to report; empty for unfinished runs and others. */
+    /**
+     * A summary of a final run, when its status is one to report — or it is a harvest that traded: what it sold at a
+     * loss is the owner's to know for their taxes; empty for unfinished runs and others.
+     */
     public static Optional<Notification> run(RunEvent run, boolean everyFinalRun) {
-        if (!run.status().isFinal() || !(everyFinalRun || PROBLEMS.contains(run.status()))) {
+        boolean harvested = run.type() == dev.rebalancer.contracts.RunType.TAX_LOSS_HARVEST && !run.orders().isEmpty();
+        if (!run.status().isFinal() || !(everyFinalRun || harvested || PROBLEMS.contains(run.status()))) {
             return Optional.empty();
         }
         List<String> lines = new ArrayList<>();
@@ -52,7 +56,8 @@ public final class Summaries {
             lines.add("Amount: $" + money(run.amount()));
         }
         if (run.reason() != null && !run.reason().isBlank()) {
-            lines.add("Reason: " + run.reason());
+            lines.add((run.type() == dev.rebalancer.contracts.RunType.TAX_LOSS_HARVEST ? "Harvested: " : "Reason: ")
+                    + run.reason());
         }
         lines.add("Run: " + run.runId());
         if (run.turnover() != null && run.turnover().signum() > 0) {

@@ -86,6 +86,28 @@ public class SummariesTest {
         assertThat(Summaries.run(plain, true).orElseThrow().lines()).noneMatch(line -> line.startsWith("Traded"));
     }
 
+    /** A harvest that traded is always told, in words: what was sold at what loss, what bought, until when. */
+    @Test
+    void a_harvest_is_told_even_when_only_problems_are() {
+        Instant now = Instant.parse("2026-12-15T15:00:00Z");
+        RunEvent harvest = new RunEvent("evt-h", "acct-1", now, "run-h", "harvest:acct-1:2026-12-15", "portfolio-1",
+                RunType.TAX_LOSS_HARVEST, null, InitiatedFrom.SYSTEM, Trigger.TAX_LOSS, RunStatus.COMPLETED_SUCCESS,
+                null, "sold VOO at a $412.00 loss, bought VTI; VOO blocked until 2027-01-14", false,
+                List.of(Weight.asset("VOO", "100")), List.of(order("VOO", OrderSide.SELL, "4500", "filled", null),
+                        order("VTI", OrderSide.BUY, "4500", "filled", null)), List.of(), List.of(), now, now, now, null);
+
+        Notification told = Summaries.run(harvest, false).orElseThrow();
+
+        assertThat(told.title()).isEqualTo("Run COMPLETED_SUCCESS: tax_loss_harvest");
+        assertThat(told.lines()).contains("Type: tax_loss_harvest · trigger: tax_loss",
+                "Harvested: sold VOO at a $412.00 loss, bought VTI; VOO blocked until 2027-01-14");
+        RunEvent nothing = new RunEvent("evt-n", "acct-1", now, "run-n", "harvest:acct-1:2026-12-16", "portfolio-1",
+                RunType.TAX_LOSS_HARVEST, null, InitiatedFrom.SYSTEM, Trigger.TAX_LOSS, RunStatus.COMPLETED_SUCCESS,
+                null, "nothing to harvest: no position past its loss threshold", false,
+                List.of(Weight.asset("VOO", "100")), List.of(), List.of(), List.of(), now, now, now, null);
+        assertThat(Summaries.run(nothing, false)).isEmpty();
+    }
+
     @Test
     void by_default_only_runs_that_went_wrong_are_summarized() {
         assertThat(Summaries.run(run(RunStatus.COMPLETED_SUCCESS, null, List.of(), List.of(), List.of()), false))

@@ -21,7 +21,10 @@ import dev.rebalancer.executor.config.ExecutorConfig;
 import dev.rebalancer.rules.planning.Asset;
 import dev.rebalancer.rules.planning.Holding;
 import dev.rebalancer.rules.planning.Plan;
+import dev.rebalancer.rules.planning.Lots;
 import dev.rebalancer.rules.planning.Planner;
+import dev.rebalancer.rules.planning.WashSale;
+import dev.rebalancer.contracts.TaxLossHarvesting;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -76,8 +79,11 @@ public class RunDriver {
     /** The day each account's day-trade count was last warned of (once a day per instance). */
     private final Map<String, java.time.LocalDate> dayTradesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final FillLedger ledger;
+
     RunDriver(RunStore store, Brokers brokers, TradingHaltState haltState, Checkpoints checkpoints,
-            ExecutorConfig config) {
+            ExecutorConfig config, FillLedger ledger) {
+        this.ledger = ledger;
         this.store = store;
         this.brokers = brokers;
         this.haltState = haltState;
@@ -159,13 +165,16 @@ public class RunDriver {
                 }
             }
             if (run.phase() == RunPhase.SELLS && run.request().type() != RunType.PARTIAL_LIQUIDATION) {
-                Plan buys = buysAfterSells(run.request(), read(broker, lease), broker.client(), lease);
+                Plan buys = run.request().type() == RunType.TAX_LOSS_HARVEST
+                        ? harvestBuys(run, read(broker, lease), broker.client(), lease)
+                        : buysAfterSells(run.request(), read(broker, lease), broker.client(), lease);
                 checkpoints.reached(Checkpoints.BUYS_PLANNED, runId);
                 store.startPhase(fence, RunPhase.BUYS, buys.buys(), onlySide(buys.skipped(), OrderSide.BUY), false,
                         run.sessionClose(), buys.reserve());
                 continue;
             }
-            store.complete(fence);
+            store.complete(fence, run.request().type() == RunType.TAX_LOSS_HARVEST ? harvested(run, broker, lease)
+                    : null);
             return;
         }
     }
@@ -274,6 +283,8 @@ public class RunDriver {
         Plan plan;
         if (run.phase() == RunPhase.BUYS && request.type() == RunType.FULL_REBALANCE) {
             plan = buysAfterSells(request, reading, broker.client(), lease);
+        } else if (run.phase() == RunPhase.BUYS && request.type() == RunType.TAX_LOSS_HARVEST) {
+            plan = harvestBuys(run, reading, broker.client(), lease);
         } else {
             BigDecimal amount = request.amount() == null ? null
                     : request.amount().subtract(valueOf(sent, reading)).max(BigDecimal.ZERO);
@@ -665,6 +676,16 @@ public class RunDriver {
                 symbols.add(weight.symbol());
             }
         }
+        TaxLossHarvesting harvesting = request.strategies().taxLossHarvesting();
+        if (harvesting != null) {
+            // A security's substitute takes what the wash-sale guard keeps from it: it is planned with the rest.
+            for (String symbol : List.copyOf(symbols)) {
+                String substitute = harvesting.substitutes().get(symbol);
+                if (substitute != null) {
+                    symbols.add(substitute);
+                }
+            }
+        }
         Map<String, Asset> assets = new LinkedHashMap<>();
         List<SkippedOrder> unpriced = new ArrayList<>();
         for (String symbol : symbols) {
@@ -709,11 +730,14 @@ public class RunDriver {
     /** The request's plan, for {@code amount} (invest_cash, partial_liquidation), at the account as just read. */
     private Plan plan(RebalanceRequest request, BigDecimal amount, Reading reading, AlpacaClient client, Lease lease) {
         Planning p = planning(request, reading, client, lease);
+        Lots lots = lots(request, reading);
+        Planner.Policy policy = policy(request, lots);
         Plan plan = switch (request.type()) {
-            case FULL_REBALANCE -> planner.fullRebalance(p.book(), p.weights(), p.assets(), Planner.Policy.of(request));
-            case INVEST_CASH -> planner.investCash(p.book(), p.weights(), p.assets(), amount,
-                    Planner.Policy.of(request));
-            case PARTIAL_LIQUIDATION -> planner.partialLiquidation(p.book(), p.weights(), p.assets(), amount);
+            case FULL_REBALANCE -> planner.fullRebalance(p.book(), p.weights(), p.assets(), policy);
+            case INVEST_CASH -> planner.investCash(p.book(), p.weights(), p.assets(), amount, policy);
+            case PARTIAL_LIQUIDATION -> planner.partialLiquidation(p.book(), p.weights(), p.assets(), amount, policy);
+            case TAX_LOSS_HARVEST -> planner.harvest(p.book(), p.assets(), harvestable(request, reading, lots),
+                    policy);
         };
         return withUnpriced(plan, p);
     }
@@ -721,7 +745,100 @@ public class RunDriver {
     /** A full rebalance's buys once its sells have settled: on the cash the account holds now. */
     private Plan buysAfterSells(RebalanceRequest request, Reading reading, AlpacaClient client, Lease lease) {
         Planning p = planning(request, reading, client, lease);
-        return withUnpriced(planner.buysAfterSells(p.book(), p.weights(), p.assets(), Planner.Policy.of(request)), p);
+        return withUnpriced(planner.buysAfterSells(p.book(), p.weights(), p.assets(),
+                policy(request, lots(request, reading))), p);
+    }
+
+    /**
+     * A harvest's buys once its sells settled: each sold security's substitute for what the sell brought (its filled
+     * quantity at its fill price), on the cash there less the reserve.
+     */
+    private Plan harvestBuys(Run run, Reading reading, AlpacaClient client, Lease lease) {
+        RebalanceRequest request = run.request();
+        Map<String, String> substitutes = request.strategies().taxLossHarvesting().substitutes();
+        Map<String, BigDecimal> replacing = new LinkedHashMap<>();
+        for (Leg leg : store.legs(run.runId())) {
+            if (leg.phase() == RunPhase.SELLS && leg.filledQty() != null && leg.filledAvgPrice() != null
+                    && substitutes.containsKey(leg.symbol())) {
+                replacing.merge(substitutes.get(leg.symbol()), leg.filledQty().multiply(leg.filledAvgPrice()),
+                        BigDecimal::add);
+            }
+        }
+        Planning p = planning(request, reading, client, lease);
+        return withUnpriced(planner.harvestBuys(p.book(), p.assets(), replacing, policy(request, lots(request,
+                reading))), p);
+    }
+
+    /**
+     * What a harvest did, in words: each security sold, its realised loss first in, first out, the substitute bought,
+     * and until when the security may not be bought ("sold VOO at a $412.00 loss, bought VTI; VOO blocked until
+     * 2027-01-14"). Empty when it sold nothing.
+     */
+    private String harvested(Run run, Broker broker, Lease lease) {
+        Reading reading = read(broker, lease);
+        Lots lots = lots(run.request(), reading);
+        Map<String, String> substitutes = run.request().strategies().taxLossHarvesting().substitutes();
+        java.util.Set<String> bought = new java.util.HashSet<>();
+        java.util.Set<String> sold = new java.util.HashSet<>();
+        for (Leg leg : store.legs(run.runId())) {
+            if (leg.filledQty() != null && leg.filledQty().signum() > 0) {
+                (leg.phase() == RunPhase.SELLS ? sold : bought).add(leg.clientOrderId());
+            }
+        }
+        List<String> words = new ArrayList<>();
+        for (Lots.Sale sale : lots.sales()) {
+            if (!sold.contains(sale.fillId())) {
+                continue;
+            }
+            String substitute = substitutes.get(sale.symbol());
+            boolean replaced = store.legs(run.runId()).stream().anyMatch(leg -> bought.contains(leg.clientOrderId())
+                    && leg.symbol().equals(substitute));
+            words.add("sold " + sale.symbol() + (sale.loss().signum() > 0 ? " at a " + dev.rebalancer.contracts.Money
+                    .dollars(sale.loss()) + " loss" : " at no loss") + (replaced ? ", bought " + substitute : "")
+                    + lots.noBuyUntil(sale.symbol(), Instant.now()).map(until -> "; " + sale.symbol()
+                            + " blocked until " + until.atZone(NEW_YORK).toLocalDate()).orElse(""));
+        }
+        return words.isEmpty() ? "nothing to harvest: no position past its loss threshold" : String.join("; ", words);
+    }
+
+    /** The account's tax lots: its ledger of fills, and what it holds beyond them at Alpaca's average entry price. */
+    private Lots lots(RebalanceRequest request, Reading reading) {
+        if (request.strategies().taxLossHarvesting() == null) {
+            return Lots.of(List.of());
+        }
+        Map<String, FillLedger.Held> held = new LinkedHashMap<>();
+        for (Position position : reading.positions()) {
+            held.put(position.symbol(), new FillLedger.Held(position.qty(), position.avgEntryPrice()));
+        }
+        return ledger.lots(request.accountId(), held);
+    }
+
+    /**
+     * The request's policy: its portfolio's bands and trade costs, and, with tax-loss harvesting on, its substitute
+     * pairs and the securities the wash-sale guard keeps from being bought — on every run type.
+     */
+    private static Planner.Policy policy(RebalanceRequest request, Lots lots) {
+        TaxLossHarvesting harvesting = request.strategies().taxLossHarvesting();
+        WashSale washSale = harvesting == null ? WashSale.NONE
+                : new WashSale(harvesting.substitutes(), lots.noBuy(Instant.now()));
+        return new Planner.Policy(request.rebalanceConditions(), request.strategies().tradeCosts(), washSale);
+    }
+
+    /** The positions to harvest now: a substitute to take their place, a loss past the threshold, none bought lately. */
+    private static java.util.Set<String> harvestable(RebalanceRequest request, Reading reading, Lots lots) {
+        TaxLossHarvesting harvesting = request.strategies().taxLossHarvesting();
+        java.util.Set<String> harvest = new java.util.TreeSet<>();
+        if (harvesting == null) {
+            return harvest;
+        }
+        for (Position position : reading.positions()) {
+            if (harvesting.substitutes().containsKey(position.symbol()) && position.currentPrice() != null
+                    && lots.harvestable(position.symbol(), position.currentPrice(), harvesting.lossPercent(),
+                            harvesting.minLossUsd(), Instant.now())) {
+                harvest.add(position.symbol());
+            }
+        }
+        return harvest;
     }
 
     private static Plan withUnpriced(Plan plan, Planning planning) {

@@ -325,11 +325,16 @@ public class RunStore {
      * say in the same transaction.
      */
     public void complete(Fence fence) {
+        complete(fence, null);
+    }
+
+    /** The run completed, with the words that say what it did (a harvest: what it sold, at what loss, until when). */
+    public void complete(Fence fence, String reason) {
         finish(fence, c -> {
             boolean adjusted = !run(c, fence.runId()).orElseThrow().skipped().isEmpty()
                     || legs(c, fence.runId()).stream().anyMatch(leg -> !leg.filled());
             return adjusted ? RunStatus.COMPLETED_ADJUSTED : RunStatus.COMPLETED_SUCCESS;
-        }, null, List.of());
+        }, reason, List.of());
     }
 
     private void finish(Fence fence, Transactions.Work<RunStatus> decided, String reason, List<Leg> stillOpen) {

@@ -155,6 +155,53 @@ class RunExecutionTest {
         assertThat(done.estimatedCost()).isEqualByComparingTo("1.12");
     }
 
+    /**
+     * Tax-loss harvesting on the simulator: VOO bought at $500 drops to $450; a harvest run sells it (a $500 loss, first
+     * in, first out) and buys VTI for the proceeds, and says so; a deposit inside the 30 days then buys VTI for VOO's
+     * weight, never VOO — at the simulator's own record of orders.
+     */
+    @Test
+    void a_harvest_sells_the_loser_buys_its_substitute_and_a_deposit_inside_the_window_buys_the_substitute()
+            throws Exception {
+        harness.sim.asset("VOO", "500", true, true);
+        harness.sim.asset("VTI", "250", true, true);
+        String account = harness.account("exec-t37", "5000");
+        harness.hold("exec-t37", "VOO", "10"); // $5,000 of VOO at $500, nothing else
+        harness.sim.asset("VOO", "450", true, true); // now $4,500: a $500 loss, 10 %
+        List<Weight> vooOnly = List.of(Weight.asset("VOO", "100"));
+        dev.rebalancer.contracts.Strategies harvesting = new dev.rebalancer.contracts.Strategies(null,
+                dev.rebalancer.contracts.TaxLossHarvesting.defaults());
+
+        RebalanceRequest harvest = harness.request(account, RunType.TAX_LOSS_HARVEST, null, vooOnly, List.of(),
+                harvesting);
+        harness.send(harvest, account);
+        RunEvent harvested = harness.awaitFinal(harvest.runId(), RUN_TIME);
+
+        assertThat(harvested.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(harvested.orders()).extracting(RunOrder::side, RunOrder::symbol).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(OrderSide.SELL, "VOO"),
+                org.assertj.core.groups.Tuple.tuple(OrderSide.BUY, "VTI"));
+        assertThat(harvested.orders().get(0).qty()).isEqualByComparingTo("10");
+        // The $4,500 the sell brought, but the reserve: the account held no cash, and 25 bps of its $4,500 ($11.25)
+        // stay in cash.
+        assertThat(harvested.orders().get(1).notional()).isEqualByComparingTo("4488.75");
+        Order sold = harness.orders("exec-t37").stream().filter(o -> o.side().equals("sell")).findFirst().orElseThrow();
+        java.time.LocalDate until = sold.filledAt().plus(Duration.ofDays(30))
+                .atZone(java.time.ZoneId.of("America/New_York")).toLocalDate();
+        assertThat(harvested.reason()).isEqualTo("sold VOO at a $500.00 loss, bought VTI; VOO blocked until " + until);
+
+        RebalanceRequest deposit = harness.request(account, RunType.INVEST_CASH, "1000", vooOnly, List.of(),
+                harvesting);
+        harness.sim.deposit(account, "1000");
+        harness.send(deposit, account);
+        RunEvent invested = harness.awaitFinal(deposit.runId(), RUN_TIME);
+
+        assertThat(invested.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(invested.orders()).extracting(RunOrder::symbol).containsExactly("VTI");
+        assertThat(harness.orders("exec-t37")).filteredOn(o -> o.side().equals("buy"))
+                .extracting(Order::symbol).containsExactly("VOO", "VTI", "VTI"); // the first VOO: the test's own hold
+    }
+
     @Test
     void insufficient_buying_power_ends_the_run_adjusted_with_alpacas_message_and_an_alert() throws Exception {
         String account = harness.account("exec-t2", "10000");

@@ -71,7 +71,7 @@ public class PositionSync {
     public void snapshot(AlpacaAccounts.Managed account) {
         Account alpaca = account.client().account();
         List<Position> positions = account.client().positions().stream()
-                .map(p -> new Position(p.symbol(), p.qty(), p.currentPrice(), p.marketValue()))
+                .map(p -> new Position(p.symbol(), p.qty(), p.currentPrice(), p.marketValue(), p.costBasis()))
                 .toList();
         PositionSnapshot snapshot = new PositionSnapshot(UUID.randomUUID().toString(), account.accountId(),
                 Instant.now(), alpaca.equity(), alpaca.cash(), alpaca.buyingPower(), positions);

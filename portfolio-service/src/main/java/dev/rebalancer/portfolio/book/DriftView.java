@@ -42,7 +42,8 @@ public class DriftView {
         PortfolioEntity portfolio = PortfolioBook.find(subscription.portfolioId);
         PositionSnapshot snapshot = EventJson.read(account.snapshot, PositionSnapshot.class);
         Drift.Report report = Drift.of(Json.weights(portfolio.weights), Json.conditions(portfolio.rebalanceConditions),
-                snapshot, reserveBasisPoints);
+                Drift.paired(snapshot, Json.weights(portfolio.weights), Json.strategies(portfolio.strategies)),
+                reserveBasisPoints);
         List<Views.WeightDrift> weights = report.lines().stream().map(line -> {
             dev.rebalancer.contracts.WeightDrift d = line.drift();
             return new Views.WeightDrift(d.type().name().toLowerCase(Locale.ROOT), d.symbol(), d.currentPercent(),

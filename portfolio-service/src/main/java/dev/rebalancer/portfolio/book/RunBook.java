@@ -153,8 +153,8 @@ public class RunBook {
             params.put("type", name(runType(type)));
         } else {
             // A type Alpaca's runs do not have is listed only when asked for: an SDK listing runs never meets it.
-            where.append(" and type <> :ours");
-            params.put("ours", name(RunType.PARTIAL_LIQUIDATION));
+            where.append(" and type not in :ours");
+            params.put("ours", List.of(name(RunType.PARTIAL_LIQUIDATION), name(RunType.TAX_LOSS_HARVEST)));
         }
         PanacheQuery<RunEntity> query = RunEntity.find(where.toString(),
                 Sort.descending("createdAt").and("id", Sort.Direction.Descending), params);
@@ -250,7 +250,8 @@ public class RunBook {
                 return type;
             }
         }
-        throw new InvalidInput("type", "must be one of full_rebalance, invest_cash, partial_liquidation, got \""
+        throw new InvalidInput("type", "must be one of full_rebalance, invest_cash, partial_liquidation, "
+                + "tax_loss_harvest, got \""
                 + text + "\"");
     }
 

@@ -37,12 +37,14 @@ public final class Views {
      */
     public record PortfolioStrategies(String portfolioId, StrategiesView strategies) {
         public PortfolioStrategies(String portfolioId, dev.rebalancer.contracts.Strategies strategies) {
-            this(portfolioId, new StrategiesView(strategies.tradeCosts()));
+            this(portfolioId, new StrategiesView(strategies.tradeCosts(), strategies.taxLossHarvesting()));
         }
     }
 
     /** Each strategy, null when off. */
-    public record StrategiesView(@JsonInclude(JsonInclude.Include.ALWAYS) dev.rebalancer.contracts.TradeCosts tradeCosts) {
+    public record StrategiesView(
+            @JsonInclude(JsonInclude.Include.ALWAYS) dev.rebalancer.contracts.TradeCosts tradeCosts,
+            @JsonInclude(JsonInclude.Include.ALWAYS) dev.rebalancer.contracts.TaxLossHarvesting taxLossHarvesting) {
     }
 
     public record Subscription(

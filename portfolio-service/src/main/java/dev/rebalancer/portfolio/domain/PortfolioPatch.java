@@ -13,7 +13,9 @@ public record PortfolioPatch(Set<Field> present, PortfolioDraft values) {
     public enum Field {
         NAME, DESCRIPTION, WEIGHTS, REBALANCE_CONDITIONS, COOLDOWN_DAYS,
         /** {@code strategies.trade_costs}. */
-        TRADE_COSTS
+        TRADE_COSTS,
+        /** {@code strategies.tax_loss_harvesting}. */
+        TAX_LOSS_HARVESTING
     }
 
     public PortfolioPatch {
@@ -30,6 +32,7 @@ public record PortfolioPatch(Set<Field> present, PortfolioDraft values) {
                         : current.rebalanceConditions(),
                 present.contains(Field.COOLDOWN_DAYS) ? values.cooldownDays() : current.cooldownDays(),
                 new Strategies(present.contains(Field.TRADE_COSTS) ? values.strategies().tradeCosts()
-                        : current.strategies().tradeCosts(), current.strategies().taxLossHarvesting()));
+                        : current.strategies().tradeCosts(), present.contains(Field.TAX_LOSS_HARVESTING)
+                        ? values.strategies().taxLossHarvesting() : current.strategies().taxLossHarvesting()));
     }
 }

@@ -91,6 +91,9 @@ final class RequestBodies {
             if (body.get(STRATEGIES).has(TRADE_COSTS)) {
                 present.add(PortfolioPatch.Field.TRADE_COSTS);
             }
+            if (body.get(STRATEGIES).has(HARVESTING)) {
+                present.add(PortfolioPatch.Field.TAX_LOSS_HARVESTING);
+            }
         }
         return new PortfolioPatch(present, new PortfolioDraft(name, description, weights, conditions, cooldown,
                 strategies));
@@ -101,6 +104,10 @@ final class RequestBodies {
         RequestFields.requireObject(body);
         String accountId = RequestFields.requiredText(body, "account_id");
         RunType type = RunBook.runType(RequestFields.requiredText(body, "type"));
+        if (type == RunType.TAX_LOSS_HARVEST) {
+            throw new InvalidInput("type", "tax_loss_harvest runs are started by the rebalancer for portfolios with "
+                    + "tax_loss_harvesting on, not by a request");
+        }
         List<Weight> weights = weights(body.get("weights"));
         java.math.BigDecimal amount = null;
         if (type != RunType.FULL_REBALANCE) {
@@ -355,6 +362,9 @@ final class RequestBodies {
 
     private static final String STRATEGIES = "strategies";
     private static final String TRADE_COSTS = "trade_costs";
+    private static final String HARVESTING = "tax_loss_harvesting";
+    private static final Set<String> HARVESTING_FIELDS = Set.of("pairs", "loss_percent", "min_loss_usd");
+    private static final Pattern PAIR_SYMBOL = Pattern.compile("[A-Z][A-Z0-9.\\-/]{0,15}");
     private static final Set<String> TRADE_COSTS_FIELDS = Set.of("min_trade_usd", "min_trade_percent", "spread_bps",
             "per_order_usd", "max_cost_percent", "skip_inside_band", "rebalance_to");
     private static final Set<String> ASSET_CLASSES = Set.of("us_equity", "crypto");
@@ -372,12 +382,66 @@ final class RequestBodies {
             throw new InvalidInput(STRATEGIES, "must be an object, e.g. {\"trade_costs\": {...}}");
         }
         node.fieldNames().forEachRemaining(name -> {
-            if (!name.equals(TRADE_COSTS)) {
-                throw new InvalidInput(STRATEGIES + "." + name, "is not a strategy; the strategies are: " + TRADE_COSTS);
+            if (!name.equals(TRADE_COSTS) && !name.equals(HARVESTING)) {
+                throw new InvalidInput(STRATEGIES + "." + name, "is not a strategy; the strategies are: " + TRADE_COSTS
+                        + ", " + HARVESTING);
             }
         });
         JsonNode costs = node.get(TRADE_COSTS);
-        return java.util.Optional.of(new Strategies(costs == null || costs.isNull() ? null : tradeCosts(costs)));
+        JsonNode harvesting = node.get(HARVESTING);
+        return java.util.Optional.of(new Strategies(costs == null || costs.isNull() ? null : tradeCosts(costs),
+                harvesting == null || harvesting.isNull() ? null : harvesting(harvesting)));
+    }
+
+    /** {@code tax_loss_harvesting}: substitute pairs (the defaults when left out), the loss threshold. */
+    private static dev.rebalancer.contracts.TaxLossHarvesting harvesting(JsonNode node) {
+        String at = STRATEGIES + "." + HARVESTING;
+        if (!node.isObject()) {
+            throw new InvalidInput(at, "must be an object or null (off)");
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!HARVESTING_FIELDS.contains(name)) {
+                throw new InvalidInput(at + "." + name, "is not a field of tax_loss_harvesting; they are: "
+                        + String.join(", ", new java.util.TreeSet<>(HARVESTING_FIELDS)));
+            }
+        });
+        List<List<String>> pairs = null;
+        JsonNode pairsNode = node.get("pairs");
+        if (pairsNode != null && !pairsNode.isNull()) {
+            if (!pairsNode.isArray()) {
+                throw new InvalidInput(at + ".pairs", "must be a list of pairs, e.g. [[\"VOO\", \"VTI\"]]");
+            }
+            pairs = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < pairsNode.size(); i++) {
+                JsonNode pair = pairsNode.get(i);
+                String where = at + ".pairs[" + i + "]";
+                if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
+                    throw new InvalidInput(where, "must be two symbols, e.g. [\"VOO\", \"VTI\"]");
+                }
+                String first = pair.get(0).asText();
+                String second = pair.get(1).asText();
+                if (first.equals(second)) {
+                    throw new InvalidInput(where, "a security cannot be its own substitute");
+                }
+                for (String symbol : List.of(first, second)) {
+                    if (!PAIR_SYMBOL.matcher(symbol).matches()) {
+                        throw new InvalidInput(where, "\"" + symbol + "\" is not a symbol");
+                    }
+                    if (!seen.add(symbol)) {
+                        throw new InvalidInput(where, symbol + " is in another pair already: a security has one "
+                                + "substitute");
+                    }
+                }
+                pairs.add(List.of(first, second));
+            }
+        }
+        BigDecimal lossPercent = optionalBounded(node, "loss_percent", at, HUNDRED);
+        if (lossPercent != null && lossPercent.signum() == 0) {
+            throw new InvalidInput(at + ".loss_percent", "must be more than 0");
+        }
+        return new dev.rebalancer.contracts.TaxLossHarvesting(pairs, lossPercent,
+                optionalBounded(node, "min_loss_usd", at, null));
     }
 
     private static dev.rebalancer.contracts.TradeCosts tradeCosts(JsonNode node) {

@@ -38,7 +38,8 @@ public record AccountState(
         boolean portfolioUpdatePending,
         List<String> recentDeposits,
         Instant lastRunEndedAt,
-        List<CashDeposit> heldDeposits) {
+        List<CashDeposit> heldDeposits,
+        LocalDate lastHarvestDay) {
 
     static final int DEPOSITS_REMEMBERED = 200;
 
@@ -49,18 +50,37 @@ public record AccountState(
     }
 
     public static AccountState empty() {
-        return new AccountState(null, null, Map.of(), null, null, null, false, false, List.of(), null, List.of());
+        return new AccountState(null, null, Map.of(), null, null, null, false, false, List.of(), null, List.of(),
+                null);
+    }
+
+    /** A state that has not asked for a harvest yet. */
+    public AccountState(TargetAllocation target, PositionSnapshot snapshot, Map<String, Instant> unfinishedRuns,
+            Instant lastFullRebalanceAt, LocalDate lastAutomaticDay, LocalDate lastCalendarDay,
+            boolean subscriptionPending, boolean portfolioUpdatePending, List<String> recentDeposits,
+            Instant lastRunEndedAt, List<CashDeposit> heldDeposits) {
+        this(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay, lastCalendarDay,
+                subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, heldDeposits, null);
+    }
+
+    /** A harvest was requested today: the run is unfinished from now, and today's harvest request is spent. */
+    AccountState withHarvestRequest(String runId, Instant now, LocalDate day) {
+        Map<String, Instant> runs = new LinkedHashMap<>(unfinishedRuns);
+        runs.putIfAbsent(runId, now);
+        return new AccountState(target, snapshot, runs, lastFullRebalanceAt, lastAutomaticDay, lastCalendarDay,
+                subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, heldDeposits, day);
     }
 
     AccountState withTarget(TargetAllocation newTarget, boolean subscription, boolean portfolioUpdate) {
         return new AccountState(newTarget, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscription, portfolioUpdate, recentDeposits, lastRunEndedAt, heldDeposits);
+                lastCalendarDay, subscription, portfolioUpdate, recentDeposits, lastRunEndedAt, heldDeposits,
+                lastHarvestDay);
     }
 
     public AccountState withSnapshot(PositionSnapshot newSnapshot) {
         return new AccountState(target, newSnapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
                 lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt,
-                heldDeposits);
+                heldDeposits, lastHarvestDay);
     }
 
     AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt) {
@@ -69,7 +89,8 @@ public record AccountState(
 
     AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt, Instant runEndedAt) {
         return new AccountState(target, snapshot, runs, fullRebalanceAt, lastAutomaticDay, lastCalendarDay,
-                subscriptionPending, portfolioUpdatePending, recentDeposits, runEndedAt, heldDeposits);
+                subscriptionPending, portfolioUpdatePending, recentDeposits, runEndedAt, heldDeposits,
+                lastHarvestDay);
     }
 
     AccountState withDeposit(String depositId) {
@@ -79,7 +100,8 @@ public record AccountState(
             deposits = deposits.subList(deposits.size() - DEPOSITS_REMEMBERED, deposits.size());
         }
         return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscriptionPending, portfolioUpdatePending, deposits, lastRunEndedAt, heldDeposits);
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, deposits, lastRunEndedAt, heldDeposits,
+                lastHarvestDay);
     }
 
     /** A full rebalance was requested: the run is unfinished from now, and today's automatic request is spent. */
@@ -87,12 +109,13 @@ public record AccountState(
         Map<String, Instant> runs = new LinkedHashMap<>(unfinishedRuns);
         runs.putIfAbsent(runId, now);
         return new AccountState(target, snapshot, runs, lastFullRebalanceAt, day, calendar ? day : lastCalendarDay,
-                false, false, recentDeposits, lastRunEndedAt, heldDeposits);
+                false, false, recentDeposits, lastRunEndedAt, heldDeposits, lastHarvestDay);
     }
 
     AccountState withHeldDeposits(List<CashDeposit> deposits) {
         return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
-                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, deposits);
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, deposits,
+                lastHarvestDay);
     }
 
     AccountState withRunRequested(String runId, Instant now) {

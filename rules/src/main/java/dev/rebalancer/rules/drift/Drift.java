@@ -59,6 +59,34 @@ public final class Drift {
         }
     }
 
+    /**
+     * The snapshot as the weights see it under tax-loss harvesting: a held substitute of a weighted security (itself
+     * no weight) counts toward that security's weight — one line, its market value and cost added to the security's.
+     * Without harvesting (or pairs), the snapshot as it is.
+     */
+    public static PositionSnapshot paired(PositionSnapshot snapshot, List<Weight> weights,
+            dev.rebalancer.contracts.Strategies strategies) {
+        dev.rebalancer.contracts.TaxLossHarvesting harvesting = strategies == null ? null
+                : strategies.taxLossHarvesting();
+        if (harvesting == null || snapshot == null) {
+            return snapshot;
+        }
+        java.util.Set<String> weighted = new java.util.HashSet<>();
+        weights.stream().filter(w -> w.type() == WeightType.ASSET).forEach(w -> weighted.add(w.symbol()));
+        Map<String, Position> lines = new LinkedHashMap<>();
+        for (Position position : snapshot.positions()) {
+            String substituteOf = harvesting.substitutes().get(position.symbol());
+            String line = !weighted.contains(position.symbol()) && substituteOf != null && weighted.contains(substituteOf)
+                    ? substituteOf : position.symbol();
+            lines.merge(line, new Position(line, position.qty(), position.currentPrice(), position.marketValue(),
+                    position.costBasis()), (a, b) -> new Position(line, a.qty().add(b.qty()), a.currentPrice(),
+                    a.marketValue().add(b.marketValue()), a.costBasis() == null || b.costBasis() == null ? null
+                            : a.costBasis().add(b.costBasis())));
+        }
+        return new PositionSnapshot(snapshot.eventId(), snapshot.accountId(), snapshot.occurredAt(), snapshot.equity(),
+                snapshot.cash(), snapshot.buyingPower(), List.copyOf(lines.values()));
+    }
+
     /** The drift of every weight with no reserve kept back, or an empty report when the account has no equity. */
     public static Report of(List<Weight> targets, List<RebalanceCondition> conditions, PositionSnapshot snapshot) {
         return of(targets, conditions, snapshot, 0);

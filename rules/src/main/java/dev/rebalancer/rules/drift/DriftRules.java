@@ -5,6 +5,7 @@ import dev.rebalancer.contracts.ConditionType;
 import dev.rebalancer.contracts.Evidence;
 import dev.rebalancer.contracts.InitiatedFrom;
 import dev.rebalancer.contracts.PortfolioStatus;
+import dev.rebalancer.contracts.Position;
 import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.RebalanceCondition;
 import dev.rebalancer.contracts.RebalanceRequest;
@@ -12,6 +13,7 @@ import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunStatus;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.TargetAllocation;
+import dev.rebalancer.contracts.TaxLossHarvesting;
 import dev.rebalancer.contracts.Trigger;
 import dev.rebalancer.contracts.WeightDrift;
 import dev.rebalancer.contracts.WeightType;
@@ -153,8 +155,8 @@ public final class DriftRules {
     private RebalanceRequest investCash(AccountState state, CashDeposit deposit, Instant now) {
         TargetAllocation target = state.target();
         List<WeightDrift> drifts = state.snapshot() == null ? List.of()
-                : Drift.of(target.weights(), target.rebalanceConditions(), state.snapshot(),
-                        settings.reserveBasisPoints()).drifts();
+                : Drift.of(target.weights(), target.rebalanceConditions(), Drift.paired(state.snapshot(),
+                        target.weights(), target.strategies()), settings.reserveBasisPoints()).drifts();
         return request(deposit.accountId(), RebalanceRequest.depositRequestId(deposit.eventId()), RunType.INVEST_CASH, deposit.amount(),
                 Trigger.CASH_DEPOSIT, new Evidence(deposit.activityType() + " deposit of $"
                         + deposit.amount().toPlainString() + " (activity " + deposit.eventId() + ")", drifts),
@@ -193,7 +195,8 @@ public final class DriftRules {
         if (state.target() == null || state.snapshot() == null) {
             return Optional.empty();
         }
-        return Optional.of(Drift.of(state.target().weights(), state.target().rebalanceConditions(), state.snapshot(),
+        return Optional.of(Drift.of(state.target().weights(), state.target().rebalanceConditions(),
+                Drift.paired(state.snapshot(), state.target().weights(), state.target().strategies()),
                 settings.reserveBasisPoints()));
     }
 
@@ -202,10 +205,11 @@ public final class DriftRules {
         PositionSnapshot snapshot = state.snapshot();
         LocalDate today = now.atZone(settings.zone()).toLocalDate();
         if (!isActive(target) || target.weights().isEmpty() || snapshot == null || takenBeforeTheLastRun(state)
-                || !settings.calendar().isTradingDay(today) || hasUnfinishedRun(state, now)
-                || today.equals(state.lastAutomaticDay()) || !cooledDown(state, today)
-                || !enoughEquity(target, snapshot)) {
+                || !settings.calendar().isTradingDay(today) || hasUnfinishedRun(state, now)) {
             return Outcome.of(state);
+        }
+        if (today.equals(state.lastAutomaticDay()) || !cooledDown(state, today) || !enoughEquity(target, snapshot)) {
+            return harvest(state, now, today);
         }
         String account = target.accountId();
         if (state.subscriptionPending()) {
@@ -226,15 +230,52 @@ public final class DriftRules {
                     calendar.get().subType().name().toLowerCase(java.util.Locale.ROOT) + " calendar condition (day "
                             + calendar.get().day() + ") falls on " + today, List.of(), now, today, true);
         }
-        Drift.Report drift = Drift.of(target.weights(), target.rebalanceConditions(), snapshot,
-                settings.reserveBasisPoints());
+        Drift.Report drift = Drift.of(target.weights(), target.rebalanceConditions(),
+                Drift.paired(snapshot, target.weights(), target.strategies()), settings.reserveBasisPoints());
         if (drift.breached()) {
             List<WeightDrift> breaches = drift.breaches();
             return full(state, "drift:" + account + ":" + today, Trigger.DRIFT_BAND, "drift band breached by "
                     + breaches.stream().map(DriftRules::label).collect(Collectors.joining(", ")), breaches, now, today,
                     false);
         }
-        return Outcome.of(state);
+        return harvest(state, now, today);
+    }
+
+    /**
+     * Tax-loss harvesting, once a trading day when no rebalance is due: a position with a substitute whose loss (at
+     * Alpaca's cost basis) passes the portfolio's threshold asks the executor for a harvest; the executor judges it again
+     * on its own tax lots, first in first out, and keeps the wash-sale rules.
+     */
+    private static final BigDecimal HUNDRED = new BigDecimal("100");
+
+    private Outcome harvest(AccountState state, Instant now, LocalDate today) {
+        TargetAllocation target = state.target();
+        TaxLossHarvesting harvesting = target.strategies().taxLossHarvesting();
+        if (harvesting == null || today.equals(state.lastHarvestDay())) {
+            return Outcome.of(state);
+        }
+        List<String> losses = new java.util.ArrayList<>();
+        for (Position position : state.snapshot().positions()) {
+            BigDecimal cost = position.costBasis();
+            if (cost == null || cost.signum() <= 0 || !harvesting.substitutes().containsKey(position.symbol())) {
+                continue;
+            }
+            BigDecimal loss = cost.subtract(position.marketValue());
+            if (loss.signum() > 0 && loss.compareTo(harvesting.minLossUsd()) >= 0
+                    && loss.multiply(HUNDRED).compareTo(cost.multiply(harvesting.lossPercent())) >= 0) {
+                losses.add(position.symbol() + " at a " + dev.rebalancer.contracts.Money.dollars(loss) + " loss ("
+                        + loss.multiply(HUNDRED).divide(cost, 1, java.math.RoundingMode.HALF_EVEN).toPlainString()
+                        + " % of its cost)");
+            }
+        }
+        if (losses.isEmpty()) {
+            return Outcome.of(state);
+        }
+        RebalanceRequest request = request(target.accountId(), "harvest:" + target.accountId() + ":" + today,
+                RunType.TAX_LOSS_HARVEST, null, Trigger.TAX_LOSS, new Evidence(String.join(", ", losses)
+                        + ": past the " + harvesting.lossPercent().stripTrailingZeros().toPlainString()
+                        + " % harvesting threshold", List.of()), target, now);
+        return Outcome.of(state.withHarvestRequest(request.runId(), now, today), request);
     }
 
     private Outcome full(AccountState state, String requestId, Trigger trigger, String description,

@@ -54,7 +54,8 @@ class EndToEndIT {
     static final String CHAT = "4242";
     static final String SEND_MESSAGE = "/bot" + TOKEN + "/sendMessage";
     static final Duration RUN_WITHIN = Runs.WITHIN;
-    static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash", "sdk", "metrics");
+    static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash", "sdk", "metrics",
+            "harvest");
 
     static WireMockServer telegram;
     static LocalStack stack;
@@ -253,6 +254,57 @@ class EndToEndIT {
         } finally {
             sim.prices(Map.of("QQQ", LocalStack.PRICES.get("QQQ")));
             stack.restart("drift-monitor", Map.of());
+        }
+    }
+
+    /**
+     * Tax-loss harvesting through the whole system: an account all in VOO, bought before the rebalancer, subscribes to
+     * a VOO portfolio with harvesting on. VOO drops 10 %: the drift monitor asks for a harvest, the executor sells VOO
+     * at its loss (first in, first out) and buys VTI, and says so; a deposit inside the 30 days then buys VTI, never
+     * VOO — at the simulator's own record of orders.
+     */
+    @Test
+    void a_loss_is_harvested_and_a_deposit_inside_the_wash_sale_window_buys_the_substitute() {
+        String account = stack.simAccount(key("harvest"));
+        await().atMost(RUN_WITHIN).until(() -> ids(api.get("/v1/accounts")).contains(account));
+        alpaca("harvest").post("/v2/orders", """
+                {"symbol":"VOO","notional":"9990","side":"buy","type":"market","time_in_force":"day"}""");
+        await().atMost(RUN_WITHIN).until(() -> simQuantities("harvest").containsKey("VOO"));
+        api.subscribe(account, """
+                {"name":"e2e harvest","weights":[{"type":"asset","symbol":"VOO","percent":"100"}],"cooldown_days":1,
+                 "rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}],
+                 "strategies":{"tax_loss_harvesting":{}}}""");
+        awaitFinalRun(account, "full_rebalance", r -> true);
+        String voo = LocalStack.PRICES.get("VOO");
+        try {
+            sim.prices(Map.of("VOO", new BigDecimal(voo).multiply(new BigDecimal("0.9")).toPlainString()));
+
+            JsonNode harvest = awaitFinalRun(account, "tax_loss_harvest", r -> true);
+
+            assertThat(harvest.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+            assertThat(harvest.get("reason").asText()).matches("sold VOO at a \\$999\\.0\\d loss, bought VTI; VOO "
+                    + "blocked until \\d{4}-\\d{2}-\\d{2}");
+            List<JsonNode> orders = ordersOf(key("harvest"), harvest.get("id").asText());
+            assertThat(orders).extracting(o -> o.get("side").asText() + " " + o.get("symbol").asText())
+                    .containsExactlyInAnyOrder("sell VOO", "buy VTI");
+            assertThat(orders).allSatisfy(o -> assertThat(o.get("status").asText()).isEqualTo("filled"));
+            JsonNode sell = orders.stream().filter(o -> o.get("side").asText().equals("sell")).findFirst().orElseThrow();
+            JsonNode buy = orders.stream().filter(o -> o.get("side").asText().equals("buy")).findFirst().orElseThrow();
+            assertThat(Instant.parse(sell.get("filled_at").asText()))
+                    .isBeforeOrEqualTo(Instant.parse(buy.get("submitted_at").asText()));
+            assertThat(ids(api.get("/v1/rebalancing/runs?account_id=" + account).get("runs")))
+                    .as("an Alpaca-shaped list never shows a harvest").doesNotContain(harvest.get("id").asText());
+
+            sim.deposit(account, "1000");
+            JsonNode invested = awaitFinalRun(account, "invest_cash", r -> true);
+
+            assertThat(invested.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+            assertThat(ordersOf(key("harvest"), invested.get("id").asText()))
+                    .extracting(o -> o.get("side").asText() + " " + o.get("symbol").asText()).containsExactly("buy VTI");
+            assertThat(alpaca("harvest").orders()).filteredOn(o -> o.get("side").asText().equals("buy")
+                    && o.get("symbol").asText().equals("VOO")).as("only the account's own first purchase").hasSize(1);
+        } finally {
+            sim.prices(Map.of("VOO", voo));
         }
     }
 
