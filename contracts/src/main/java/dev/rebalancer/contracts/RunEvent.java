@@ -14,7 +14,8 @@ import java.util.List;
  * A run as Alpaca shapes it, published on {@link Topics#RUNS} at every change of its state. {@code phase} is set while
  * the run is {@code IN_PROGRESS}; {@code reason} explains a failed run; {@code dry_run} runs record their plan and send
  * nothing. Beside Alpaca's shape: {@code turnover}, the dollars its orders filled for (bought and sold), and
- * {@code estimated_cost}, what those trades cost by the portfolio's trade costs (their defaults where it has none).
+ * {@code estimated_cost}, what those trades cost by the portfolio's trade costs (their defaults where it has none);
+ * {@code harvested_loss}, the loss a tax_loss_harvest realised, first in, first out.
  */
 public record RunEvent(
         String eventId,
@@ -40,7 +41,8 @@ public record RunEvent(
         Instant completedAt,
         Instant canceledAt,
         BigDecimal turnover,
-        BigDecimal estimatedCost) implements AccountEvent {
+        BigDecimal estimatedCost,
+        BigDecimal harvestedLoss) implements AccountEvent {
 
     public static final String TYPE = "run";
 
@@ -69,7 +71,18 @@ public record RunEvent(
             Instant completedAt, Instant canceledAt) {
         this(eventId, accountId, occurredAt, runId, requestId, portfolioId, type, amount, initiatedFrom, trigger, status,
                 phase, reason, dryRun, weights, orders, failedOrders, skippedOrders, createdAt, updatedAt, completedAt,
-                canceledAt, null, null);
+                canceledAt, null, null, null);
+    }
+
+    /** A run that realised no harvested loss (any run but a tax_loss_harvest). */
+    public RunEvent(String eventId, String accountId, Instant occurredAt, String runId, String requestId,
+            String portfolioId, RunType type, BigDecimal amount, InitiatedFrom initiatedFrom, Trigger trigger,
+            RunStatus status, RunPhase phase, String reason, boolean dryRun, List<Weight> weights, List<RunOrder> orders,
+            List<RunOrder> failedOrders, List<SkippedOrder> skippedOrders, Instant createdAt, Instant updatedAt,
+            Instant completedAt, Instant canceledAt, BigDecimal turnover, BigDecimal estimatedCost) {
+        this(eventId, accountId, occurredAt, runId, requestId, portfolioId, type, amount, initiatedFrom, trigger, status,
+                phase, reason, dryRun, weights, orders, failedOrders, skippedOrders, createdAt, updatedAt, completedAt,
+                canceledAt, turnover, estimatedCost, null);
     }
 
     /** When Alpaca accepted the run's first order ({@code submitted_at}), if it sent any. */

@@ -181,6 +181,41 @@ class RunsConsumerTest {
         }
     }
 
+    /** The year's harvested losses of an account: each harvest the executor told of, and their total. */
+    @Test
+    void an_accounts_harvested_losses_are_its_harvests_of_the_year() throws Exception {
+        String account = Accounts.simAccountId();
+        RunEvent first = harvest(account, Instant.parse("2031-03-03T15:00:00Z"), "412.00");
+        RunEvent second = harvest(account, Instant.parse("2031-12-31T20:00:00Z"), "88.50"); // 15:00 in New York
+        RunEvent nextYear = harvest(account, Instant.parse("2032-01-01T06:00:00Z"), "1000.00"); // 01:00 New York
+        for (RunEvent run : List.of(first, second, nextYear)) {
+            send(account, EventJson.write(run));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                Api.authorized().when().get("/v1/rebalancing/runs/" + nextYear.runId()).then().statusCode(200));
+
+        var losses = Api.authorized().when().get("/v1/accounts/" + account + "/harvested-losses?year=2031").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(losses.getString("account_id")).isEqualTo(account);
+        assertThat(losses.getInt("year")).isEqualTo(2031);
+        assertThat(losses.getString("harvested_loss")).isEqualTo("500.50");
+        assertThat(losses.getList("harvests.run_id")).containsExactly(first.runId(), second.runId());
+        assertThat(losses.getString("harvests[0].reason")).isEqualTo("sold VOO at a $412.00 loss, bought VTI");
+        Api.authorized().when().get("/v1/accounts/" + account + "/harvested-losses?year=2032").then().statusCode(200)
+                .body("harvested_loss", equalTo("1000.00"));
+        Api.authorized().when().get("/v1/accounts/" + account + "/harvested-losses?year=last").then().statusCode(422)
+                .body("message", org.hamcrest.Matchers.containsString("year: must be a year such as 2026"));
+        Api.authorized().when().get("/v1/accounts/not-managed/harvested-losses").then().statusCode(404);
+    }
+
+    private static RunEvent harvest(String account, Instant at, String loss) {
+        RunEvent done = completed(account, RunType.TAX_LOSS_HARVEST, at, true);
+        return new RunEvent(done.eventId(), done.accountId(), done.occurredAt(), done.runId(), done.requestId(),
+                done.portfolioId(), done.type(), null, done.initiatedFrom(), Trigger.TAX_LOSS, done.status(),
+                done.phase(), "sold VOO at a $" + loss + " loss, bought VTI", false, done.weights(), done.orders(),
+                List.of(), List.of(), at, at, at, null, null, null, new BigDecimal(loss));
+    }
+
     /** Beside Alpaca's shape, a run shows its turnover and estimated cost as the executor told them. */
     @Test
     void a_run_shows_its_turnover_and_estimated_cost() throws Exception {

@@ -31,7 +31,9 @@ public record Run(
         Instant createdAt,
         Instant updatedAt,
         Instant completedAt,
-        Instant canceledAt) {
+        Instant canceledAt,
+        /** A harvest's realised loss, once it completed (null for any other run). */
+        java.math.BigDecimal harvestedLoss) {
 
     public String accountId() {
         return request.accountId();

@@ -173,8 +173,12 @@ public class RunDriver {
                         run.sessionClose(), buys.reserve());
                 continue;
             }
-            store.complete(fence, run.request().type() == RunType.TAX_LOSS_HARVEST ? harvested(run, broker, lease)
-                    : null);
+            if (run.request().type() == RunType.TAX_LOSS_HARVEST) {
+                Harvested harvested = harvested(run, broker, lease);
+                store.complete(fence, harvested.words(), harvested.loss());
+            } else {
+                store.complete(fence);
+            }
             return;
         }
     }
@@ -774,7 +778,11 @@ public class RunDriver {
      * and until when the security may not be bought ("sold VOO at a $412.00 loss, bought VTI; VOO blocked until
      * 2027-01-14"). Empty when it sold nothing.
      */
-    private String harvested(Run run, Broker broker, Lease lease) {
+    /** What a harvest did, in words, and the loss it realised. */
+    private record Harvested(String words, BigDecimal loss) {
+    }
+
+    private Harvested harvested(Run run, Broker broker, Lease lease) {
         Reading reading = read(broker, lease);
         Lots lots = lots(run.request(), reading);
         Map<String, String> substitutes = run.request().strategies().taxLossHarvesting().substitutes();
@@ -786,10 +794,12 @@ public class RunDriver {
             }
         }
         List<String> words = new ArrayList<>();
+        BigDecimal loss = BigDecimal.ZERO;
         for (Lots.Sale sale : lots.sales()) {
             if (!sold.contains(sale.fillId())) {
                 continue;
             }
+            loss = loss.add(sale.loss());
             String substitute = substitutes.get(sale.symbol());
             boolean replaced = store.legs(run.runId()).stream().anyMatch(leg -> bought.contains(leg.clientOrderId())
                     && leg.symbol().equals(substitute));
@@ -798,7 +808,8 @@ public class RunDriver {
                     + lots.noBuyUntil(sale.symbol(), Instant.now()).map(until -> "; " + sale.symbol()
                             + " blocked until " + until.atZone(NEW_YORK).toLocalDate()).orElse(""));
         }
-        return words.isEmpty() ? "nothing to harvest: no position past its loss threshold" : String.join("; ", words);
+        return new Harvested(words.isEmpty() ? "nothing to harvest: no position past its loss threshold"
+                : String.join("; ", words), loss.setScale(2, java.math.RoundingMode.HALF_EVEN));
     }
 
     /** The account's tax lots: its ledger of fills, and what it holds beyond them at Alpaca's average entry price. */

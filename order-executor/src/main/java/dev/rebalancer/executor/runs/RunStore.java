@@ -325,12 +325,19 @@ public class RunStore {
      * say in the same transaction.
      */
     public void complete(Fence fence) {
-        complete(fence, null);
+        complete(fence, null, null);
     }
 
-    /** The run completed, with the words that say what it did (a harvest: what it sold, at what loss, until when). */
-    public void complete(Fence fence, String reason) {
+    /**
+     * The run completed, with the words that say what it did and, for a harvest, the loss it realised (null for any
+     * other run), written with its status.
+     */
+    public void complete(Fence fence, String reason, BigDecimal harvestedLoss) {
         finish(fence, c -> {
+            if (harvestedLoss != null) {
+                Transactions.update(c, "UPDATE runs SET harvested_loss = ? WHERE run_id = ?", harvestedLoss,
+                        fence.runId());
+            }
             boolean adjusted = !run(c, fence.runId()).orElseThrow().skipped().isEmpty()
                     || legs(c, fence.runId()).stream().anyMatch(leg -> !leg.filled());
             return adjusted ? RunStatus.COMPLETED_ADJUSTED : RunStatus.COMPLETED_SUCCESS;
@@ -524,7 +531,7 @@ public class RunStore {
                 request.portfolioId(), request.type(), request.amount(), request.initiatedFrom(), request.trigger(),
                 run.status(), run.status() == RunStatus.IN_PROGRESS ? run.phase() : null, run.reason(), run.dryRun(),
                 request.weights(), orders, failed, skipped, run.createdAt(), run.updatedAt(), run.completedAt(),
-                run.canceledAt(), turnover(orders, failed), estimatedCost(request, orders, failed));
+                run.canceledAt(), turnover(orders, failed), estimatedCost(request, orders, failed), run.harvestedLoss());
     }
 
     /** The dollars the run's orders filled for, bought and sold (a partly filled failed order counts its fills). */
@@ -574,7 +581,8 @@ public class RunStore {
                 Transactions.instant(row, "session_close"), Transactions.instant(row, "failing_since"), row.getInt("failures"),
                 row.getString("last_error"),
                 Transactions.instant(row, "created_at"),
-                Transactions.instant(row, "updated_at"), Transactions.instant(row, "completed_at"), Transactions.instant(row, "canceled_at"));
+                Transactions.instant(row, "updated_at"), Transactions.instant(row, "completed_at"), Transactions.instant(row, "canceled_at"),
+                row.getBigDecimal("harvested_loss"));
     }
 
     private static List<SkippedOrder> readSkipped(String json) {

@@ -189,6 +189,7 @@ class RunExecutionTest {
         java.time.LocalDate until = sold.filledAt().plus(Duration.ofDays(30))
                 .atZone(java.time.ZoneId.of("America/New_York")).toLocalDate();
         assertThat(harvested.reason()).isEqualTo("sold VOO at a $500.00 loss, bought VTI; VOO blocked until " + until);
+        assertThat(harvested.harvestedLoss()).isEqualByComparingTo("500.00");
 
         RebalanceRequest deposit = harness.request(account, RunType.INVEST_CASH, "1000", vooOnly, List.of(),
                 harvesting);

@@ -202,6 +202,7 @@ public class RunBook {
         run.dryRun = event.dryRun();
         run.turnover = event.turnover();
         run.estimatedCost = event.estimatedCost();
+        run.harvestedLoss = event.harvestedLoss();
         run.updatedAt = event.updatedAt();
         run.completedAt = event.completedAt();
         run.canceledAt = event.canceledAt();
@@ -241,6 +242,36 @@ public class RunBook {
             throw Refusal.notFound("run not found: " + id);
         }
         return run;
+    }
+
+    private static final java.time.ZoneId NEW_YORK = java.time.ZoneId.of("America/New_York");
+
+    /**
+     * The losses the account's harvests realised in a calendar year, New York time ({@code year} null: this one), each
+     * harvest with its words; 404 for an account that is not managed, 422 for a year that is not one.
+     */
+    @Transactional
+    public Views.HarvestedLosses harvestedLosses(String accountId, String year) {
+        if (dev.rebalancer.portfolio.persistence.AccountEntity.findById(accountId) == null) {
+            throw Refusal.notFound("account not found: " + accountId);
+        }
+        int asked;
+        try {
+            asked = year == null ? java.time.LocalDate.now(NEW_YORK).getYear() : Integer.parseInt(year.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInput("year", "must be a year such as 2026, got \"" + year + "\"");
+        }
+        if (asked < 2000 || asked > 9999) {
+            throw new InvalidInput("year", "must be a year such as 2026, got " + asked);
+        }
+        Instant from = java.time.LocalDate.of(asked, 1, 1).atStartOfDay(NEW_YORK).toInstant();
+        Instant to = java.time.LocalDate.of(asked + 1, 1, 1).atStartOfDay(NEW_YORK).toInstant();
+        List<Views.Harvest> harvests = RunEntity.<RunEntity>list("accountId = ?1 and type = ?2 and harvestedLoss is not"
+                + " null and completedAt >= ?3 and completedAt < ?4", Sort.ascending("completedAt"), accountId,
+                name(RunType.TAX_LOSS_HARVEST), from, to).stream()
+                .map(r -> new Views.Harvest(r.id, r.completedAt, r.reason, r.harvestedLoss)).toList();
+        return new Views.HarvestedLosses(accountId, asked, harvests.stream().map(Views.Harvest::harvestedLoss)
+                .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add).setScale(2), harvests);
     }
 
     /** A run type by Alpaca's name for it; a name it does not know is refused naming the field {@code type}. */
@@ -285,6 +316,6 @@ public class RunBook {
         return new Views.Run(r.id, r.type, r.amount, r.initiatedFrom, r.status, r.reason, r.accountId,
                 r.portfolioId == null ? null : r.portfolioId.toString(), r.weights, r.orders, r.failedOrders,
                 r.skippedOrders, r.completedAt, r.canceledAt, r.createdAt, r.updatedAt, r.dryRun, r.turnover,
-                r.estimatedCost);
+                r.estimatedCost, r.harvestedLoss);
     }
 }

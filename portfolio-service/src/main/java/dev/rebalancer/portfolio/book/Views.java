@@ -81,7 +81,17 @@ public final class Views {
             /** Not Alpaca's: the dollars its orders filled for, bought and sold. */
             BigDecimal turnover,
             /** Not Alpaca's: what those trades cost, estimated by the portfolio's trade costs. */
-            BigDecimal estimatedCost) {
+            BigDecimal estimatedCost,
+            /** Not Alpaca's: the loss a tax_loss_harvest realised. */
+            BigDecimal harvestedLoss) {
+    }
+
+    /** An account's harvested losses in a calendar year (New York time): the total, and each harvest. */
+    public record HarvestedLosses(String accountId, int year, BigDecimal harvestedLoss, List<Harvest> harvests) {
+    }
+
+    /** One harvest: its run, when it completed, what it did in words, and the loss it realised. */
+    public record Harvest(String runId, Instant completedAt, String reason, BigDecimal harvestedLoss) {
     }
 
     public record Runs(List<Run> runs, @JsonInclude(JsonInclude.Include.ALWAYS) String nextPageToken) {

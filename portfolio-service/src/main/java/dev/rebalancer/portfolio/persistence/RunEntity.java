@@ -47,6 +47,9 @@ public class RunEntity extends PanacheEntityBase {
     public java.math.BigDecimal turnover;
     @Column(name = "estimated_cost")
     public java.math.BigDecimal estimatedCost;
+    /** A harvest's realised loss (an extra field; null for any other run). */
+    @Column(name = "harvested_loss")
+    public java.math.BigDecimal harvestedLoss;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -19,10 +19,23 @@ public class AccountResource {
 
     private final DriftView drift;
     private final AlpacaHealth health;
+    private final dev.rebalancer.portfolio.book.RunBook runs;
 
-    AccountResource(DriftView drift, AlpacaHealth health) {
+    AccountResource(DriftView drift, AlpacaHealth health, dev.rebalancer.portfolio.book.RunBook runs) {
         this.drift = drift;
         this.health = health;
+        this.runs = runs;
+    }
+
+    /**
+     * {@code GET /v1/accounts/{account_id}/harvested-losses?year=2026}: the losses its tax_loss_harvest runs realised
+     * in the year (New York time; this year when not given), in total and harvest by harvest.
+     */
+    @GET
+    @Path("/{account_id}/harvested-losses")
+    public Views.HarvestedLosses harvestedLosses(@PathParam("account_id") String id,
+            @jakarta.ws.rs.QueryParam("year") String year) {
+        return runs.harvestedLosses(id, year);
     }
 
     @GET

@@ -294,6 +294,10 @@ class EndToEndIT {
                     .isBeforeOrEqualTo(Instant.parse(buy.get("submitted_at").asText()));
             assertThat(ids(api.get("/v1/rebalancing/runs?account_id=" + account).get("runs")))
                     .as("an Alpaca-shaped list never shows a harvest").doesNotContain(harvest.get("id").asText());
+            JsonNode losses = api.get("/v1/accounts/" + account + "/harvested-losses");
+            assertThat(losses.get("harvested_loss").asText()).matches("999\\.0\\d")
+                    .isEqualTo(harvest.get("harvested_loss").asText());
+            assertThat(ids(losses.get("harvests"), "run_id")).containsExactly(harvest.get("id").asText());
 
             sim.deposit(account, "1000");
             JsonNode invested = awaitFinalRun(account, "invest_cash", r -> true);
