@@ -42,9 +42,10 @@ class PlannerProperties {
     }
 
     /**
-     * Under any policy — drift bands, trade costs, rebalancing to the band's edge — no plan spends beyond the cash
-     * there less the reserve, nor beyond non-marginable buying power; invest_cash never beyond its amount; the buys
-     * after any subset of the sells filled never beyond the cash that subset brought.
+     * Under any policy — drift bands, trade costs, rebalancing to the band's edge, substitute pairs and the wash-sale
+     * guard — no plan spends beyond the cash there less the reserve, nor beyond non-marginable buying power; invest_cash
+     * never beyond its amount; the buys after any subset of the sells filled never beyond the cash that subset brought;
+     * none buys a blocked security.
      */
     @Property(tries = 1000)
     void under_any_policy_no_plan_spends_beyond_the_cash_left_after_the_reserve(@ForAll("accounts") Case c,
@@ -67,6 +68,9 @@ class PlannerProperties {
 
         Plan invest = planner.investCash(c.book(), c.weights(), c.assets(), c.amount(), policy);
         assertThat(invest.sells()).isEmpty();
+        for (Plan plan : List.of(full, buys, invest)) {
+            assertThat(plan.buys()).extracting(PlannedOrder::symbol).noneMatch(policy.washSale().noBuy()::contains);
+        }
         assertThat(invest.buyValue()).isLessThanOrEqualTo(c.amount());
         assertThat(invest.buyValue()).isLessThanOrEqualTo(c.book().cash().subtract(reserve).max(BigDecimal.ZERO));
     }

@@ -50,11 +50,30 @@ public final class Policies {
                         .as((a, r) -> List.of(band(ConditionSubType.ABSOLUTE, a), band(ConditionSubType.RELATIVE, r))));
     }
 
-    /** Any policy: bands, and trade costs to target or to the band's edge, or none. */
+    /**
+     * Any policy: bands; trade costs to target or to the band's edge, or none; substitute pairs among the planning
+     * properties' symbols ({@code S0}…{@code S6}) with some of them blocked by the wash-sale guard, or none.
+     */
     public static Arbitrary<Planner.Policy> policies() {
         Arbitrary<TradeCosts> costs = Arbitraries.oneOf(costs(), costs().map(Policies::toBandEdge),
                 Arbitraries.just(null));
-        return Combinators.combine(bands(), costs).as(Planner.Policy::new);
+        return Combinators.combine(bands(), costs, washSales()).as(Planner.Policy::new);
+    }
+
+    /** Pairs S0/S1, S2/S3, S4/S5 or some of them, and any of S0…S6 blocked. */
+    public static Arbitrary<WashSale> washSales() {
+        Arbitrary<java.util.Set<Integer>> pairs = Arbitraries.integers().between(0, 2).set().ofMaxSize(3);
+        Arbitrary<java.util.Set<Integer>> blocked = Arbitraries.integers().between(0, 6).set().ofMaxSize(3);
+        return Arbitraries.oneOf(Arbitraries.just(WashSale.NONE), Combinators.combine(pairs, blocked).as((p, b) -> {
+            Map<String, String> substitutes = new java.util.HashMap<>();
+            p.forEach(i -> {
+                substitutes.put("S" + 2 * i, "S" + (2 * i + 1));
+                substitutes.put("S" + (2 * i + 1), "S" + 2 * i);
+            });
+            java.util.Set<String> noBuy = new java.util.HashSet<>();
+            b.forEach(i -> noBuy.add("S" + i));
+            return new WashSale(substitutes, noBuy);
+        }));
     }
 
     public static RebalanceCondition band(ConditionSubType type, int percent) {
