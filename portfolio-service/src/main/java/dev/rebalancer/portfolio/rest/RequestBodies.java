@@ -393,18 +393,24 @@ final class RequestBodies {
                 harvesting == null || harvesting.isNull() ? null : harvesting(harvesting)));
     }
 
-    /** {@code tax_loss_harvesting}: substitute pairs (the defaults when left out), the loss threshold. */
-    private static dev.rebalancer.contracts.TaxLossHarvesting harvesting(JsonNode node) {
-        String at = STRATEGIES + "." + HARVESTING;
+    /** A strategy's object: an object of its known fields only; where it is, for the refusals that name a field. */
+    private static String strategy(JsonNode node, String name, Set<String> fields) {
+        String at = STRATEGIES + "." + name;
         if (!node.isObject()) {
             throw new InvalidInput(at, "must be an object or null (off)");
         }
-        node.fieldNames().forEachRemaining(name -> {
-            if (!HARVESTING_FIELDS.contains(name)) {
-                throw new InvalidInput(at + "." + name, "is not a field of tax_loss_harvesting; they are: "
-                        + String.join(", ", new java.util.TreeSet<>(HARVESTING_FIELDS)));
+        node.fieldNames().forEachRemaining(field -> {
+            if (!fields.contains(field)) {
+                throw new InvalidInput(at + "." + field, "is not a field of " + name + "; they are: "
+                        + String.join(", ", new java.util.TreeSet<>(fields)));
             }
         });
+        return at;
+    }
+
+    /** {@code tax_loss_harvesting}: substitute pairs (the defaults when left out), the loss threshold. */
+    private static dev.rebalancer.contracts.TaxLossHarvesting harvesting(JsonNode node) {
+        String at = strategy(node, HARVESTING, HARVESTING_FIELDS);
         List<List<String>> pairs = null;
         JsonNode pairsNode = node.get("pairs");
         if (pairsNode != null && !pairsNode.isNull()) {
@@ -445,16 +451,7 @@ final class RequestBodies {
     }
 
     private static dev.rebalancer.contracts.TradeCosts tradeCosts(JsonNode node) {
-        String at = STRATEGIES + "." + TRADE_COSTS;
-        if (!node.isObject()) {
-            throw new InvalidInput(at, "must be an object or null (off)");
-        }
-        node.fieldNames().forEachRemaining(name -> {
-            if (!TRADE_COSTS_FIELDS.contains(name)) {
-                throw new InvalidInput(at + "." + name, "is not a field of trade_costs; they are: "
-                        + String.join(", ", new java.util.TreeSet<>(TRADE_COSTS_FIELDS)));
-            }
-        });
+        String at = strategy(node, TRADE_COSTS, TRADE_COSTS_FIELDS);
         java.util.Map<String, BigDecimal> spreads = null;
         JsonNode spreadNode = node.get("spread_bps");
         if (spreadNode != null && !spreadNode.isNull()) {
