@@ -176,6 +176,31 @@ class AlpacaClientContractTest {
         assertThat(page.get(0).activityType()).isEqualTo("CSD");
     }
 
+    /** Executions read as FILL activities: the order, side, symbol, quantity, price and when; deposits left out. */
+    @Test
+    void fills_are_read_as_fill_activities_with_their_order() {
+        Fixture account = account("0");
+        java.time.Instant at = java.time.Instant.parse("2026-09-01T15:00:00Z");
+        admin.deposit(account.accountId(), "1000");
+        admin.asset("FILLX", "40", true, true);
+        admin.holdBoughtAt(account.accountId(), "FILLX", "5", "40", at);
+        AlpacaClient client = account.client();
+
+        List<Activity> fills = client.activitiesAfter(List.of("FILL"), null, null);
+
+        assertThat(fills).singleElement().satisfies(fill -> {
+            assertThat(fill.activityType()).isEqualTo("FILL");
+            assertThat(fill.type()).isEqualTo("fill");
+            assertThat(fill.side()).isEqualTo("buy");
+            assertThat(fill.symbol()).isEqualTo("FILLX");
+            assertThat(fill.qty()).isEqualByComparingTo("5");
+            assertThat(fill.price()).isEqualByComparingTo("40");
+            assertThat(fill.transactionTime()).isEqualTo(at);
+            assertThat(fill.orderId()).isNotBlank();
+            assertThat(fill.orderStatus()).isEqualTo("filled");
+        });
+    }
+
     @Test
     void the_clock_and_assets_are_read() {
         AlpacaClient client = account("0").client();

@@ -103,7 +103,7 @@ public class SummariesTest {
                 "Harvested: sold VOO at a $412.00 loss, bought VTI; VOO blocked until 2027-01-14");
         RunEvent nothing = new RunEvent("evt-n", "acct-1", now, "run-n", "harvest:acct-1:2026-12-16", "portfolio-1",
                 RunType.TAX_LOSS_HARVEST, null, InitiatedFrom.SYSTEM, Trigger.TAX_LOSS, RunStatus.COMPLETED_SUCCESS,
-                null, "nothing to harvest: no position past its loss threshold", false,
+                null, "nothing to harvest: no position past its loss threshold and bought over 30 days ago", false,
                 List.of(Weight.asset("VOO", "100")), List.of(), List.of(), List.of(), now, now, now, null);
         assertThat(Summaries.run(nothing, false)).isEmpty();
     }

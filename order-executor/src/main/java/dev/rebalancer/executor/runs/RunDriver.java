@@ -734,7 +734,7 @@ public class RunDriver {
     /** The request's plan, for {@code amount} (invest_cash, partial_liquidation), at the account as just read. */
     private Plan plan(RebalanceRequest request, BigDecimal amount, Reading reading, AlpacaClient client, Lease lease) {
         Planning p = planning(request, reading, client, lease);
-        Lots lots = lots(request, reading);
+        Lots lots = lots(request, reading, client);
         Planner.Policy policy = policy(request, lots);
         Plan plan = switch (request.type()) {
             case FULL_REBALANCE -> planner.fullRebalance(p.book(), p.weights(), p.assets(), policy);
@@ -750,7 +750,7 @@ public class RunDriver {
     private Plan buysAfterSells(RebalanceRequest request, Reading reading, AlpacaClient client, Lease lease) {
         Planning p = planning(request, reading, client, lease);
         return withUnpriced(planner.buysAfterSells(p.book(), p.weights(), p.assets(),
-                policy(request, lots(request, reading))), p);
+                policy(request, lots(request, reading, client))), p);
     }
 
     /**
@@ -770,21 +770,21 @@ public class RunDriver {
         }
         Planning p = planning(request, reading, client, lease);
         return withUnpriced(planner.harvestBuys(p.book(), p.assets(), replacing, policy(request, lots(request,
-                reading))), p);
+                reading, client))), p);
+    }
+
+    /** What a harvest did, in words, and the loss it realised. */
+    private record Harvested(String words, BigDecimal loss) {
     }
 
     /**
      * What a harvest did, in words: each security sold, its realised loss first in, first out, the substitute bought,
      * and until when the security may not be bought ("sold VOO at a $412.00 loss, bought VTI; VOO blocked until
-     * 2027-01-14"). Empty when it sold nothing.
+     * 2027-01-14"); and the loss it realised in all.
      */
-    /** What a harvest did, in words, and the loss it realised. */
-    private record Harvested(String words, BigDecimal loss) {
-    }
-
     private Harvested harvested(Run run, Broker broker, Lease lease) {
         Reading reading = read(broker, lease);
-        Lots lots = lots(run.request(), reading);
+        Lots lots = lots(run.request(), reading, broker.client());
         Map<String, String> substitutes = run.request().strategies().taxLossHarvesting().substitutes();
         java.util.Set<String> bought = new java.util.HashSet<>();
         java.util.Set<String> sold = new java.util.HashSet<>();
@@ -808,12 +808,13 @@ public class RunDriver {
                     + lots.noBuyUntil(sale.symbol(), Instant.now()).map(until -> "; " + sale.symbol()
                             + " blocked until " + until.atZone(NEW_YORK).toLocalDate()).orElse(""));
         }
-        return new Harvested(words.isEmpty() ? "nothing to harvest: no position past its loss threshold"
+        return new Harvested(words.isEmpty()
+                ? "nothing to harvest: no position past its loss threshold and bought over 30 days ago"
                 : String.join("; ", words), loss.setScale(2, java.math.RoundingMode.HALF_EVEN));
     }
 
     /** The account's tax lots: its ledger of fills, and what it holds beyond them at Alpaca's average entry price. */
-    private Lots lots(RebalanceRequest request, Reading reading) {
+    private Lots lots(RebalanceRequest request, Reading reading, AlpacaClient client) {
         if (request.strategies().taxLossHarvesting() == null) {
             return Lots.of(List.of());
         }
@@ -821,7 +822,7 @@ public class RunDriver {
         for (Position position : reading.positions()) {
             held.put(position.symbol(), new FillLedger.Held(position.qty(), position.avgEntryPrice()));
         }
-        return ledger.lots(request.accountId(), held);
+        return ledger.lots(request.accountId(), held, client);
     }
 
     /**

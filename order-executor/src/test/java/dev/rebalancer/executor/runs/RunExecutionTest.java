@@ -166,7 +166,8 @@ class RunExecutionTest {
         harness.sim.asset("VOO", "500", true, true);
         harness.sim.asset("VTI", "250", true, true);
         String account = harness.account("exec-t37", "5000");
-        harness.hold("exec-t37", "VOO", "10"); // $5,000 of VOO at $500, nothing else
+        // $5,000 of VOO bought at $500 60 days ago (its FILL activity says when), nothing else.
+        harness.sim.holdBoughtAt(account, "VOO", "10", "500", Instant.now().minus(Duration.ofDays(60)));
         harness.sim.asset("VOO", "450", true, true); // now $4,500: a $500 loss, 10 %
         List<Weight> vooOnly = List.of(Weight.asset("VOO", "100"));
         dev.rebalancer.contracts.Strategies harvesting = new dev.rebalancer.contracts.Strategies(null,
@@ -200,7 +201,32 @@ class RunExecutionTest {
         assertThat(invested.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
         assertThat(invested.orders()).extracting(RunOrder::symbol).containsExactly("VTI");
         assertThat(harness.orders("exec-t37")).filteredOn(o -> o.side().equals("buy"))
-                .extracting(Order::symbol).containsExactly("VOO", "VTI", "VTI"); // the first VOO: the test's own hold
+                .extracting(Order::symbol).containsExactly("VTI", "VTI");
+    }
+
+    /**
+     * A security bought in the last 30 days is not harvested, whoever bought it: the account's own purchase today of
+     * one more VOO, an order the rebalancer did not send, is in the ledger through Alpaca's FILL activities.
+     */
+    @Test
+    void a_security_bought_elsewhere_in_the_last_30_days_is_not_harvested() throws Exception {
+        harness.sim.asset("VOO", "500", true, true);
+        harness.sim.asset("VTI", "250", true, true);
+        String account = harness.account("exec-t38", "5500");
+        harness.sim.holdBoughtAt(account, "VOO", "10", "500", Instant.now().minus(Duration.ofDays(60)));
+        harness.hold("exec-t38", "VOO", "1"); // today, outside the rebalancer
+        harness.sim.asset("VOO", "450", true, true); // a 10 % loss on every lot
+        RebalanceRequest harvest = harness.request(account, RunType.TAX_LOSS_HARVEST, null,
+                List.of(Weight.asset("VOO", "100")), List.of(), new dev.rebalancer.contracts.Strategies(null,
+                        dev.rebalancer.contracts.TaxLossHarvesting.defaults()));
+
+        harness.send(harvest, account);
+        RunEvent done = harness.awaitFinal(harvest.runId(), RUN_TIME);
+
+        assertThat(done.status()).isEqualTo(RunStatus.COMPLETED_SUCCESS);
+        assertThat(done.orders()).isEmpty();
+        assertThat(done.reason()).isEqualTo("nothing to harvest: no position past its loss threshold and bought over 30 days ago");
+        assertThat(harness.orders("exec-t38")).filteredOn(o -> o.side().equals("sell")).isEmpty();
     }
 
     @Test

@@ -147,7 +147,7 @@ final class Goals {
         smallestFirst.sort(Comparator.comparing(PlannedOrder::value));
         for (PlannedOrder buy : smallestFirst) {
             BigDecimal cashWithout = cashAfter.add(buy.value());
-            if (!worth(buy.symbol(), buy.side(), buy.value())
+            if (!worth(buy.symbol(), buy.value())
                     && (cashBand == null || cashWithout.subtract(cashTarget).abs().compareTo(cashBand) <= 0)) {
                 kept.remove(buy);
                 cashAfter = cashWithout;
@@ -159,7 +159,7 @@ final class Goals {
     }
 
     /** Whether a trade of {@code value} dollars of {@code symbol} is worth making. */
-    boolean worth(String symbol, OrderSide side, BigDecimal value) {
+    boolean worth(String symbol, BigDecimal value) {
         if (costs == null || !skippable.containsKey(symbol)) {
             return true;
         }
@@ -197,7 +197,7 @@ final class Goals {
             BigDecimal trade = goals.get(symbol).subtract(targets.value(symbol));
             BigDecimal value = trade.abs().setScale(2, RoundingMode.DOWN);
             if (trade.signum() == 0 || value.compareTo(Planner.MIN_ORDER) < 0
-                    || worth(symbol, trade.signum() > 0 ? OrderSide.BUY : OrderSide.SELL, value)) {
+                    || worth(symbol, value)) {
                 continue;
             }
             BigDecimal cashWithout = cashLeft(targets, goals).add(trade);

@@ -59,8 +59,9 @@ public final class Planner {
     }
 
     /**
-     * What a portfolio asks of its trades beyond its weights: its drift bands and its opt-in {@link TradeCosts} (null:
-     * off, every weight traded to its target as it always was).
+     * What a portfolio asks of its trades beyond its weights: its drift bands, its opt-in {@link TradeCosts} (null:
+     * off, every weight traded to its target as it always was), and under tax-loss harvesting its substitute pairs and
+     * the securities the wash-sale guard keeps from being bought ({@link WashSale}).
      */
     public record Policy(List<RebalanceCondition> bands, TradeCosts costs, WashSale washSale) {
         public static final Policy NONE = new Policy(List.of(), null, WashSale.NONE);
@@ -73,11 +74,6 @@ public final class Planner {
         /** Bands and trade costs, no substitutes and nothing blocked. */
         public Policy(List<RebalanceCondition> bands, TradeCosts costs) {
             this(bands, costs, WashSale.NONE);
-        }
-
-        /** The policy a request carries: its portfolio's drift bands and trade costs. */
-        public static Policy of(dev.rebalancer.contracts.RebalanceRequest request) {
-            return new Policy(request.rebalanceConditions(), request.strategies().tradeCosts(), WashSale.NONE);
         }
     }
 
@@ -432,7 +428,7 @@ public final class Planner {
         return orders.stream().map(PlannedOrder::value).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    record Draft(String symbol, OrderSide side, BigDecimal wanted) {
+    private record Draft(String symbol, OrderSide side, BigDecimal wanted) {
     }
 
     /** Values and target values of every weight and holding, in dollars at the planning prices. */

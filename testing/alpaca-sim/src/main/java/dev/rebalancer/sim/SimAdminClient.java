@@ -54,6 +54,12 @@ public final class SimAdminClient {
         return call("PUT", "/sim/accounts/" + accountId + "/activities/" + activityId, object().put("status", status));
     }
 
+    /** The account holds {@code qty} of {@code symbol} bought at {@code price} on {@code at}, with its FILL activity. */
+    public JsonNode holdBoughtAt(String accountId, String symbol, String qty, String price, java.time.Instant at) {
+        return call("POST", "/sim/accounts/" + accountId + "/holdings", object().put("symbol", symbol)
+                .put("qty", qty).put("price", price).put("at", at.toString()));
+    }
+
     public JsonNode prices(Map<String, String> prices) {
         ObjectNode body = object();
         prices.forEach(body::put);

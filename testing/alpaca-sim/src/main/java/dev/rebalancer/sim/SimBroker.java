@@ -135,12 +135,7 @@ public final class SimBroker implements AutoCloseable {
         if (type != null && !type.equals("CSD") && !type.equals("JNLC")) {
             throw SimError.validation("type must be CSD or JNLC");
         }
-        Instant when = at;
-        if (when == null) {
-            Instant now = Instant.now();
-            when = now.isAfter(lastActivityTime) ? now : lastActivityTime.plusMillis(1);
-            lastActivityTime = when;
-        }
+        Instant when = at != null ? at : activityTime(Instant.now());
         SimActivity activity = new SimActivity(ACTIVITY_TIME.format(when) + "::"
                 + (uuid == null ? uuid("activity:" + next()) : uuid), type == null ? "CSD" : type, amount, when,
                 "executed");
@@ -930,7 +925,50 @@ public final class SimBroker implements AutoCloseable {
         if (done) {
             order.filledAt = now;
         }
+        account.activities.add(new SimActivity(ACTIVITY_TIME.format(activityTime(now)) + "::"
+                + uuid("activity:" + next()), "FILL", amount, now, "executed", new SimActivity.Fill(done ? "fill"
+                : "partial_fill", price, qty, order.isBuy() ? "buy" : "sell", asset.symbol,
+                order.remaining().max(BigDecimal.ZERO), order.filledQty, order.id, order.status)));
         publish(account, done ? "fill" : "partial_fill", order, qty, price);
+    }
+
+    /** An activity time after every earlier one: ids sort in time. */
+    private Instant activityTime(Instant wanted) {
+        Instant when = wanted.isAfter(lastActivityTime) ? wanted : lastActivityTime.plusMillis(1);
+        lastActivityTime = when;
+        return when;
+    }
+
+    /**
+     * {@code POST /sim/accounts/{id}/holdings}: the account holds {@code qty} of {@code symbol}, bought at {@code price}
+     * on {@code at} (in the past: a position from before the rebalancer), paid from its cash, with the FILL activity
+     * Alpaca would show for it.
+     */
+    public synchronized ObjectNode holdBoughtAt(String accountId, String symbol, BigDecimal qty, BigDecimal price,
+            Instant at) {
+        SimAccount account = accountsById.get(accountId);
+        if (account == null) {
+            throw SimError.notFound("account not found: " + accountId);
+        }
+        SimAsset asset = assets.get(symbol);
+        if (asset == null) {
+            throw SimError.notFound("asset not found: " + symbol);
+        }
+        if (qty == null || qty.signum() <= 0 || price == null || price.signum() <= 0 || at == null) {
+            throw SimError.validation("qty and price must be positive, at a time");
+        }
+        BigDecimal amount = qty.multiply(price).setScale(2, RoundingMode.HALF_UP);
+        SimAccount.Holding holding = account.holdings.computeIfAbsent(symbol, s -> new SimAccount.Holding());
+        holding.qty = holding.qty.add(qty);
+        holding.costBasis = holding.costBasis.add(amount);
+        account.cash = account.cash.subtract(amount);
+        account.lowestCash = account.lowestCash.min(account.cash);
+        String orderId = uuid("order:" + next());
+        SimActivity activity = new SimActivity(ACTIVITY_TIME.format(at) + "::" + uuid("activity:" + next()), "FILL",
+                amount, at, "executed", new SimActivity.Fill("fill", price, qty, "buy", symbol, BigDecimal.ZERO, qty,
+                orderId, "filled"));
+        account.activities.add(activity);
+        return SimJson.activity(activity);
     }
 
     private void publish(SimAccount account, String event, SimOrder order, BigDecimal qty, BigDecimal price) {

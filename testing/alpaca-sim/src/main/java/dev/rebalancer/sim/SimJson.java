@@ -149,6 +149,23 @@ final class SimJson {
 
     static ObjectNode activity(SimActivity activity) {
         ObjectNode json = MAPPER.createObjectNode();
+        if (activity.fill() != null) {
+            // A trade activity, in Alpaca's TradingActivities shape.
+            SimActivity.Fill fill = activity.fill();
+            json.put("id", activity.id());
+            json.put("activity_type", "FILL");
+            json.put("transaction_time", time(activity.createdAt()));
+            json.put("type", fill.fillType());
+            json.put("price", fill.price().stripTrailingZeros().toPlainString());
+            json.put("qty", fill.qty().stripTrailingZeros().toPlainString());
+            json.put("side", fill.side());
+            json.put("symbol", fill.symbol());
+            json.put("leaves_qty", fill.leavesQty().stripTrailingZeros().toPlainString());
+            json.put("cum_qty", fill.cumQty().stripTrailingZeros().toPlainString());
+            json.put("order_id", fill.orderId());
+            json.put("order_status", fill.orderStatus());
+            return json;
+        }
         json.put("id", activity.id());
         json.put("activity_type", activity.type());
         json.put("date", activity.createdAt().atZone(NEW_YORK).toLocalDate().toString());

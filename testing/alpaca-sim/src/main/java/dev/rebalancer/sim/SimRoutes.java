@@ -40,6 +40,10 @@ public final class SimRoutes {
         router.put("/sim/accounts/:account_id/activities/:activity_id").handler(ctx -> adminCall(ctx, body ->
                 broker.activityStatus(ctx.pathParam("account_id"), ctx.pathParam("activity_id"),
                         body.path("status").asText())));
+        router.post("/sim/accounts/:account_id/holdings").handler(ctx -> adminCall(ctx, body ->
+                broker.holdBoughtAt(ctx.pathParam("account_id"), text(body, "symbol"),
+                        SimBroker.decimal(body.get("qty"), "qty", true),
+                        SimBroker.decimal(body.get("price"), "price", true), Instant.parse(text(body, "at")))));
         router.put("/sim/prices").handler(admin(broker::setPrices));
         router.post("/sim/splits").handler(admin(body -> broker.split(text(body, "symbol"),
                 SimBroker.decimal(body.get("ratio"), "ratio", true))));

@@ -92,8 +92,9 @@ class SimulatorContractTest {
         String deposits = expect(200, "GET", "/v2/account/activities/CSD", null);
         assertThat(deposits).contains("\"CSD\"");
         trading.assertAnswer("GET", "/v2/account/activities/{activity_type}", 200, deposits);
-        trading.assertAnswer("GET", "/v2/account/activities/{activity_type}", 200,
-                expect(200, "GET", "/v2/account/activities/FILL", null));
+        String fills = expect(200, "GET", "/v2/account/activities/FILL", null);
+        assertThat(fills).as("the order's execution, as a FILL activity").contains("\"FILL\"", id(order));
+        trading.assertAnswer("GET", "/v2/account/activities/{activity_type}", 200, fills);
         trading.assertAnswer("GET", "/v2/account/activities", 200, expect(200, "GET", "/v2/account/activities", null));
     }
 
