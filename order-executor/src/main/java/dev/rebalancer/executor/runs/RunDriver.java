@@ -786,11 +786,15 @@ public class RunDriver {
         Reading reading = read(broker, lease);
         Lots lots = lots(run.request(), reading, broker.client());
         Map<String, String> substitutes = run.request().strategies().taxLossHarvesting().substitutes();
-        java.util.Set<String> bought = new java.util.HashSet<>();
+        java.util.Set<String> boughtSymbols = new java.util.HashSet<>();
         java.util.Set<String> sold = new java.util.HashSet<>();
         for (Leg leg : store.legs(run.runId())) {
             if (leg.filledQty() != null && leg.filledQty().signum() > 0) {
-                (leg.phase() == RunPhase.SELLS ? sold : bought).add(leg.clientOrderId());
+                if (leg.phase() == RunPhase.SELLS) {
+                    sold.add(leg.clientOrderId());
+                } else {
+                    boughtSymbols.add(leg.symbol());
+                }
             }
         }
         List<String> words = new ArrayList<>();
@@ -801,8 +805,7 @@ public class RunDriver {
             }
             loss = loss.add(sale.loss());
             String substitute = substitutes.get(sale.symbol());
-            boolean replaced = store.legs(run.runId()).stream().anyMatch(leg -> bought.contains(leg.clientOrderId())
-                    && leg.symbol().equals(substitute));
+            boolean replaced = boughtSymbols.contains(substitute);
             words.add("sold " + sale.symbol() + (sale.loss().signum() > 0 ? " at a " + dev.rebalancer.contracts.Money
                     .dollars(sale.loss()) + " loss" : " at no loss") + (replaced ? ", bought " + substitute : "")
                     + lots.noBuyUntil(sale.symbol(), Instant.now()).map(until -> "; " + sale.symbol()

@@ -295,7 +295,7 @@ final class Goals {
                 BigDecimal target = percentTargets.getOrDefault(symbol, BigDecimal.ZERO);
                 if (band == null) {
                     inside.put(symbol, "the portfolio has no drift band it would leave");
-                } else if (targets.value(symbol).subtract(targetValue(target, targets.equity)).abs()
+                } else if (targets.value(symbol).subtract(dollars(target, targets.equity)).abs()
                         .compareTo(band) <= 0) {
                     BigDecimal now = targets.equity.signum() == 0 ? BigDecimal.ZERO : targets.value(symbol)
                             .multiply(HUNDRED).divide(targets.equity, 2, RoundingMode.HALF_EVEN);
@@ -308,10 +308,7 @@ final class Goals {
             return inside;
         }
 
-        private static BigDecimal targetValue(BigDecimal percent, BigDecimal equity) {
-            return percent.multiply(equity).divide(HUNDRED, SCALE, RoundingMode.HALF_EVEN);
-        }
-
+        /** {@code percent} of {@code equity}, in dollars. */
         private static BigDecimal dollars(BigDecimal percent, BigDecimal equity) {
             return percent.multiply(equity).divide(HUNDRED, SCALE, RoundingMode.HALF_EVEN);
         }
