@@ -5,9 +5,15 @@ package dev.rebalancer.contracts;
  * nor see; each one absent (null) is off. They travel with the portfolio's targets to the drift monitor and with each
  * rebalance request to the executor, whose planner applies them.
  */
-public record Strategies(TradeCosts tradeCosts, TaxLossHarvesting taxLossHarvesting) {
+public record Strategies(TradeCosts tradeCosts, TaxLossHarvesting taxLossHarvesting,
+        VolatilityFilter volatilityFilter) {
 
-    public static final Strategies NONE = new Strategies(null, null);
+    public static final Strategies NONE = new Strategies(null, null, null);
+
+    /** Without the volatility filter. */
+    public Strategies(TradeCosts tradeCosts, TaxLossHarvesting taxLossHarvesting) {
+        this(tradeCosts, taxLossHarvesting, null);
+    }
 
     /** Trade costs alone. */
     public Strategies(TradeCosts tradeCosts) {

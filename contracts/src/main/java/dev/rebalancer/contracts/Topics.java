@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Kafka topic names. Every topic is keyed by {@code account_id} (control by {@link TradingHalt#KEY}, the calendar
- * by {@link MarketCalendar#KEY}) and all share
+ * by {@link MarketCalendar#KEY}, volatility by its source) and all share
  * one partition count, so one account's events stay in order and the drift monitor's inputs are co-partitioned.
  */
 public final class Topics {
@@ -27,13 +27,17 @@ public final class Topics {
     public static final String CONTROL = "rebalancer.control.v1";
     /** The market's calendar from Alpaca (trading days, early closes); compacted, one key. */
     public static final String CALENDAR = "rebalancer.calendar.v1";
+    /** The market's volatility readings (VIX, SPY's realised volatility); compacted, keyed by source. */
+    public static final String VOLATILITY = "rebalancer.volatility.v1";
+    /** Automatic rebalances the volatility filter deferred, at most one per account and trading day. */
+    public static final String DEFERRALS = "rebalancer.deferrals.v1";
 
     /** Topics whose latest value per key is the state, so they are compacted rather than deleted by age. */
-    public static final List<String> COMPACTED = List.of(TARGETS, POSITIONS, CONTROL, CALENDAR);
+    public static final List<String> COMPACTED = List.of(TARGETS, POSITIONS, CONTROL, CALENDAR, VOLATILITY);
 
     /** Every topic above. */
     public static final List<String> ALL = List.of(TARGETS, POSITIONS, CASH_DEPOSITS, REBALANCE_REQUESTS, RUNS, ALERTS, CONTROL,
-            CALENDAR);
+            CALENDAR, VOLATILITY, DEFERRALS);
 
     /** The header of a dead-lettered message that says why it could not be read. */
     public static final String DEAD_LETTER_REASON = "rebalancer-dead-letter-reason";

@@ -33,7 +33,9 @@ class EventJsonTest {
                 Arguments.of("alert", Alert.class),
                 Arguments.of("trading_halt", TradingHalt.class),
                 Arguments.of("run_cancellation", RunCancellation.class),
-                Arguments.of("market_calendar", MarketCalendar.class));
+                Arguments.of("market_calendar", MarketCalendar.class),
+                Arguments.of("volatility_reading", VolatilityReading.class),
+                Arguments.of("rebalance_deferred", RebalanceDeferred.class));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -229,9 +231,10 @@ class EventJsonTest {
         assertThat(Topics.ALL).containsExactly(
                 "rebalancer.targets.v1", "rebalancer.positions.v1", "rebalancer.cash-deposits.v1",
                 "rebalancer.rebalance-requests.v1", "rebalancer.runs.v1", "rebalancer.alerts.v1",
-                "rebalancer.control.v1", "rebalancer.calendar.v1");
+                "rebalancer.control.v1", "rebalancer.calendar.v1", "rebalancer.volatility.v1",
+                "rebalancer.deferrals.v1");
         assertThat(Topics.COMPACTED).isEqualTo(List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CONTROL,
-                Topics.CALENDAR));
+                Topics.CALENDAR, Topics.VOLATILITY));
         assertThat(Topics.deadLetterOf(Topics.CASH_DEPOSITS)).isEqualTo("rebalancer.cash-deposits.v1.dlq");
     }
 
@@ -239,10 +242,12 @@ class EventJsonTest {
     void the_topic_layout_compacts_the_state_topics_and_puts_a_dead_letter_topic_beside_each() {
         var layout = Topics.layout();
 
-        assertThat(layout).hasSize(16);
+        assertThat(layout).hasSize(20);
         assertThat(layout.get("rebalancer.targets.v1")).containsExactly(java.util.Map.entry("cleanup.policy", "compact"));
         assertThat(layout.get("rebalancer.positions.v1")).containsEntry("cleanup.policy", "compact");
         assertThat(layout.get("rebalancer.control.v1")).containsEntry("cleanup.policy", "compact");
+        assertThat(layout.get("rebalancer.volatility.v1")).containsEntry("cleanup.policy", "compact");
+        assertThat(layout.get("rebalancer.deferrals.v1")).isEmpty();
         assertThat(layout.get("rebalancer.cash-deposits.v1")).isEmpty();
         assertThat(layout.get("rebalancer.runs.v1.dlq")).isEmpty();
         assertThat(layout.keySet()).contains("rebalancer.targets.v1.dlq", "rebalancer.alerts.v1.dlq");

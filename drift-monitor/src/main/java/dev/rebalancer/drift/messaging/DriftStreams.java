@@ -64,8 +64,7 @@ public class DriftStreams {
         io.micrometer.core.instrument.MeterRegistry registry = metrics.registry();
         io.micrometer.core.instrument.Counter breaches = io.micrometer.core.instrument.Counter.builder(DRIFT_BREACHES)
                 .description("Drift-band breaches that asked for a rebalance").register(registry);
-        metrics.deadLetterTopics(java.util.stream.Stream.concat(DriftTopology.INPUTS.stream(),
-                java.util.stream.Stream.of(dev.rebalancer.contracts.Topics.CALENDAR)).toList());
+        metrics.deadLetterTopics(DriftTopology.READS);
         this.observer = new DriftTopology.Observer() {
             @Override
             public void requested(dev.rebalancer.contracts.RebalanceRequest request, long inputTimestampMs) {
@@ -178,7 +177,7 @@ public class DriftStreams {
         }
         Properties props = withThreads(properties(config, kafka.streams(java.util.Map.of())), inputPartitions);
         KafkaStreams created = new KafkaStreams(DriftTopology.build(rules(config), config.tickInterval(),
-                config.clockOffset(), observer, this::deadLetterCalendar), props, CommitPacing.clients());
+                config.clockOffset(), observer, this::deadLetterMarket), props, CommitPacing.clients());
         if (wipeLocalState) {
             created.cleanUp();
         }
@@ -250,13 +249,12 @@ public class DriftStreams {
     }
 
     /**
-     * An unreadable market calendar, on its dead-letter topic and announced by an alert (on the global thread, which
-     * may wait for the broker's acknowledgement: nothing else waits on it). If Kafka will not take them, that is logged
-     * as an error: the global thread must go on.
+     * An unreadable message of a market topic (calendar, volatility), on its dead-letter topic and announced by an
+     * alert (on the global thread, which may wait for the broker's acknowledgement: nothing else waits on it). If Kafka
+     * will not take them, that is logged as an error: the global thread must go on.
      */
-    private void deadLetterCalendar(org.apache.kafka.streams.processor.api.Record<String, String> record, String why,
-            String alertEventId) {
-        String topic = dev.rebalancer.contracts.Topics.CALENDAR;
+    private void deadLetterMarket(String topic, org.apache.kafka.streams.processor.api.Record<String, String> record,
+            String why, String alertEventId) {
         dev.rebalancer.contracts.Alert alert = DriftTopology.deadLetterAlert(alertEventId, null, java.time.Instant.now(),
                 topic, why);
         try {
@@ -270,9 +268,9 @@ public class DriftStreams {
             observer.deadLettered(topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.errorf("unreadable market calendar not dead-lettered (interrupted): %s", why);
+            LOG.errorf("unreadable %s message not dead-lettered (interrupted): %s", topic, why);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.errorf("unreadable market calendar not dead-lettered (%s): %s", e, why);
+            LOG.errorf("unreadable %s message not dead-lettered (%s): %s", topic, e, why);
         }
     }
 

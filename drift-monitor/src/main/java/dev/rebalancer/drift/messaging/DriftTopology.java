@@ -6,11 +6,13 @@ import dev.rebalancer.contracts.EventFormatException;
 import dev.rebalancer.contracts.EventJson;
 import dev.rebalancer.contracts.MarketCalendar;
 import dev.rebalancer.contracts.PositionSnapshot;
+import dev.rebalancer.contracts.RebalanceDeferred;
 import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.Severity;
 import dev.rebalancer.contracts.TargetAllocation;
 import dev.rebalancer.contracts.Topics;
+import dev.rebalancer.contracts.VolatilityReading;
 import dev.rebalancer.rules.drift.AccountState;
 import dev.rebalancer.rules.drift.DriftRules;
 import java.time.Duration;
@@ -50,12 +52,16 @@ public final class DriftTopology {
     static final String PROCESSOR = "drift-rules";
     static final String REQUESTS_SINK = "rebalance-requests";
     static final String ALERTS_SINK = "alerts";
+    static final String DEFERRALS_SINK = "deferrals";
     static final List<String> INPUTS = List.of(Topics.TARGETS, Topics.POSITIONS, Topics.CASH_DEPOSITS, Topics.RUNS);
     /** The market's calendar, as portfolio-service last published it: a global store, the same on every instance. */
     public static final String CALENDAR_STORE = "market-calendar";
+    /** The market's volatility readings, one per source: a global store, the same on every instance. */
+    public static final String VOLATILITY_STORE = "market-volatility";
+    /** The topics every instance reads whole into a global store: what the market is, not what an account is. */
+    static final List<String> MARKET = List.of(Topics.CALENDAR, Topics.VOLATILITY);
     /** Every topic the topology reads: Kafka Streams starts only once they all exist. */
-    static final List<String> READS = Stream.concat(INPUTS.stream(), Stream.of(Topics.CALENDAR))
-            .toList();
+    static final List<String> READS = Stream.concat(INPUTS.stream(), MARKET.stream()).toList();
 
     private DriftTopology() {
     }
@@ -79,20 +85,21 @@ public final class DriftTopology {
     }
 
     /**
-     * Where an unreadable market calendar goes: the global store's processor has no sink to forward to, so the monitor
-     * writes the dead letter and its alert itself. Every instance reads the whole calendar topic, so each dead-letters
-     * the same record; the alert's event id is the same for all (the notifier tells it once).
+     * Where an unreadable message of a market topic (the calendar, volatility) goes: a global store's processor has no
+     * sink to forward to, so the monitor writes the dead letter and its alert itself. Every instance reads the whole
+     * topic, so each dead-letters the same record; the alert's event id is the same for all (the notifier tells it
+     * once).
      */
-    public interface CalendarDeadLetters {
-        void deadLetter(Record<String, String> record, String why, String alertEventId);
+    public interface MarketDeadLetters {
+        void deadLetter(String topic, Record<String, String> record, String why, String alertEventId);
 
-        /** For a topology with nowhere to dead-letter to (a benchmark's): an unreadable calendar fails it, loudly. */
-        CalendarDeadLetters FAIL = (record, why, alertEventId) -> {
-            throw new IllegalStateException("unreadable market calendar: " + why);
+        /** For a topology with nowhere to dead-letter to (a benchmark's): an unreadable message fails it, loudly. */
+        MarketDeadLetters FAIL = (topic, record, why, alertEventId) -> {
+            throw new IllegalStateException("unreadable " + topic + " message: " + why);
         };
     }
 
-    public static Topology build(DriftRules rules, Duration tickEvery, CalendarDeadLetters calendarDeadLetters) {
+    public static Topology build(DriftRules rules, Duration tickEvery, MarketDeadLetters calendarDeadLetters) {
         return build(rules, tickEvery, Duration.ZERO, Observer.NONE, calendarDeadLetters);
     }
 
@@ -101,7 +108,7 @@ public final class DriftTopology {
      * {@code observer} of each request and dead letter.
      */
     public static Topology build(DriftRules rules, Duration tickEvery, Duration clockOffset, Observer observer,
-            CalendarDeadLetters calendarDeadLetters) {
+            MarketDeadLetters marketDeadLetters) {
         Topology topology = new Topology();
         for (String topic : INPUTS) {
             topology.addSource(topic, new StringDeserializer(), new StringDeserializer(), topic);
@@ -116,10 +123,19 @@ public final class DriftTopology {
         topology.addSink(REQUESTS_SINK, Topics.REBALANCE_REQUESTS, new StringSerializer(), new StringSerializer(),
                 PROCESSOR);
         topology.addSink(ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new StringSerializer(), PROCESSOR);
+        topology.addSink(DEFERRALS_SINK, Topics.DEFERRALS, new StringSerializer(), new StringSerializer(), PROCESSOR);
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CALENDAR_STORE),
                 Serdes.String(), Serdes.String()).withLoggingDisabled(), "calendar-source", new StringDeserializer(),
                 new StringDeserializer(), Topics.CALENDAR, "calendar-learner",
-                () -> new CalendarLearner(rules, calendarDeadLetters));
+                () -> new MarketLearner(Topics.CALENDAR, CALENDAR_STORE,
+                        json -> rules.calendar().learn(EventJson.read(json, MarketCalendar.class)),
+                        marketDeadLetters));
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VOLATILITY_STORE),
+                Serdes.String(), Serdes.String()).withLoggingDisabled(), "volatility-source", new StringDeserializer(),
+                new StringDeserializer(), Topics.VOLATILITY, "volatility-learner",
+                () -> new MarketLearner(Topics.VOLATILITY, VOLATILITY_STORE,
+                        json -> rules.volatility().learn(EventJson.read(json, VolatilityReading.class)),
+                        marketDeadLetters));
         for (String topic : INPUTS) {
             topology.addSink(deadLetterSink(topic), Topics.deadLetterOf(topic), new StringSerializer(),
                     new StringSerializer(), PROCESSOR);
@@ -140,58 +156,60 @@ public final class DriftTopology {
     }
 
     /**
-     * Keeps the market's calendar in the global store and teaches it to the rules: each one published, and at start
-     * the one the store holds. Since Kafka 3.8 (KAFKA-7663) the global thread's start-up runs the records past the
-     * store's checkpoint through this processor too, inside {@code KafkaStreams.start()}. One that cannot be read is
-     * dead-lettered with an alert — again by each instance that reads it again, under the same alert id — and the
-     * calendar known before stays.
+     * Keeps a market topic (the calendar, volatility readings) in its global store and teaches it to the rules: each
+     * record published, and at start each one the store holds. Since Kafka 3.8 (KAFKA-7663) the global thread's
+     * start-up runs the records past the store's checkpoint through this processor too, inside
+     * {@code KafkaStreams.start()}. One that cannot be read is dead-lettered with an alert — again by each instance
+     * that reads it again, under the same alert id — and what was known before stays.
      */
-    private static final class CalendarLearner implements Processor<String, String, Void, Void> {
+    private static final class MarketLearner implements Processor<String, String, Void, Void> {
 
-        private final DriftRules rules;
-        private final CalendarDeadLetters deadLetters;
+        private final String topic;
+        private final String storeName;
+        private final java.util.function.Consumer<String> learn;
+        private final MarketDeadLetters deadLetters;
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<String, String> store;
 
-        CalendarLearner(DriftRules rules, CalendarDeadLetters deadLetters) {
-            this.rules = rules;
+        MarketLearner(String topic, String storeName, java.util.function.Consumer<String> learn,
+                MarketDeadLetters deadLetters) {
+            this.topic = topic;
+            this.storeName = storeName;
+            this.learn = learn;
             this.deadLetters = deadLetters;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             this.context = context;
-            store = context.getStateStore(CALENDAR_STORE);
-            String restored = store.get(MarketCalendar.KEY);
-            if (restored != null) {
-                try {
-                    learn(restored);
-                } catch (EventFormatException e) {
-                    LOG.warnf("the stored market calendar cannot be read: %s", e.getMessage());
-                }
+            store = context.getStateStore(storeName);
+            try (KeyValueIterator<String, String> stored = store.all()) {
+                stored.forEachRemaining(entry -> {
+                    try {
+                        learn.accept(entry.value);
+                    } catch (EventFormatException e) {
+                        LOG.warnf("the stored %s message %s cannot be read: %s", topic, entry.key, e.getMessage());
+                    }
+                });
             }
         }
 
         @Override
         public void process(Record<String, String> record) {
-            if (record.value() == null) {
+            if (record.value() == null || record.key() == null) {
                 return;
             }
             try {
-                learn(record.value());
-                store.put(MarketCalendar.KEY, record.value());
+                learn.accept(record.value());
+                store.put(record.key(), record.value());
             } catch (EventFormatException e) {
                 String where = context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-                        .orElse(Topics.CALENDAR + "@" + record.timestamp());
-                LOG.warnf("unreadable market calendar (%s) dead-lettering, the one known before stays: %s", where,
+                        .orElse(topic + "@" + record.timestamp());
+                LOG.warnf("unreadable %s message (%s) dead-lettering, what was known before stays: %s", topic, where,
                         e.getMessage());
-                deadLetters.deadLetter(record, e.getMessage(), java.util.UUID.nameUUIDFromBytes(("dead-letter:" + where)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+                deadLetters.deadLetter(topic, record, e.getMessage(), java.util.UUID.nameUUIDFromBytes(
+                        ("dead-letter:" + where).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
             }
-        }
-
-        private void learn(String json) {
-            rules.calendar().learn(EventJson.read(json, MarketCalendar.class));
         }
     }
 
@@ -199,6 +217,14 @@ public final class DriftTopology {
     static Alert deadLetterAlert(String eventId, String accountId, Instant at, String topic, String why) {
         return new Alert(eventId, accountId, at, Severity.WARNING, "Unreadable " + topic + " message dead-lettered", why,
                 null, "drift-monitor");
+    }
+
+    /** The alert that tells the owner of a deferral; its event id follows the deferral's, so it is told once. */
+    static Alert deferralAlert(RebalanceDeferred deferred) {
+        return new Alert(java.util.UUID.nameUUIDFromBytes(("alert:" + deferred.eventId())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(), deferred.accountId(),
+                deferred.occurredAt(), Severity.INFO, "Rebalance deferred: volatility is high", deferred.explain()
+                        + ". A manual run is not held back.", null, "drift-monitor");
     }
 
     private static String deadLetterSink(String topic) {
@@ -321,6 +347,11 @@ public final class DriftTopology {
             for (RebalanceRequest request : outcome.requests()) {
                 context.forward(new Record<>(account, EventJson.write(request), timestamp), REQUESTS_SINK);
                 observer.requested(request, timestamp);
+            }
+            for (RebalanceDeferred deferred : outcome.deferrals()) {
+                context.forward(new Record<>(account, EventJson.write(deferred), timestamp), DEFERRALS_SINK);
+                context.forward(new Record<>(account, EventJson.write(deferralAlert(deferred)), timestamp),
+                        ALERTS_SINK);
             }
             if (!outcome.requests().isEmpty() && CommitPacing.ofThisThread().requestsMade()) {
                 context.commit();

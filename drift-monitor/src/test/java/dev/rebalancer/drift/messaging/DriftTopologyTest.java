@@ -14,6 +14,7 @@ import dev.rebalancer.contracts.PortfolioStatus;
 import dev.rebalancer.contracts.Position;
 import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.RebalanceDeferred;
 import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunOrder;
@@ -22,6 +23,9 @@ import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.TargetAllocation;
 import dev.rebalancer.contracts.Topics;
 import dev.rebalancer.contracts.Trigger;
+import dev.rebalancer.contracts.Strategies;
+import dev.rebalancer.contracts.VolatilityFilter;
+import dev.rebalancer.contracts.VolatilityReading;
 import dev.rebalancer.contracts.Weight;
 import dev.rebalancer.contracts.WeightDrift;
 import dev.rebalancer.rules.drift.CalendarSchedule;
@@ -72,7 +76,7 @@ class DriftTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "drift-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(DriftTopology.build(rules, Duration.ofMinutes(1),
-                (record, why, alertEventId) -> calendarDeadLetters.add(List.of(record.value(), why, alertEventId))),
+                (topic, record, why, alertEventId) -> calendarDeadLetters.add(List.of(record.value(), why, alertEventId, topic))),
                 props, wallClock);
         targets = driver.createInputTopic(Topics.TARGETS, new StringSerializer(), new StringSerializer());
         positions = driver.createInputTopic(Topics.POSITIONS, new StringSerializer(), new StringSerializer());
@@ -642,5 +646,187 @@ class DriftTopologyTest {
         assertThat(alert.title()).contains(Topics.CASH_DEPOSITS);
         assertThat(alert.source()).isEqualTo("drift-monitor");
         assertThat(requested()).extracting(RebalanceRequest::type).containsExactly(RunType.INVEST_CASH);
+    }
+
+    // The volatility filter.
+
+    static final VolatilityFilter VIX_30 = VolatilityFilter.defaults();
+
+    private void subscribeFiltered(VolatilityFilter filter, List<RebalanceCondition> conditions) {
+        targets.pipeInput(ACCOUNT, EventJson.write(new TargetAllocation(UUID.randomUUID().toString(), ACCOUNT,
+                MONDAY_10AM, "sub-1", "portfolio-1", PortfolioStatus.ACTIVE, SIXTY_FORTY, conditions, 0, null,
+                MONDAY_10AM, new Strategies(null, null, filter))));
+    }
+
+    private void volatility(VolatilityFilter.Source source, String value, String asOf) {
+        driver.createInputTopic(Topics.VOLATILITY, new StringSerializer(), new StringSerializer()).pipeInput(
+                source.key(), EventJson.write(new VolatilityReading(UUID.randomUUID().toString(), now, source,
+                        new BigDecimal(value), java.time.LocalDate.parse(asOf), "test")));
+    }
+
+    private List<RebalanceDeferred> deferred() {
+        return driver.createOutputTopic(Topics.DEFERRALS, new StringDeserializer(), new StringDeserializer())
+                .readValuesToList().stream().map(v -> EventJson.read(v, RebalanceDeferred.class)).toList();
+    }
+
+    private List<Alert> alerted() {
+        return driver.createOutputTopic(Topics.ALERTS, new StringDeserializer(), new StringDeserializer())
+                .readValuesToList().stream().map(v -> EventJson.read(v, Alert.class)).toList();
+    }
+
+    /** Subscribed with the filter, the first rebalance done (no reading yet: nothing deferred), on Tuesday 24th. */
+    private void settledFiltered(VolatilityFilter filter, List<RebalanceCondition> conditions) {
+        subscribeFiltered(filter, conditions);
+        positions("10000", "0", "SPY", "6000", "TLT", "4000");
+        run(requested().get(0).runId(), RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+        advance(Duration.ofDays(1));
+        requested();
+    }
+
+    @Test
+    void high_volatility_defers_a_drift_rebalance_told_once_a_day_with_its_reading_until_volatility_falls() {
+        start();
+        settledFiltered(VIX_30, List.of(ABSOLUTE_5));
+        volatility(VolatilityFilter.Source.VIX, "34.20", "2026-11-23");
+
+        positions("10000", "0", "SPY", "6600", "TLT", "3400");
+
+        assertThat(requested()).as("deferred").isEmpty();
+        assertThat(deferred()).singleElement().satisfies(d -> {
+            assertThat(d.eventId()).isEqualTo("deferral:" + ACCOUNT + ":2026-11-24");
+            assertThat(d.trigger()).isEqualTo(Trigger.DRIFT_BAND);
+            assertThat(d.source()).isEqualTo(VolatilityFilter.Source.VIX);
+            assertThat(d.reading()).isEqualByComparingTo("34.20");
+            assertThat(d.readingAsOf()).isEqualTo(java.time.LocalDate.parse("2026-11-23"));
+            assertThat(d.threshold()).isEqualByComparingTo("30");
+            assertThat(d.description()).isEqualTo("drift band breached by SPY at 66% (target 60%, band ±5), "
+                    + "TLT at 34% (target 40%, band ±5)");
+        });
+        assertThat(alerted()).singleElement().satisfies(alert -> {
+            assertThat(alert.severity()).isEqualTo(dev.rebalancer.contracts.Severity.INFO);
+            assertThat(alert.title()).isEqualTo("Rebalance deferred: volatility is high");
+            assertThat(alert.detail()).isEqualTo("VIX closed at 34.20 on 2026-11-23, above this portfolio's "
+                    + "threshold of 30: drift band breached by SPY at 66% (target 60%, band ±5), TLT at 34% (target "
+                    + "40%, band ±5) — not rebalanced while it stays above. A manual run is not held back.");
+        });
+
+        positions("10000", "0", "SPY", "6700", "TLT", "3300");
+        advance(Duration.ofMinutes(5));
+        assertThat(requested()).isEmpty();
+        assertThat(deferred()).as("told once a day").isEmpty();
+        assertThat(alerted()).isEmpty();
+
+        advance(Duration.ofDays(1));
+        assertThat(requested()).as("Wednesday, still high").isEmpty();
+        assertThat(deferred()).singleElement().satisfies(d -> assertThat(d.day()).hasToString("2026-11-25"));
+
+        volatility(VolatilityFilter.Source.VIX, "30", "2026-11-24");
+        advance(Duration.ofMinutes(1));
+        assertThat(requested()).as("at the threshold is not above it").singleElement().satisfies(r -> {
+            assertThat(r.type()).isEqualTo(RunType.FULL_REBALANCE);
+            assertThat(r.trigger()).isEqualTo(Trigger.DRIFT_BAND);
+            assertThat(r.requestId()).isEqualTo("drift:" + ACCOUNT + ":2026-11-25");
+        });
+        assertThat(deferred()).isEmpty();
+    }
+
+    @Test
+    void a_reading_of_another_source_an_old_one_or_none_defers_nothing() {
+        start();
+        settledFiltered(new VolatilityFilter(VolatilityFilter.Source.SPY_REALIZED_VOL, new BigDecimal("25"), null),
+                List.of(ABSOLUTE_5));
+        volatility(VolatilityFilter.Source.VIX, "45", "2026-11-23");
+        volatility(VolatilityFilter.Source.SPY_REALIZED_VOL, "40", "2026-11-18");
+
+        positions("10000", "0", "SPY", "6600", "TLT", "3400");
+
+        assertThat(requested()).as("VIX is not this portfolio's source; SPY's reading is six days old")
+                .singleElement().satisfies(r -> assertThat(r.trigger()).isEqualTo(Trigger.DRIFT_BAND));
+        assertThat(deferred()).isEmpty();
+    }
+
+    @Test
+    void a_calendar_rebalance_deferred_runs_on_the_first_day_volatility_is_down() {
+        start(Instant.parse("2026-11-24T15:00:00Z"), Set.of());
+        RebalanceCondition monthlyOn25th = new RebalanceCondition(ConditionType.CALENDAR, ConditionSubType.MONTHLY,
+                null, "25");
+        subscribeFiltered(VIX_30, List.of(monthlyOn25th));
+        positions("10000", "0", "SPY", "6000", "TLT", "4000");
+        run(requested().get(0).runId(), RunType.FULL_REBALANCE, RunStatus.COMPLETED_SUCCESS);
+        volatility(VolatilityFilter.Source.VIX, "41.5", "2026-11-24");
+
+        advance(Duration.ofDays(1));
+        assertThat(requested()).as("Wednesday 25th: deferred").isEmpty();
+        assertThat(deferred()).singleElement().satisfies(d -> assertThat(d.trigger()).isEqualTo(Trigger.CALENDAR));
+
+        advance(Duration.ofDays(2));
+        assertThat(requested()).as("Friday 27th, still high").isEmpty();
+
+        volatility(VolatilityFilter.Source.VIX, "24", "2026-11-27");
+        advance(Duration.ofMinutes(1));
+        assertThat(requested()).as("the condition fell on the 25th; it is not lost").singleElement().satisfies(r -> {
+            assertThat(r.trigger()).isEqualTo(Trigger.CALENDAR);
+            assertThat(r.evidence().description()).isEqualTo("monthly calendar condition (day 25) fell on 2026-11-25 "
+                    + "(deferred while volatility was high)");
+        });
+        run(RebalanceRequest.runIdFor("calendar:" + ACCOUNT + ":2026-11-27"), RunType.FULL_REBALANCE,
+                RunStatus.COMPLETED_SUCCESS);
+        advance(Duration.ofDays(3));
+        assertThat(requested()).as("and it runs once").isEmpty();
+    }
+
+    @Test
+    void while_volatility_is_high_a_deposit_is_invested_in_parts_one_a_trading_day() {
+        start(Instant.parse("2026-11-26T15:00:00Z"), Set.of());
+        settledFiltered(new VolatilityFilter(null, null, 3), List.of());
+        volatility(VolatilityFilter.Source.VIX, "35", "2026-11-26");
+
+        deposit("20261127093000000::split", "1000.00");
+        assertThat(requested()).as("Friday 27th").singleElement().satisfies(r -> {
+            assertThat(r.type()).isEqualTo(RunType.INVEST_CASH);
+            assertThat(r.requestId()).isEqualTo("deposit:20261127093000000::split");
+            assertThat(r.amount()).isEqualByComparingTo("333.33");
+            assertThat(r.evidence().description()).isEqualTo("CSD deposit of $1000.00 (activity "
+                    + "20261127093000000::split): $333.33, part 1 of 3, one a trading day while VIX 35 (close of "
+                    + "2026-11-26) is above 30");
+        });
+        advance(Duration.ofMinutes(5));
+        assertThat(requested()).isEmpty();
+
+        volatility(VolatilityFilter.Source.VIX, "20", "2026-11-27");
+        advance(Duration.ofDays(1));
+        assertThat(requested()).as("Saturday").isEmpty();
+        advance(Duration.ofDays(2));
+        assertThat(requested()).as("Monday 30th: part 2, though volatility fell").singleElement().satisfies(r -> {
+            assertThat(r.requestId()).isEqualTo("deposit-part:20261127093000000::split:2");
+            assertThat(r.amount()).isEqualByComparingTo("333.33");
+        });
+        advance(Duration.ofDays(1));
+        assertThat(requested()).as("Tuesday: the last part, what is left").singleElement()
+                .satisfies(r -> assertThat(r.amount()).isEqualByComparingTo("333.34"));
+        advance(Duration.ofDays(1));
+        assertThat(requested()).isEmpty();
+
+        deposit("20261202093000000::whole", "1000.00");
+        assertThat(requested()).as("volatility low: invested at once").singleElement()
+                .satisfies(r -> assertThat(r.amount()).isEqualByComparingTo("1000.00"));
+    }
+
+    @Test
+    void an_unreadable_volatility_reading_is_dead_lettered_and_the_one_known_before_stays() {
+        start();
+        settledFiltered(VIX_30, List.of(ABSOLUTE_5));
+        volatility(VolatilityFilter.Source.VIX, "34.20", "2026-11-23");
+
+        driver.createInputTopic(Topics.VOLATILITY, new StringSerializer(), new StringSerializer())
+                .pipeInput("vix", "{\"source\": \"vix\", \"value\": \"calm\"}");
+        positions("10000", "0", "SPY", "6600", "TLT", "3400");
+
+        assertThat(calendarDeadLetters).singleElement().satisfies(dead -> {
+            assertThat(dead.get(0)).contains("calm");
+            assertThat(dead.get(3)).isEqualTo(Topics.VOLATILITY);
+        });
+        assertThat(requested()).isEmpty();
+        assertThat(deferred()).singleElement().satisfies(d -> assertThat(d.reading()).isEqualByComparingTo("34.20"));
     }
 }

@@ -36,7 +36,7 @@ final class IsolatedDrift {
                     .build();
             DriftConfig drift = config.getConfigMapping(DriftConfig.class);
             return new KafkaStreams(DriftTopology.build(DriftStreams.rules(drift), drift.tickInterval(),
-                    DriftTopology.CalendarDeadLetters.FAIL),
+                    DriftTopology.MarketDeadLetters.FAIL),
                     DriftStreams.properties(drift, Map.of("bootstrap.servers", bootstrap)),
                     new org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier() {
                         @Override

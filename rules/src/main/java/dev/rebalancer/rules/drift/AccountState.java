@@ -26,6 +26,10 @@ import java.util.Map;
  * @param lastRunEndedAt        when the account's last run ended: a snapshot older than that shows the account before
  *                              the run's orders, so drift waits for a newer one
  * @param heldDeposits          deposits that came while the portfolio needed adjustment, invested once it is active
+ * @param lastHarvestDay        the trading day of the last harvest request: at most one a day
+ * @param deferral              what the volatility filter holds back: the day it last told of a deferral (once a day),
+ *                              and the day of a calendar condition whose rebalance waits for volatility to fall
+ * @param tranches              deposits split over days by the volatility filter, with the parts still to invest
  */
 public record AccountState(
         TargetAllocation target,
@@ -39,7 +43,33 @@ public record AccountState(
         List<String> recentDeposits,
         Instant lastRunEndedAt,
         List<CashDeposit> heldDeposits,
-        LocalDate lastHarvestDay) {
+        LocalDate lastHarvestDay,
+        Deferral deferral,
+        List<Tranche> tranches) {
+
+    /**
+     * @param toldOn      the trading day a deferral was last published: at most one a day
+     * @param calendarDue the day a calendar condition fell whose rebalance was deferred; null when none waits
+     */
+    public record Deferral(LocalDate toldOn, LocalDate calendarDue) {
+    }
+
+    /**
+     * A deposit the volatility filter spreads over {@code parts} trading days: {@code part} of them are requested,
+     * the last on {@code lastDay}; each part is {@code each}, the last what is left of {@code amount}.
+     */
+    public record Tranche(CashDeposit deposit, int part, int parts, java.math.BigDecimal each, LocalDate lastDay) {
+
+        /** What the next part invests: {@code each}, or for the last part the rest of the deposit. */
+        java.math.BigDecimal nextAmount() {
+            return part + 1 == parts ? deposit.amount().subtract(each.multiply(java.math.BigDecimal.valueOf(part)))
+                    : each;
+        }
+
+        Tranche next(LocalDate day) {
+            return new Tranche(deposit, part + 1, parts, each, day);
+        }
+    }
 
     static final int DEPOSITS_REMEMBERED = 200;
 
@@ -47,11 +77,12 @@ public record AccountState(
         unfinishedRuns = unfinishedRuns == null ? Map.of() : Map.copyOf(unfinishedRuns);
         recentDeposits = recentDeposits == null ? List.of() : List.copyOf(recentDeposits);
         heldDeposits = heldDeposits == null ? List.of() : List.copyOf(heldDeposits);
+        tranches = tranches == null ? List.of() : List.copyOf(tranches);
     }
 
     public static AccountState empty() {
         return new AccountState(null, null, Map.of(), null, null, null, false, false, List.of(), null, List.of(),
-                null);
+                null, null, List.of());
     }
 
     /** A state that has not asked for a harvest yet. */
@@ -60,7 +91,8 @@ public record AccountState(
             boolean subscriptionPending, boolean portfolioUpdatePending, List<String> recentDeposits,
             Instant lastRunEndedAt, List<CashDeposit> heldDeposits) {
         this(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay, lastCalendarDay,
-                subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, heldDeposits, null);
+                subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, heldDeposits, null, null,
+                List.of());
     }
 
     /** A harvest was requested today: the run is unfinished from now, and today's harvest request is spent. */
@@ -68,19 +100,20 @@ public record AccountState(
         Map<String, Instant> runs = new LinkedHashMap<>(unfinishedRuns);
         runs.putIfAbsent(runId, now);
         return new AccountState(target, snapshot, runs, lastFullRebalanceAt, lastAutomaticDay, lastCalendarDay,
-                subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, heldDeposits, day);
+                subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, heldDeposits, day, deferral,
+                tranches);
     }
 
     AccountState withTarget(TargetAllocation newTarget, boolean subscription, boolean portfolioUpdate) {
         return new AccountState(newTarget, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
                 lastCalendarDay, subscription, portfolioUpdate, recentDeposits, lastRunEndedAt, heldDeposits,
-                lastHarvestDay);
+                lastHarvestDay, deferral, tranches);
     }
 
     public AccountState withSnapshot(PositionSnapshot newSnapshot) {
         return new AccountState(target, newSnapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
                 lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt,
-                heldDeposits, lastHarvestDay);
+                heldDeposits, lastHarvestDay, deferral, tranches);
     }
 
     AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt) {
@@ -90,7 +123,7 @@ public record AccountState(
     AccountState withRuns(Map<String, Instant> runs, Instant fullRebalanceAt, Instant runEndedAt) {
         return new AccountState(target, snapshot, runs, fullRebalanceAt, lastAutomaticDay, lastCalendarDay,
                 subscriptionPending, portfolioUpdatePending, recentDeposits, runEndedAt, heldDeposits,
-                lastHarvestDay);
+                lastHarvestDay, deferral, tranches);
     }
 
     AccountState withDeposit(String depositId) {
@@ -101,21 +134,38 @@ public record AccountState(
         }
         return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
                 lastCalendarDay, subscriptionPending, portfolioUpdatePending, deposits, lastRunEndedAt, heldDeposits,
-                lastHarvestDay);
+                lastHarvestDay, deferral, tranches);
     }
 
-    /** A full rebalance was requested: the run is unfinished from now, and today's automatic request is spent. */
+    /**
+     * A full rebalance was requested: the run is unfinished from now, and today's automatic request is spent; it
+     * invests all cash, so no deferred calendar rebalance and no part of a split deposit waits any more.
+     */
     AccountState withAutomaticRequest(String runId, Instant now, LocalDate day, boolean calendar) {
         Map<String, Instant> runs = new LinkedHashMap<>(unfinishedRuns);
         runs.putIfAbsent(runId, now);
         return new AccountState(target, snapshot, runs, lastFullRebalanceAt, day, calendar ? day : lastCalendarDay,
-                false, false, recentDeposits, lastRunEndedAt, heldDeposits, lastHarvestDay);
+                false, false, recentDeposits, lastRunEndedAt, heldDeposits, lastHarvestDay,
+                deferral == null ? null : new Deferral(deferral.toldOn(), null), List.of());
     }
 
     AccountState withHeldDeposits(List<CashDeposit> deposits) {
         return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
                 lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt, deposits,
-                lastHarvestDay);
+                lastHarvestDay, deferral, tranches);
+    }
+
+    /** What the volatility filter holds back. */
+    AccountState withDeferral(Deferral day) {
+        return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt,
+                heldDeposits, lastHarvestDay, day, tranches);
+    }
+
+    AccountState withTranches(List<Tranche> parts) {
+        return new AccountState(target, snapshot, unfinishedRuns, lastFullRebalanceAt, lastAutomaticDay,
+                lastCalendarDay, subscriptionPending, portfolioUpdatePending, recentDeposits, lastRunEndedAt,
+                heldDeposits, lastHarvestDay, deferral, parts);
     }
 
     AccountState withRunRequested(String runId, Instant now) {

@@ -8,6 +8,7 @@ import dev.rebalancer.contracts.PortfolioStatus;
 import dev.rebalancer.contracts.Position;
 import dev.rebalancer.contracts.PositionSnapshot;
 import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.RebalanceDeferred;
 import dev.rebalancer.contracts.RebalanceRequest;
 import dev.rebalancer.contracts.RunEvent;
 import dev.rebalancer.contracts.RunStatus;
@@ -15,9 +16,13 @@ import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.TargetAllocation;
 import dev.rebalancer.contracts.TaxLossHarvesting;
 import dev.rebalancer.contracts.Trigger;
+import dev.rebalancer.contracts.VolatilityFilter;
+import dev.rebalancer.contracts.VolatilityReading;
 import dev.rebalancer.contracts.WeightDrift;
+import dev.rebalancer.contracts.Money;
 import dev.rebalancer.contracts.WeightType;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -40,6 +45,10 @@ import java.util.stream.Collectors;
  * or a calendar condition falls — and only while the subscription and portfolio are active, no run is unfinished,
  * {@code cooldown_days} calendar days have passed since the last completed full rebalance, no automatic request was
  * made this trading day (New York), and equity is at least $1 per asset weight.</li>
+ * <li>With a portfolio's volatility filter, while the market's reading (VIX, or SPY's realised volatility) is above
+ * its threshold, an automatic full rebalance is deferred — published once a trading day as a {@link RebalanceDeferred}
+ * with the reading — and asked for on the first evaluation after the reading is down (a calendar condition that fell
+ * meanwhile included); a deposit may be invested in parts, one a trading day.</li>
  * </ul>
  * Every request id is deterministic, so a replay requests the same run.
  */
@@ -64,19 +73,42 @@ public final class DriftRules {
         }
     }
 
-    /** The state after an input, and the requests to publish. */
-    public record Outcome(AccountState state, List<RebalanceRequest> requests) {
+    /** The state after an input, the requests to publish, and the rebalances the volatility filter deferred. */
+    public record Outcome(AccountState state, List<RebalanceRequest> requests, List<RebalanceDeferred> deferrals) {
+
+        public Outcome(AccountState state, List<RebalanceRequest> requests) {
+            this(state, requests, List.of());
+        }
+
         static Outcome of(AccountState state, RebalanceRequest... requests) {
             return new Outcome(state, List.of(requests));
+        }
+
+        /** {@code first}'s requests, then this outcome's. */
+        Outcome after(Outcome first) {
+            if (first.requests().isEmpty() && first.deferrals().isEmpty()) {
+                return this;
+            }
+            List<RebalanceRequest> all = new java.util.ArrayList<>(first.requests());
+            all.addAll(requests);
+            List<RebalanceDeferred> deferred = new java.util.ArrayList<>(first.deferrals());
+            deferred.addAll(deferrals);
+            return new Outcome(state, List.copyOf(all), List.copyOf(deferred));
         }
     }
 
     private static final BigDecimal ONE_DOLLAR = BigDecimal.ONE;
 
     private final Settings settings;
+    private final MarketVolatility volatility = new MarketVolatility();
 
     public DriftRules(Settings settings) {
         this.settings = settings;
+    }
+
+    /** The market's volatility readings the rules go by; each one published is learnt into it. */
+    public MarketVolatility volatility() {
+        return volatility;
     }
 
     /** The trading days the rules go by; the market's calendar is learnt into it as it is published. */
@@ -92,7 +124,8 @@ public final class DriftRules {
      */
     public Outcome onTarget(AccountState state, TargetAllocation target, Instant now) {
         if (target == null) {
-            return Outcome.of(state.withTarget(null, false, false).withHeldDeposits(List.of()));
+            return Outcome.of(state.withTarget(null, false, false).withHeldDeposits(List.of())
+                    .withTranches(List.of()));
         }
         TargetAllocation previous = state.target();
         boolean newSubscription = previous == null || !previous.subscriptionId().equals(target.subscriptionId());
@@ -105,7 +138,7 @@ public final class DriftRules {
         List<RebalanceRequest> released = new java.util.ArrayList<>();
         if (newSubscription) {
             // Held for a portfolio that needed adjustment: another subscription is not that portfolio active again.
-            updated = updated.withHeldDeposits(List.of());
+            updated = updated.withHeldDeposits(List.of()).withTranches(List.of());
         } else if (isActive(target) && !target.weights().isEmpty() && !updated.heldDeposits().isEmpty()) {
             for (CashDeposit held : updated.heldDeposits()) {
                 RebalanceRequest request = investCash(updated, held, now);
@@ -148,19 +181,93 @@ public final class DriftRules {
         if (!isActive(target) || target.weights().isEmpty()) {
             return Outcome.of(seen);
         }
+        Optional<AccountState.Tranche> split = split(target, deposit, now);
+        if (split.isPresent()) {
+            AccountState.Tranche first = split.get();
+            VolatilityReading reading = highVolatility(target, first.lastDay()).orElseThrow();
+            RebalanceRequest request = investCash(seen, deposit, RebalanceRequest.depositRequestId(deposit.eventId()),
+                    first.each(), "part 1 of " + first.parts() + ", one a trading day while "
+                            + reading.describe() + " is above " + plain(target.strategies().volatilityFilter()
+                                    .threshold()), now);
+            List<AccountState.Tranche> tranches = new java.util.ArrayList<>(seen.tranches());
+            tranches.add(first);
+            return Outcome.of(seen.withRunRequested(request.runId(), now).withTranches(tranches), request);
+        }
         RebalanceRequest request = investCash(seen, deposit, now);
         return Outcome.of(seen.withRunRequested(request.runId(), now), request);
     }
 
     private RebalanceRequest investCash(AccountState state, CashDeposit deposit, Instant now) {
+        return investCash(state, deposit, RebalanceRequest.depositRequestId(deposit.eventId()), deposit.amount(), null,
+                now);
+    }
+
+    /** An invest_cash of {@code amount} for {@code deposit}; {@code part} says which part of a split deposit it is. */
+    private RebalanceRequest investCash(AccountState state, CashDeposit deposit, String requestId, BigDecimal amount,
+            String part, Instant now) {
         TargetAllocation target = state.target();
         List<WeightDrift> drifts = state.snapshot() == null ? List.of()
                 : Drift.of(target.weights(), target.rebalanceConditions(), Drift.paired(state.snapshot(),
                         target.weights(), target.strategies()), settings.reserveBasisPoints()).drifts();
-        return request(deposit.accountId(), RebalanceRequest.depositRequestId(deposit.eventId()), RunType.INVEST_CASH, deposit.amount(),
+        return request(deposit.accountId(), requestId, RunType.INVEST_CASH, amount,
                 Trigger.CASH_DEPOSIT, new Evidence(deposit.activityType() + " deposit of $"
-                        + deposit.amount().toPlainString() + " (activity " + deposit.eventId() + ")", drifts),
+                        + deposit.amount().toPlainString() + " (activity " + deposit.eventId() + ")"
+                        + (part == null ? "" : ": " + Money.dollars(amount) + ", " + part), drifts),
                 target, now);
+    }
+
+    /**
+     * The first part of a deposit the volatility filter spreads over days, when the portfolio asks for that and
+     * volatility is high today: as many parts as {@code invest_cash_days}, but none below the minimum deposit.
+     */
+    private Optional<AccountState.Tranche> split(TargetAllocation target, CashDeposit deposit, Instant now) {
+        VolatilityFilter filter = target.strategies().volatilityFilter();
+        LocalDate today = now.atZone(settings.zone()).toLocalDate();
+        if (filter == null || filter.investCashDays() < 2 || highVolatility(target, today).isEmpty()) {
+            return Optional.empty();
+        }
+        int parts = filter.investCashDays();
+        if (settings.minimumDeposit().signum() > 0) {
+            parts = Math.min(parts, deposit.amount().divide(settings.minimumDeposit(), 0, RoundingMode.DOWN)
+                    .intValue());
+        }
+        if (parts < 2) {
+            return Optional.empty();
+        }
+        BigDecimal each = deposit.amount().divide(BigDecimal.valueOf(parts), 2, RoundingMode.DOWN);
+        return Optional.of(new AccountState.Tranche(deposit, 1, parts, each, today));
+    }
+
+    /**
+     * The next part of each split deposit, one a trading day, whatever volatility does now: the split was decided when
+     * the deposit came. (A full rebalance, which invests all cash, ends every split.)
+     */
+    private Outcome tranches(AccountState state, Instant now) {
+        TargetAllocation target = state.target();
+        LocalDate today = now.atZone(settings.zone()).toLocalDate();
+        if (state.tranches().isEmpty() || !isActive(target) || target.weights().isEmpty()
+                || !settings.calendar().isTradingDay(today)) {
+            return Outcome.of(state);
+        }
+        List<RebalanceRequest> requests = new java.util.ArrayList<>();
+        List<AccountState.Tranche> left = new java.util.ArrayList<>();
+        AccountState updated = state;
+        for (AccountState.Tranche tranche : state.tranches()) {
+            if (!tranche.lastDay().isBefore(today)) {
+                left.add(tranche);
+                continue;
+            }
+            AccountState.Tranche next = tranche.next(today);
+            RebalanceRequest request = investCash(updated, tranche.deposit(), "deposit-part:"
+                    + tranche.deposit().eventId() + ":" + next.part(), tranche.nextAmount(), "part " + next.part()
+                    + " of " + next.parts() + ", one a trading day", now);
+            updated = updated.withRunRequested(request.runId(), now);
+            requests.add(request);
+            if (next.part() < next.parts()) {
+                left.add(next);
+            }
+        }
+        return new Outcome(updated.withTranches(left), List.copyOf(requests));
     }
 
     /**
@@ -201,6 +308,11 @@ public final class DriftRules {
     }
 
     private Outcome evaluate(AccountState state, Instant now) {
+        Outcome parts = tranches(state, now);
+        return decide(parts.state(), now).after(parts);
+    }
+
+    private Outcome decide(AccountState state, Instant now) {
         TargetAllocation target = state.target();
         PositionSnapshot snapshot = state.snapshot();
         LocalDate today = now.atZone(settings.zone()).toLocalDate();
@@ -224,11 +336,14 @@ public final class DriftRules {
         }
         Optional<RebalanceCondition> calendar = target.rebalanceConditions().stream()
                 .filter(c -> c.type() == ConditionType.CALENDAR).findFirst();
-        if (calendar.isPresent() && !today.equals(state.lastCalendarDay())
-                && settings.calendar().fallsOn(calendar.get(), today)) {
+        LocalDate calendarDue = state.deferral() == null ? null : state.deferral().calendarDue();
+        if (calendar.isPresent() && (calendarDue != null || !today.equals(state.lastCalendarDay())
+                && settings.calendar().fallsOn(calendar.get(), today))) {
+            String fell = calendarDue == null ? "falls on " + today
+                    : "fell on " + calendarDue + " (deferred while volatility was high)";
             return full(state, "calendar:" + account + ":" + today, Trigger.CALENDAR,
                     calendar.get().subType().name().toLowerCase(java.util.Locale.ROOT) + " calendar condition (day "
-                            + calendar.get().day() + ") falls on " + today, List.of(), now, today, true);
+                            + calendar.get().day() + ") " + fell, List.of(), now, today, true);
         }
         Drift.Report drift = Drift.of(target.weights(), target.rebalanceConditions(),
                 Drift.paired(snapshot, target.weights(), target.strategies()), settings.reserveBasisPoints());
@@ -280,9 +395,51 @@ public final class DriftRules {
 
     private Outcome full(AccountState state, String requestId, Trigger trigger, String description,
             List<WeightDrift> evidence, Instant now, LocalDate today, boolean calendar) {
+        Optional<VolatilityReading> high = highVolatility(state.target(), today);
+        if (high.isPresent()) {
+            return defer(state, trigger, description, high.get(), now, today, calendar);
+        }
         RebalanceRequest request = request(state.target().accountId(), requestId, RunType.FULL_REBALANCE, null, trigger,
                 new Evidence(description, evidence), state.target(), now);
         return Outcome.of(state.withAutomaticRequest(request.runId(), now, today, calendar), request);
+    }
+
+    /**
+     * The volatility filter holds an automatic full rebalance back: nothing is requested (the reason to rebalance stays,
+     * and is judged again with every input and tick until the reading is at or under the threshold); the deferral is
+     * published once a trading day with the reading that caused it. A harvest may still run: selling at a loss in a
+     * falling market is its purpose.
+     */
+    private Outcome defer(AccountState state, Trigger trigger, String description, VolatilityReading reading,
+            Instant now, LocalDate today, boolean calendar) {
+        TargetAllocation target = state.target();
+        AccountState.Deferral before = state.deferral();
+        LocalDate calendarDue = calendar ? (before != null && before.calendarDue() != null ? before.calendarDue()
+                : today) : before == null ? null : before.calendarDue();
+        boolean tell = before == null || !today.equals(before.toldOn());
+        AccountState deferred = state.withDeferral(new AccountState.Deferral(tell ? today : before.toldOn(),
+                calendarDue));
+        Outcome harvested = harvest(deferred, now, today);
+        if (!tell) {
+            return harvested;
+        }
+        RebalanceDeferred deferral = new RebalanceDeferred(RebalanceDeferred.eventIdFor(target.accountId(), today),
+                target.accountId(), now, today, target.portfolioId(), trigger, description, reading.source(),
+                reading.value(), reading.asOf(), target.strategies().volatilityFilter().threshold());
+        return new Outcome(harvested.state(), harvested.requests(), List.of(deferral));
+    }
+
+    /** The reading that makes volatility high today for the portfolio's filter, if it has one and it is. */
+    private Optional<VolatilityReading> highVolatility(TargetAllocation target, LocalDate today) {
+        VolatilityFilter filter = target.strategies().volatilityFilter();
+        if (filter == null) {
+            return Optional.empty();
+        }
+        return volatility.reading(filter.source()).filter(reading -> filter.high(reading, today));
+    }
+
+    private static String plain(BigDecimal value) {
+        return value.stripTrailingZeros().toPlainString();
     }
 
     private static RebalanceRequest request(String accountId, String requestId, RunType type, BigDecimal amount,

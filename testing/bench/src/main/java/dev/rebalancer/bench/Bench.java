@@ -139,7 +139,7 @@ public final class Bench {
         Path stateDir = Files.createTempDirectory("bench-drift-state");
         String applicationId = "bench-drift-" + UUID.randomUUID();
         try (KafkaStreams streams = new KafkaStreams(DriftTopology.build(DriftStreams.rules(config(stateDir, applicationId)),
-                Duration.ofMinutes(1), DriftTopology.CalendarDeadLetters.FAIL), DriftStreams.properties(config(stateDir, applicationId), Map.of("bootstrap.servers", servers)),
+                Duration.ofMinutes(1), DriftTopology.MarketDeadLetters.FAIL), DriftStreams.properties(config(stateDir, applicationId), Map.of("bootstrap.servers", servers)),
                 dev.rebalancer.drift.messaging.CommitPacing.clients())) {
             streams.start();
             bench.awaitCaughtUp(applicationId, List.of(Topics.TARGETS, Topics.POSITIONS), Duration.ofMinutes(5));
