@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rebalancer.alpaca.model.Account;
 import dev.rebalancer.alpaca.model.Activity;
 import dev.rebalancer.alpaca.model.Asset;
+import dev.rebalancer.alpaca.model.Bar;
 import dev.rebalancer.alpaca.model.CalendarDay;
 import dev.rebalancer.alpaca.model.MarketClock;
 import dev.rebalancer.alpaca.model.Order;
@@ -226,6 +227,35 @@ public final class AlpacaClient {
         return call("GET", "/v2/calendar" + query(query), null, listOf(CalendarDay.class), Retry.SAFE);
     }
 
+    /**
+     * {@code GET /v2/stocks/{symbol}/bars} of Alpaca's market data API ({@link AlpacaEndpoint#dataUrl()}): the daily
+     * bars from {@code start} to {@code end}, adjusted for splits and dividends, from the IEX feed (which every
+     * account may read), every page.
+     */
+    public List<Bar> dailyBars(String symbol, java.time.LocalDate start, java.time.LocalDate end) {
+        List<Bar> bars = new ArrayList<>();
+        String token = null;
+        do {
+            Map<String, String> query = new java.util.LinkedHashMap<>();
+            query.put("timeframe", "1Day");
+            query.put("start", start.toString());
+            query.put("end", end.toString());
+            query.put("adjustment", "all");
+            query.put("feed", "iex");
+            query.put("limit", "1000");
+            if (token != null) {
+                query.put("page_token", token);
+            }
+            Bar.Page page = call(endpoint.dataUrl(), "GET", "/v2/stocks/" + segment(symbol) + "/bars" + query(query),
+                    null, type(Bar.Page.class), Retry.SAFE);
+            if (page.bars() != null) {
+                bars.addAll(page.bars());
+            }
+            token = page.nextPageToken();
+        } while (token != null && !token.isEmpty());
+        return bars;
+    }
+
     /** {@code GET /v2/assets/{symbol}}; empty when Alpaca knows no such asset. */
     public Optional<Asset> asset(String symbol) {
         return optional(() -> call("GET", "/v2/assets/" + segment(symbol), null, type(Asset.class), Retry.SAFE));
@@ -244,11 +274,15 @@ public final class AlpacaClient {
     }
 
     private <T> T call(String method, String pathAndQuery, Object body, JavaType resultType, Retry retry) {
+        return call(endpoint.baseUrl(), method, pathAndQuery, body, resultType, retry);
+    }
+
+    private <T> T call(URI base, String method, String pathAndQuery, Object body, JavaType resultType, Retry retry) {
         Duration backoff = options.initialBackoff();
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt >= options.maxAttempts();
             try {
-                return once(method, pathAndQuery, body, resultType);
+                return once(base, method, pathAndQuery, body, resultType);
             } catch (AlpacaException.RateLimited e) {
                 if (last) {
                     throw e;
@@ -268,9 +302,9 @@ public final class AlpacaClient {
         }
     }
 
-    private <T> T once(String method, String pathAndQuery, Object body, JavaType resultType) {
+    private <T> T once(URI base, String method, String pathAndQuery, Object body, JavaType resultType) {
         pauseForBudget(purposeOf(method, pathAndQuery));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + pathAndQuery))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(options.requestTimeout())
                 .header("APCA-API-KEY-ID", endpoint.keyId())
                 .header("APCA-API-SECRET-KEY", endpoint.secretKey())

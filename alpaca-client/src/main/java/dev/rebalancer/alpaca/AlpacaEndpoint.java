@@ -10,6 +10,8 @@ public record AlpacaEndpoint(URI baseUrl, String keyId, String secretKey) {
 
     public static final URI PAPER = URI.create("https://paper-api.alpaca.markets");
     public static final URI LIVE = URI.create("https://api.alpaca.markets");
+    /** Alpaca's market data API, the same for paper and live keys. */
+    public static final URI DATA = URI.create("https://data.alpaca.markets");
 
     public AlpacaEndpoint {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -28,6 +30,15 @@ public record AlpacaEndpoint(URI baseUrl, String keyId, String secretKey) {
     /** Whether orders sent here move real money. */
     public boolean isLive() {
         return LIVE.getHost().equalsIgnoreCase(baseUrl.getHost());
+    }
+
+    /**
+     * Where market data (bars) is asked for: Alpaca's data API for Alpaca's hosts, the same host for any other (the
+     * simulator serves both).
+     */
+    public URI dataUrl() {
+        String host = baseUrl.getHost();
+        return host != null && (host.equals(PAPER.getHost()) || host.equals(LIVE.getHost())) ? DATA : baseUrl;
     }
 
     /** The {@code trade_updates} WebSocket of the same host: {@code wss://<host>/stream}. */

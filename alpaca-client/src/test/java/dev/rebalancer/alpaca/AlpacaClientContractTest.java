@@ -477,4 +477,34 @@ class AlpacaClientContractTest {
         assertThat(RequestObserver.endpointOf("/v2/account/activities/CSD?after=x")).isEqualTo("/v2/account/activities/{id}");
         assertThat(RequestObserver.endpointOf("/v2/account/activities")).isEqualTo("/v2/account/activities");
     }
+
+    /**
+     * Daily bars from the market data API's path on the simulator (Alpaca's own data host for Alpaca's endpoints):
+     * every page read, each bar's day in New York time, bars outside the dates left out.
+     */
+    @Test
+    void daily_bars_are_read_page_by_page_between_the_dates() {
+        Map<LocalDate, String> closes = new java.util.TreeMap<>();
+        for (int i = 0; i < 1500; i++) {
+            closes.put(LocalDate.parse("2020-01-01").plusDays(i), new BigDecimal("300").add(BigDecimal.valueOf(i))
+                    .toPlainString());
+        }
+        admin.closes("SPY", closes);
+
+        List<dev.rebalancer.alpaca.model.Bar> bars = account("0").client().dailyBars("SPY",
+                LocalDate.parse("2020-01-11"), LocalDate.parse("2024-01-31"));
+
+        assertThat(bars).as("every day from 11 January 2020 to 31 January 2024, over two pages of 1,000")
+                .hasSize(366 + 365 + 365 + 365 - 10 + 31);
+        assertThat(bars.get(0).day()).isEqualTo(LocalDate.parse("2020-01-11"));
+        assertThat(bars.get(0).time()).isEqualTo(Instant.parse("2020-01-11T05:00:00Z"));
+        assertThat(bars.get(0).close()).isEqualByComparingTo("310");
+        assertThat(bars.get(bars.size() - 1).day()).isEqualTo(LocalDate.parse("2024-01-31"));
+        assertThat(bars).extracting(dev.rebalancer.alpaca.model.Bar::day).doesNotHaveDuplicates().isSorted();
+        assertThat(account("0").client().dailyBars("QQQ", LocalDate.parse("2020-01-11"),
+                LocalDate.parse("2020-01-31"))).as("no bars of a symbol without data").isEmpty();
+        assertThat(new AlpacaEndpoint(AlpacaEndpoint.PAPER, "k", "s").dataUrl()).isEqualTo(AlpacaEndpoint.DATA);
+        assertThat(new AlpacaEndpoint(AlpacaEndpoint.LIVE, "k", "s").dataUrl()).isEqualTo(AlpacaEndpoint.DATA);
+        assertThat(new AlpacaEndpoint(sim.baseUrl(), "k", "s").dataUrl()).isEqualTo(sim.baseUrl());
+    }
 }

@@ -87,11 +87,27 @@ class PortfolioStrategiesTest {
         assertThat(both.getString("strategies.tax_loss_harvesting.loss_percent")).isEqualTo("5");
         assertThat(both.getString("strategies.tax_loss_harvesting.min_loss_usd")).isEqualTo("100");
 
-        Api.authorized().body("{\"strategies\":{\"trade_costs\":null}}").when()
+        // The volatility filter on with its defaults; then an Alpaca-shaped PATCH, which drops none of the three.
+        Api.authorized().body("{\"strategies\":{\"volatility_filter\":{}}}").when()
+                .patch("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(200);
+        Api.authorized().body("{\"name\":\"Costs kept, once more\",\"cooldown_days\":3}").when()
+                .patch("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(200);
+        JsonPath three = strategies(portfolio);
+        assertThat(three.getString("strategies.volatility_filter.source")).isEqualTo("vix");
+        assertThat(three.getString("strategies.volatility_filter.threshold")).isEqualTo("30");
+        assertThat(three.getInt("strategies.volatility_filter.invest_cash_days")).isEqualTo(1);
+        assertThat(three.getMap("strategies.trade_costs")).isEqualTo(set.getMap("strategies.trade_costs"));
+        assertThat(three.getString("strategies.tax_loss_harvesting.min_loss_usd")).isEqualTo("100");
+
+        Api.authorized().body("{\"strategies\":{\"trade_costs\":null,\"volatility_filter\":{\"source\":"
+                + "\"spy_realized_vol\",\"threshold\":\"25.5\",\"invest_cash_days\":4}}}").when()
                 .patch("/v1/rebalancing/portfolios/" + portfolio).then().statusCode(200);
         Api.authorized().when().get("/v1/rebalancing/portfolios/" + portfolio + "/strategies").then().statusCode(200)
                 .body("strategies.trade_costs", nullValue())
-                .body("strategies.tax_loss_harvesting.min_loss_usd", equalTo("100"));
+                .body("strategies.tax_loss_harvesting.min_loss_usd", equalTo("100"))
+                .body("strategies.volatility_filter.source", equalTo("spy_realized_vol"))
+                .body("strategies.volatility_filter.threshold", equalTo("25.5"))
+                .body("strategies.volatility_filter.invest_cash_days", equalTo(4));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -111,6 +127,12 @@ class PortfolioStrategiesTest {
             not a symbol         | {"strategies":{"tax_loss_harvesting":{"pairs":[["VOO","vti"]]}}}            | strategies.tax_loss_harvesting.pairs[0]: "vti" is not a symbol
             zero loss threshold  | {"strategies":{"tax_loss_harvesting":{"loss_percent":"0"}}}                 | strategies.tax_loss_harvesting.loss_percent: must be more than 0
             unknown harvest field| {"strategies":{"tax_loss_harvesting":{"threshold":"5"}}}                    | strategies.tax_loss_harvesting.threshold: is not a field of tax_loss_harvesting
+            unknown source       | {"strategies":{"volatility_filter":{"source":"vvix"}}}                      | strategies.volatility_filter.source: must be vix (Cboe's VIX close) or spy_realized_vol
+            zero threshold       | {"strategies":{"volatility_filter":{"threshold":"0"}}}                      | strategies.volatility_filter.threshold: must be more than 0
+            no split of 0 days   | {"strategies":{"volatility_filter":{"invest_cash_days":0}}}                 | strategies.volatility_filter.invest_cash_days: must be a whole number of trading days from 1
+            split of half a day  | {"strategies":{"volatility_filter":{"invest_cash_days":1.5}}}               | strategies.volatility_filter.invest_cash_days: must be a whole number
+            split over 20 days   | {"strategies":{"volatility_filter":{"invest_cash_days":21}}}                | strategies.volatility_filter.invest_cash_days: must be a whole number of trading days from 1 (a deposit invested at once) to 20
+            unknown filter field | {"strategies":{"volatility_filter":{"vix":"30"}}}                           | strategies.volatility_filter.vix: is not a field of volatility_filter
             edge without a band  | {"rebalance_conditions":[],"strategies":{"trade_costs":{"rebalance_to":"band_edge"}}} | strategies.trade_costs.rebalance_to: band_edge needs a drift_band condition
             """)
     void a_bad_strategy_is_a_422_naming_the_field_and_changes_nothing(String rule, String patch, String message) {

@@ -189,6 +189,20 @@ public class PortfolioBook {
         }
     }
 
+    /** The volatility sources some portfolio's volatility filter goes by: the readings worth fetching. */
+    @Transactional
+    public java.util.Set<dev.rebalancer.contracts.VolatilityFilter.Source> volatilitySources() {
+        java.util.Set<dev.rebalancer.contracts.VolatilityFilter.Source> sources =
+                java.util.EnumSet.noneOf(dev.rebalancer.contracts.VolatilityFilter.Source.class);
+        for (PortfolioEntity portfolio : PortfolioEntity.<PortfolioEntity>list("strategies is not null")) {
+            var filter = Json.strategies(portfolio.strategies).volatilityFilter();
+            if (filter != null) {
+                sources.add(filter.source());
+            }
+        }
+        return sources;
+    }
+
     /** The portfolio's opt-in strategies (not part of Alpaca's portfolio shape). */
     public Views.PortfolioStrategies strategies(UUID id) {
         PortfolioEntity portfolio = find(id);

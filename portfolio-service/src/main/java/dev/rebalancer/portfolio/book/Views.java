@@ -37,14 +37,16 @@ public final class Views {
      */
     public record PortfolioStrategies(String portfolioId, StrategiesView strategies) {
         public PortfolioStrategies(String portfolioId, dev.rebalancer.contracts.Strategies strategies) {
-            this(portfolioId, new StrategiesView(strategies.tradeCosts(), strategies.taxLossHarvesting()));
+            this(portfolioId, new StrategiesView(strategies.tradeCosts(), strategies.taxLossHarvesting(),
+                    strategies.volatilityFilter()));
         }
     }
 
     /** Each strategy, null when off. */
     public record StrategiesView(
             @JsonInclude(JsonInclude.Include.ALWAYS) dev.rebalancer.contracts.TradeCosts tradeCosts,
-            @JsonInclude(JsonInclude.Include.ALWAYS) dev.rebalancer.contracts.TaxLossHarvesting taxLossHarvesting) {
+            @JsonInclude(JsonInclude.Include.ALWAYS) dev.rebalancer.contracts.TaxLossHarvesting taxLossHarvesting,
+            @JsonInclude(JsonInclude.Include.ALWAYS) dev.rebalancer.contracts.VolatilityFilter volatilityFilter) {
     }
 
     public record Subscription(
@@ -84,6 +86,20 @@ public final class Views {
             BigDecimal estimatedCost,
             /** Not Alpaca's: the loss a tax_loss_harvest realised. */
             BigDecimal harvestedLoss) {
+    }
+
+    /**
+     * An automatic rebalance the volatility filter deferred, at {@code GET /v1/accounts/{id}/deferrals}: the day, what
+     * would have run, the reading that held it back, and all of it in words.
+     */
+    public record Deferral(java.time.LocalDate day, String portfolioId, dev.rebalancer.contracts.Trigger trigger,
+            String description, dev.rebalancer.contracts.VolatilityFilter.Source source, BigDecimal reading,
+            java.time.LocalDate readingAsOf, BigDecimal threshold, Instant occurredAt, String reason) {
+
+        public Deferral(dev.rebalancer.contracts.RebalanceDeferred d) {
+            this(d.day(), d.portfolioId(), d.trigger(), d.description(), d.source(), d.reading().stripTrailingZeros(),
+                    d.readingAsOf(), d.threshold().stripTrailingZeros(), d.occurredAt(), d.explain());
+        }
     }
 
     /** An account's harvested losses in a calendar year (New York time): the total, and each harvest. */

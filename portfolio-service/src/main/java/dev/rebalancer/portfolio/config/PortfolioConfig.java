@@ -66,6 +66,25 @@ public interface PortfolioConfig {
     /** The daily balance check after the close. */
     Balance balance();
 
+    /** The market's volatility readings, for portfolios with the volatility filter. */
+    Volatility volatility();
+
+    interface Volatility {
+        /** Cboe's daily VIX history, a CSV of DATE,OPEN,HIGH,LOW,CLOSE. */
+        @WithDefault("https://cdn.cboe.com/api/global/us_indices/daily_prices/VIX_History.csv")
+        java.net.URI vixUrl();
+
+        /** How often the readings are read again (and at start); a new one is published. */
+        @WithDefault("1h")
+        @DurationMin(millis = 1)
+        Duration refreshInterval();
+
+        /** How long a read of the VIX file may take, connecting included. */
+        @WithDefault("30s")
+        @DurationMin(millis = 1)
+        Duration timeout();
+    }
+
     interface Balance {
         /** Whether the check runs by itself after each close ({@code POST /v1/balance-checks} runs it on demand). */
         @WithDefault("true")

@@ -15,7 +15,9 @@ public record PortfolioPatch(Set<Field> present, PortfolioDraft values) {
         /** {@code strategies.trade_costs}. */
         TRADE_COSTS,
         /** {@code strategies.tax_loss_harvesting}. */
-        TAX_LOSS_HARVESTING
+        TAX_LOSS_HARVESTING,
+        /** {@code strategies.volatility_filter}. */
+        VOLATILITY_FILTER
     }
 
     public PortfolioPatch {
@@ -33,6 +35,8 @@ public record PortfolioPatch(Set<Field> present, PortfolioDraft values) {
                 present.contains(Field.COOLDOWN_DAYS) ? values.cooldownDays() : current.cooldownDays(),
                 new Strategies(present.contains(Field.TRADE_COSTS) ? values.strategies().tradeCosts()
                         : current.strategies().tradeCosts(), present.contains(Field.TAX_LOSS_HARVESTING)
-                        ? values.strategies().taxLossHarvesting() : current.strategies().taxLossHarvesting()));
+                        ? values.strategies().taxLossHarvesting() : current.strategies().taxLossHarvesting(),
+                        present.contains(Field.VOLATILITY_FILTER) ? values.strategies().volatilityFilter()
+                                : current.strategies().volatilityFilter()));
     }
 }

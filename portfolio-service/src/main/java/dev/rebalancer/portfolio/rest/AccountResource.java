@@ -21,7 +21,11 @@ public class AccountResource {
     private final AlpacaHealth health;
     private final dev.rebalancer.portfolio.book.RunBook runs;
 
-    AccountResource(DriftView drift, AlpacaHealth health, dev.rebalancer.portfolio.book.RunBook runs) {
+    private final dev.rebalancer.portfolio.book.DeferralBook deferrals;
+
+    AccountResource(DriftView drift, AlpacaHealth health, dev.rebalancer.portfolio.book.RunBook runs,
+            dev.rebalancer.portfolio.book.DeferralBook deferrals) {
+        this.deferrals = deferrals;
         this.drift = drift;
         this.health = health;
         this.runs = runs;
@@ -36,6 +40,16 @@ public class AccountResource {
     public Views.HarvestedLosses harvestedLosses(@PathParam("account_id") String id,
             @jakarta.ws.rs.QueryParam("year") String year) {
         return runs.harvestedLosses(id, year);
+    }
+
+    /**
+     * {@code GET /v1/accounts/{account_id}/deferrals}: the automatic rebalances the volatility filter deferred, newest
+     * first (the latest 100), each with the reading that held it back; 404 for an account that is not managed.
+     */
+    @GET
+    @Path("/{account_id}/deferrals")
+    public List<Views.Deferral> deferrals(@PathParam("account_id") String id) {
+        return deferrals.of(id);
     }
 
     @GET

@@ -94,6 +94,9 @@ final class RequestBodies {
             if (body.get(STRATEGIES).has(HARVESTING)) {
                 present.add(PortfolioPatch.Field.TAX_LOSS_HARVESTING);
             }
+            if (body.get(STRATEGIES).has(VOLATILITY)) {
+                present.add(PortfolioPatch.Field.VOLATILITY_FILTER);
+            }
         }
         return new PortfolioPatch(present, new PortfolioDraft(name, description, weights, conditions, cooldown,
                 strategies));
@@ -363,6 +366,8 @@ final class RequestBodies {
     private static final String STRATEGIES = "strategies";
     private static final String TRADE_COSTS = "trade_costs";
     private static final String HARVESTING = "tax_loss_harvesting";
+    private static final String VOLATILITY = "volatility_filter";
+    private static final Set<String> VOLATILITY_FIELDS = Set.of("source", "threshold", "invest_cash_days");
     private static final Set<String> HARVESTING_FIELDS = Set.of("pairs", "loss_percent", "min_loss_usd");
     private static final Pattern PAIR_SYMBOL = Pattern.compile("[A-Z][A-Z0-9.\\-/]{0,15}");
     private static final Set<String> TRADE_COSTS_FIELDS = Set.of("min_trade_usd", "min_trade_percent", "spread_bps",
@@ -382,15 +387,45 @@ final class RequestBodies {
             throw new InvalidInput(STRATEGIES, "must be an object, e.g. {\"trade_costs\": {...}}");
         }
         node.fieldNames().forEachRemaining(name -> {
-            if (!name.equals(TRADE_COSTS) && !name.equals(HARVESTING)) {
+            if (!name.equals(TRADE_COSTS) && !name.equals(HARVESTING) && !name.equals(VOLATILITY)) {
                 throw new InvalidInput(STRATEGIES + "." + name, "is not a strategy; the strategies are: " + TRADE_COSTS
-                        + ", " + HARVESTING);
+                        + ", " + HARVESTING + ", " + VOLATILITY);
             }
         });
         JsonNode costs = node.get(TRADE_COSTS);
         JsonNode harvesting = node.get(HARVESTING);
+        JsonNode volatility = node.get(VOLATILITY);
         return java.util.Optional.of(new Strategies(costs == null || costs.isNull() ? null : tradeCosts(costs),
-                harvesting == null || harvesting.isNull() ? null : harvesting(harvesting)));
+                harvesting == null || harvesting.isNull() ? null : harvesting(harvesting),
+                volatility == null || volatility.isNull() ? null : volatilityFilter(volatility)));
+    }
+
+    /** {@code volatility_filter}: the source (vix by default), the threshold (30), the days a deposit is spread over. */
+    private static dev.rebalancer.contracts.VolatilityFilter volatilityFilter(JsonNode node) {
+        String at = strategy(node, VOLATILITY, VOLATILITY_FIELDS);
+        dev.rebalancer.contracts.VolatilityFilter.Source source = null;
+        JsonNode sourceNode = node.get("source");
+        if (sourceNode != null && !sourceNode.isNull()) {
+            source = dev.rebalancer.contracts.VolatilityFilter.Source.ofKey(sourceNode.isTextual() ? sourceNode.asText()
+                    : "").orElseThrow(() -> new InvalidInput(at + ".source", "must be vix (Cboe's VIX close) or "
+                            + "spy_realized_vol (SPY's 20-day realised volatility), got " + sourceNode));
+        }
+        BigDecimal threshold = optionalBounded(node, "threshold", at, new BigDecimal("1000"));
+        if (threshold != null && threshold.signum() == 0) {
+            throw new InvalidInput(at + ".threshold", "must be more than 0");
+        }
+        Integer days = null;
+        JsonNode daysNode = node.get("invest_cash_days");
+        if (daysNode != null && !daysNode.isNull()) {
+            if (!daysNode.canConvertToInt() || !daysNode.isIntegralNumber() || daysNode.asInt() < 1
+                    || daysNode.asInt() > dev.rebalancer.contracts.VolatilityFilter.MAX_INVEST_CASH_DAYS) {
+                throw new InvalidInput(at + ".invest_cash_days", "must be a whole number of trading days from 1 (a "
+                        + "deposit invested at once) to " + dev.rebalancer.contracts.VolatilityFilter.MAX_INVEST_CASH_DAYS
+                        + ", got " + daysNode);
+            }
+            days = daysNode.asInt();
+        }
+        return new dev.rebalancer.contracts.VolatilityFilter(source, threshold, days);
     }
 
     /** A strategy's object: an object of its known fields only; where it is, for the refusals that name a field. */

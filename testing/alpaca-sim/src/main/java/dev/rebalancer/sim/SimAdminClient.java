@@ -60,6 +60,14 @@ public final class SimAdminClient {
                 .put("qty", qty).put("price", price).put("at", at.toString()));
     }
 
+    /** The daily closes {@code GET /v2/stocks/{symbol}/bars} serves for {@code symbol}, replaced. */
+    public JsonNode closes(String symbol, Map<java.time.LocalDate, String> closes) {
+        ObjectNode body = object();
+        ObjectNode days = body.putObject("closes");
+        closes.forEach((day, close) -> days.put(day.toString(), close));
+        return call("PUT", "/sim/bars/" + symbol, body);
+    }
+
     public JsonNode prices(Map<String, String> prices) {
         ObjectNode body = object();
         prices.forEach(body::put);

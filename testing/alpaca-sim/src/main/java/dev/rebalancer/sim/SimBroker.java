@@ -778,6 +778,61 @@ public final class SimBroker implements AutoCloseable {
         return calendar.days(start, end, today);
     }
 
+    /** Each symbol's daily closes, for {@code GET /v2/stocks/{symbol}/bars}. */
+    private final Map<String, java.util.TreeMap<java.time.LocalDate, BigDecimal>> closes = new HashMap<>();
+
+    /** {@code PUT /sim/bars/{symbol}}: the symbol's daily closes, {@code {"closes": {"2026-11-02": "450.12"}}}, replaced. */
+    public synchronized ObjectNode setCloses(String symbol, JsonNode body) {
+        JsonNode given = body == null ? null : body.get("closes");
+        if (given == null || !given.isObject()) {
+            throw SimError.validation("closes must be an object of date to closing price");
+        }
+        java.util.TreeMap<java.time.LocalDate, BigDecimal> days = new java.util.TreeMap<>();
+        for (var entry : (Iterable<Map.Entry<String, JsonNode>>) given::fields) {
+            days.put(SimCalendar.date(entry.getKey(), "closes"), decimal(entry.getValue(), "close of " + entry.getKey(),
+                    true));
+        }
+        closes.put(symbol, days);
+        return SimJson.MAPPER.createObjectNode().put("symbol", symbol).put("days", days.size());
+    }
+
+    /**
+     * {@code GET /v2/stocks/{symbol}/bars}, daily bars only, as Alpaca's market data API gives them: each bar's
+     * {@code t} is the day's midnight in New York, in UTC; open, high, low and close are the day's close; pages of
+     * {@code limit} bars with a {@code next_page_token}.
+     */
+    public synchronized ObjectNode bars(String symbol, String timeframe, java.time.LocalDate start,
+            java.time.LocalDate end, int limit, String pageToken) {
+        if (!"1Day".equals(timeframe) && !"1D".equals(timeframe)) {
+            throw SimError.validation("invalid timeframe: the simulator serves daily bars (1Day) only");
+        }
+        if (limit < 1 || limit > 10_000) {
+            throw SimError.validation("invalid limit: must be from 1 to 10000");
+        }
+        java.time.LocalDate from = pageToken == null ? start : SimCalendar.date(pageToken, "page_token");
+        ObjectNode json = SimJson.MAPPER.createObjectNode();
+        ArrayNode bars = json.putArray("bars");
+        json.put("symbol", symbol);
+        String next = null;
+        for (var day : closes.getOrDefault(symbol, new java.util.TreeMap<>()).subMap(from, true, end, true)
+                .entrySet()) {
+            if (bars.size() == limit) {
+                next = day.getKey().toString();
+                break;
+            }
+            BigDecimal close = day.getValue();
+            bars.addObject().put("t", day.getKey().atStartOfDay(SimJson.NEW_YORK).toInstant().toString())
+                    .put("o", close).put("h", close).put("l", close).put("c", close).put("v", 1_000_000)
+                    .put("n", 10_000).put("vw", close);
+        }
+        if (next == null) {
+            json.putNull("next_page_token");
+        } else {
+            json.put("next_page_token", next);
+        }
+        return json;
+    }
+
     /** {@code PUT /sim/calendar}: the holidays and early closes, replaced. */
     public synchronized ObjectNode setCalendar(JsonNode body) {
         return calendar.replace(body);

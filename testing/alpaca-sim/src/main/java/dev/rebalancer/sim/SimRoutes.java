@@ -48,6 +48,8 @@ public final class SimRoutes {
         router.post("/sim/splits").handler(admin(body -> broker.split(text(body, "symbol"),
                 SimBroker.decimal(body.get("ratio"), "ratio", true))));
         router.put("/sim/calendar").handler(admin(broker::setCalendar));
+        router.put("/sim/bars/:symbol").handler(ctx -> adminCall(ctx, body -> broker.setCloses(
+                ctx.pathParam("symbol"), body)));
         router.put("/sim/clock").handler(admin(body -> {
             JsonNode isOpen = body.get("is_open");
             if (isOpen == null || !isOpen.isBoolean()) {
@@ -127,6 +129,25 @@ public final class SimRoutes {
             String end = ctx.queryParams().get("end");
             return broker.calendar(start == null ? today : SimCalendar.date(start, "start"),
                     end == null ? today.plusDays(30) : SimCalendar.date(end, "end"));
+        }));
+
+        // Alpaca's market data API (data.alpaca.markets) on the same host: daily bars.
+        router.get("/v2/stocks/:symbol/bars").handler(api(broker, false, (ctx, account) -> {
+            java.time.LocalDate today = Instant.now().atZone(SimJson.NEW_YORK).toLocalDate();
+            String start = ctx.queryParams().get("start");
+            String end = ctx.queryParams().get("end");
+            String limit = ctx.queryParams().get("limit");
+            int bars;
+            try {
+                bars = limit == null ? 1000 : Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw SimError.validation("invalid limit: " + limit);
+            }
+            return broker.bars(ctx.pathParam("symbol"), ctx.queryParams().get("timeframe"),
+                    start == null ? today.minusDays(1) : SimCalendar.date(start.substring(0, Math.min(10,
+                            start.length())), "start"),
+                    end == null ? today : SimCalendar.date(end.substring(0, Math.min(10, end.length())), "end"),
+                    bars, ctx.queryParams().get("page_token"));
         }));
 
         router.get("/stream").handler(ctx -> ctx.request().toWebSocket()
