@@ -18,6 +18,9 @@ import dev.rebalancer.local.LocalStack;
 import dev.rebalancer.sim.SimAdminClient;
 import dev.rebalancer.testing.infra.AlpacaContract;
 import dev.rebalancer.testing.infra.AlpacaPyModels;
+import dev.rebalancer.testing.infra.CboeVixFile;
+import dev.rebalancer.testing.infra.TopicProbe;
+import dev.rebalancer.contracts.Topics;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -55,9 +58,11 @@ class EndToEndIT {
     static final String SEND_MESSAGE = "/bot" + TOKEN + "/sendMessage";
     static final Duration RUN_WITHIN = Runs.WITHIN;
     static final List<String> ACCOUNTS = List.of("deposit", "drift", "reject", "halt", "crash", "sdk", "metrics",
-            "harvest");
+            "harvest", "volatile");
 
     static WireMockServer telegram;
+    /** Cboe's VIX history file, played by a double: the VIX is low (14.20) until a test says otherwise. */
+    static CboeVixFile vix;
     static LocalStack stack;
     static Http api;
     static SimAdminClient sim;
@@ -70,7 +75,11 @@ class EndToEndIT {
                 .withHeader("Content-Type", "application/json").withBody("""
                         {"ok":true,"result":{"message_id":1,"date":1795000000,"chat":{"id":4242,"type":"private"},"text":"x"}}""")));
 
+        vix = CboeVixFile.start(0);
+        CboeVixFile.setCloses(vix.url(), Map.of(LocalDate.now(ZoneId.of("America/New_York")).minusDays(1), "14.20"));
         Map<String, String> env = Stacks.env("e2e-stack", TOKEN, CHAT, telegram.baseUrl());
+        env.put("VIX_HISTORY_URL", vix.url().toString());
+        env.put("VOLATILITY_REFRESH_INTERVAL", "1s");
         for (String account : ACCOUNTS) {
             env.put("REBALANCER_ACCOUNTS__" + account.toUpperCase() + "__API_KEY_ID", key(account));
         }
@@ -86,6 +95,9 @@ class EndToEndIT {
             stack.close();
         }
         telegram.stop();
+        if (vix != null) {
+            vix.close();
+        }
     }
 
     @Test
@@ -311,6 +323,67 @@ class EndToEndIT {
         }
     }
 
+    /**
+     * The volatility filter through the whole system: the VIX (Cboe's file, a double here) closes at 36.50, above the
+     * portfolio's 30; GLD's price move breaches its band on the next trading day, and no order reaches the simulator —
+     * the deferral is recorded with its reading and told on Telegram. The VIX closes at 12.80: the rebalance runs.
+     */
+    @Test
+    void while_the_vix_is_above_the_threshold_a_drift_rebalance_waits_and_runs_once_it_is_down() {
+        String account = stack.simAccount(key("volatile"));
+        await().atMost(RUN_WITHIN).until(() -> ids(api.get("/v1/accounts")).contains(account));
+        api.subscribe(account, """
+                {"name":"e2e volatile","weights":%s,"cooldown_days":1,
+                 "rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}],
+                 "strategies":{"volatility_filter":{}}}""".formatted(GLD_BIL));
+        JsonNode first = awaitFinalRun(account, "full_rebalance", r -> true);
+        LocalDate today = LocalDate.now(ZoneId.of("America/New_York"));
+        String gld = LocalStack.PRICES.get("GLD");
+        try {
+            CboeVixFile.setCloses(vix.url(), new TreeMap<>(Map.of(today.minusDays(2), "14.20", today.minusDays(1),
+                    "36.50")));
+            try (TopicProbe readings = new TopicProbe(stack.bootstrapServers(), Topics.VOLATILITY)) {
+                readings.await(r -> "vix".equals(r.key()) && r.value().contains("\"36.50\""), 1);
+            }
+            stack.restart("drift-monitor", Map.of("DRIFT_CLOCK_OFFSET", "PT" + 24 * daysToNextWeekday() + "H"));
+            sim.prices(Map.of("GLD", new BigDecimal(gld).multiply(new BigDecimal("1.5")).toPlainString()));
+
+            JsonNode deferral = await().atMost(RUN_WITHIN).until(() -> api.get("/v1/accounts/" + account
+                    + "/deferrals"), list -> list.size() > 0).get(0);
+            assertThat(deferral.get("trigger").asText()).isEqualTo("drift_band");
+            assertThat(deferral.get("source").asText()).isEqualTo("vix");
+            assertThat(deferral.get("reading").asText()).isEqualTo("36.5");
+            assertThat(deferral.get("reading_as_of").asText()).isEqualTo(today.minusDays(1).toString());
+            assertThat(deferral.get("reason").asText()).startsWith("VIX closed at 36.50 on " + today.minusDays(1)
+                    + ", above this portfolio's threshold of 30: drift band breached by GLD at ");
+            awaitTelegram(containing("Rebalance deferred"), containing("VIX closed at 36\\.50")); // MarkdownV2
+            assertThat(alpaca("volatile").orders()).as("at the simulator: only the subscription's orders")
+                    .allSatisfy(o -> assertThat(o.get("client_order_id").asText())
+                            .startsWith("rb-" + first.get("id").asText()));
+
+            Instant lowered = Instant.now();
+            CboeVixFile.setCloses(vix.url(), new TreeMap<>(Map.of(today.minusDays(1), "36.50", today, "12.80")));
+            JsonNode run = awaitFinalRun(account, "full_rebalance",
+                    r -> !r.get("id").asText().equals(first.get("id").asText()));
+
+            assertThat(run.get("status").asText()).isEqualTo("COMPLETED_SUCCESS");
+            assertThat(Instant.parse(run.get("created_at").asText())).as("requested once the VIX was down")
+                    .isAfter(lowered);
+            assertThat(ordersOf(key("volatile"), run.get("id").asText()))
+                    .extracting(o -> o.get("side").asText() + " " + o.get("symbol").asText()).contains("sell GLD");
+            assertThat(alpaca("volatile").orders()).as("every order at the simulator is of one of the two runs")
+                    .allSatisfy(o -> assertThat(o.get("client_order_id").asText()).matches("rb-("
+                            + first.get("id").asText() + "|" + run.get("id").asText() + ").*"));
+            assertThat(telegram.findAll(postRequestedFor(urlPathEqualTo(SEND_MESSAGE))
+                    .withRequestBody(containing("Rebalance deferred")))).as("told once that day, though every "
+                            + "snapshot until the VIX fell was deferred again").hasSize(1);
+        } finally {
+            sim.prices(Map.of("GLD", gld));
+            CboeVixFile.setCloses(vix.url(), Map.of(today.minusDays(1), "14.20"));
+            stack.restart("drift-monitor", Map.of());
+        }
+    }
+
     @Test
     void a_rejected_order_completes_the_run_adjusted_and_reaches_telegram() {
         sim.faults(1, null, null, null); // the next order submission is refused with a 403
@@ -384,6 +457,10 @@ class EndToEndIT {
     static final String QQQ_BND = """
             [{"type":"cash","percent":"5"},{"type":"asset","symbol":"QQQ","percent":"60"},
              {"type":"asset","symbol":"BND","percent":"35"}]""";
+
+    static final String GLD_BIL = """
+            [{"type":"cash","percent":"5"},{"type":"asset","symbol":"GLD","percent":"60"},
+             {"type":"asset","symbol":"BIL","percent":"35"}]""";
 
     static String key(String account) {
         return "e2e-" + account;
