@@ -124,23 +124,24 @@ public final class DriftTopology {
                 PROCESSOR);
         topology.addSink(ALERTS_SINK, Topics.ALERTS, new StringSerializer(), new StringSerializer(), PROCESSOR);
         topology.addSink(DEFERRALS_SINK, Topics.DEFERRALS, new StringSerializer(), new StringSerializer(), PROCESSOR);
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CALENDAR_STORE),
-                Serdes.String(), Serdes.String()).withLoggingDisabled(), "calendar-source", new StringDeserializer(),
-                new StringDeserializer(), Topics.CALENDAR, "calendar-learner",
-                () -> new MarketLearner(Topics.CALENDAR, CALENDAR_STORE,
-                        json -> rules.calendar().learn(EventJson.read(json, MarketCalendar.class)),
-                        marketDeadLetters));
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VOLATILITY_STORE),
-                Serdes.String(), Serdes.String()).withLoggingDisabled(), "volatility-source", new StringDeserializer(),
-                new StringDeserializer(), Topics.VOLATILITY, "volatility-learner",
-                () -> new MarketLearner(Topics.VOLATILITY, VOLATILITY_STORE,
-                        json -> rules.volatility().learn(EventJson.read(json, VolatilityReading.class)),
-                        marketDeadLetters));
+        addMarket(topology, Topics.CALENDAR, CALENDAR_STORE, "calendar",
+                json -> rules.calendar().learn(EventJson.read(json, MarketCalendar.class)), marketDeadLetters);
+        addMarket(topology, Topics.VOLATILITY, VOLATILITY_STORE, "volatility",
+                json -> rules.volatility().learn(EventJson.read(json, VolatilityReading.class)), marketDeadLetters);
         for (String topic : INPUTS) {
             topology.addSink(deadLetterSink(topic), Topics.deadLetterOf(topic), new StringSerializer(),
                     new StringSerializer(), PROCESSOR);
         }
         return topology;
+    }
+
+    /** A market topic read whole into a global store (not logged: the topic is its log), each record learnt. */
+    private static void addMarket(Topology topology, String topic, String store, String name,
+            java.util.function.Consumer<String> learn, MarketDeadLetters deadLetters) {
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
+                Serdes.String()).withLoggingDisabled(), name + "-source", new StringDeserializer(),
+                new StringDeserializer(), topic, name + "-learner",
+                () -> new MarketLearner(topic, store, learn, deadLetters));
     }
 
     /** Reads an account's state as the two stores keep it. */

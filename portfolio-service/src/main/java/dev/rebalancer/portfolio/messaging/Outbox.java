@@ -21,13 +21,16 @@ import java.util.UUID;
 public class Outbox {
 
     static final String SOURCE = "portfolio-service";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Outbox.class);
 
     private final TransactionSynchronizationRegistry transactions;
     private final OutboxRelay relay;
     private final jakarta.persistence.EntityManager entityManager;
+    private final dev.rebalancer.runtime.Metrics metrics;
 
     Outbox(TransactionSynchronizationRegistry transactions, OutboxRelay relay,
-            jakarta.persistence.EntityManager entityManager) {
+            jakarta.persistence.EntityManager entityManager, dev.rebalancer.runtime.Metrics metrics) {
+        this.metrics = metrics;
         this.transactions = transactions;
         this.relay = relay;
         this.entityManager = entityManager;
@@ -68,6 +71,31 @@ public class Outbox {
         }
         raw(Topics.deadLetterOf(record.topic()), record.key(), record.value());
         return true;
+    }
+
+    /**
+     * The event a consumed record holds, or empty for one that cannot be read: that one is dead-lettered (once per
+     * position) with a warning alert in the caller's transaction, and counted once that commits; {@code what} names it
+     * ("run event").
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public <T> java.util.Optional<T> readOrDeadLetter(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record,
+            Class<T> type, String what) {
+        try {
+            return java.util.Optional.of(EventJson.read(record.value().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    type));
+        } catch (dev.rebalancer.contracts.EventFormatException e) {
+            String where = dev.rebalancer.runtime.DeadLettered.where(record);
+            if (!deadLetter(record)) {
+                LOG.infof("unreadable %s at %s handed again: dead-lettered before, nothing written twice", what, where);
+                return java.util.Optional.empty();
+            }
+            LOG.warnf("unreadable %s at %s dead-lettered: %s", what, where, e.getMessage());
+            afterCommit(() -> metrics.deadLettered(record.topic()));
+            alert(Severity.WARNING, record.key(), "Unreadable " + what + " dead-lettered", e.getMessage() + " ("
+                    + where + ")");
+            return java.util.Optional.empty();
+        }
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
