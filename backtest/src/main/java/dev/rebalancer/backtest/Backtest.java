@@ -83,9 +83,12 @@ public final class Backtest {
         }
     }
 
-    /** The account at a day's close, after the day's runs; {@code runs} are the types of those runs. */
+    /**
+     * The account at a day's close, after the day's runs; {@code runs} are the types of those runs, {@code deposited}
+     * the money that came in that day (none on the first, whose cash is the start).
+     */
     public record Day(LocalDate date, BigDecimal equity, BigDecimal cash, Map<String, BigDecimal> quantities,
-            List<RunType> runs) {
+            List<RunType> runs, BigDecimal deposited) {
     }
 
     /**
@@ -144,16 +147,18 @@ public final class Backtest {
             clock = date.atTime(AT).atZone(NEW_YORK).toInstant();
             boughtToday.clear();
             List<RunType> runs = new ArrayList<>();
+            BigDecimal deposited = BigDecimal.ZERO;
             if (previous == null) {
                 state = rules.onTarget(state, target(), tick()).state();
             } else if (config.monthlyDeposit().signum() > 0 && date.getMonth() != previous.getMonth()) {
                 cash = cash.add(config.monthlyDeposit());
                 paidIn = paidIn.add(config.monthlyDeposit());
+                deposited = config.monthlyDeposit();
                 execute(rules.onDeposit(state, new CashDeposit("deposit-" + date, ACCOUNT, tick(), "CSD",
                         config.monthlyDeposit(), "USD"), clock), closes, runs);
             }
             execute(rules.onSnapshot(state, snapshot(closes), clock), closes, runs);
-            days.add(new Day(date, equity(closes), cash, Map.copyOf(held), List.copyOf(runs)));
+            days.add(new Day(date, equity(closes), cash, Map.copyOf(held), List.copyOf(runs), deposited));
             previous = date;
         }
         return new Result(List.copyOf(days), orders, turnover.setScale(2, RoundingMode.HALF_EVEN),
