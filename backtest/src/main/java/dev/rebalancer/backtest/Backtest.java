@@ -117,6 +117,17 @@ public final class Backtest {
         if (prices.days().isEmpty()) {
             throw new IllegalArgumentException("no prices: nothing to backtest");
         }
+        for (Weight weight : config.weights()) {
+            if (weight.symbol() == null) {
+                continue;
+            }
+            for (Map.Entry<LocalDate, Map<String, BigDecimal>> day : prices.days().entrySet()) {
+                if (!day.getValue().containsKey(weight.symbol())) {
+                    throw new IllegalArgumentException("no close of " + weight.symbol() + " on " + day.getKey()
+                            + ": every symbol of the portfolio needs a close every day");
+                }
+            }
+        }
         this.config = config;
         this.prices = prices;
         CalendarSchedule calendar = new CalendarSchedule(Set.of());

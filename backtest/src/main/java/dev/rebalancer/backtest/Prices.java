@@ -63,6 +63,22 @@ public final class Prices {
         return new Prices(closes);
     }
 
+    /** The days from {@code from} to {@code to}, both included (null: no bound); none left is refused. */
+    public Prices between(LocalDate from, LocalDate to) {
+        NavigableMap<LocalDate, Map<String, BigDecimal>> days = closes;
+        if (from != null) {
+            days = days.tailMap(from, true);
+        }
+        if (to != null) {
+            days = days.headMap(to, true);
+        }
+        if (days.isEmpty()) {
+            throw new IllegalArgumentException("no prices from " + (from == null ? "the first day" : from) + " to "
+                    + (to == null ? "the last" : to));
+        }
+        return new Prices(days);
+    }
+
     /** The trading days, in order, with their closes. */
     public NavigableMap<LocalDate, Map<String, BigDecimal>> days() {
         return closes;

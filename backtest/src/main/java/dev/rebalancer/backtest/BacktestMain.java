@@ -1,0 +1,154 @@
+package dev.rebalancer.backtest;
+
+import dev.rebalancer.contracts.EventJson;
+import dev.rebalancer.contracts.RebalanceCondition;
+import dev.rebalancer.contracts.Strategies;
+import dev.rebalancer.contracts.Weight;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The backtest command: a portfolio (a JSON file in the API's shape), daily closes (a CSV of date,symbol,close),
+ * policies to compare; prints a table and writes the whole result as JSON.
+ *
+ * <pre>
+ * backtest --portfolio portfolio.json --prices closes.csv [--from 2016-01-04] [--to 2025-12-31]
+ *          [--start 10000] [--monthly 0] [--spread-bps 2] [--reserve-bps 25]
+ *          [--policies none,quarterly,band-5,band-5+quarterly,edge-5] [--out backtest.json]
+ * </pre>
+ */
+public final class BacktestMain {
+
+    static final String DEFAULT_POLICIES = "none,monthly,quarterly,annually,band-5,relative-20,band-5+quarterly,edge-5";
+
+    /** A portfolio as the API takes it; what a backtest does not need (name, description) is read and left. */
+    record PortfolioFile(String name, List<Weight> weights, List<RebalanceCondition> rebalanceConditions,
+            Integer cooldownDays, Strategies strategies) {
+    }
+
+    /** One policy's outcome, as the JSON shows it. */
+    record PolicyOutcome(String policy, Performance performance, BigDecimal finalEquity, BigDecimal paidIn,
+            List<Point> equity) {
+    }
+
+    record Point(LocalDate date, BigDecimal equity) {
+    }
+
+    private BacktestMain() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args, System.out));
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("backtest: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static int run(String[] args, PrintStream out) throws IOException {
+        Map<String, String> options = options(args);
+        PortfolioFile portfolio = EventJson.read(Files.readString(path(options, "portfolio")), PortfolioFile.class);
+        if (portfolio.weights() == null || portfolio.weights().isEmpty()) {
+            throw new IllegalArgumentException("the portfolio has no weights");
+        }
+        Prices prices = Prices.fromCsv(Files.newBufferedReader(path(options, "prices")))
+                .between(date(options, "from"), date(options, "to"));
+        List<PolicyOutcome> outcomes = new ArrayList<>();
+        for (String name : options.getOrDefault("policies", DEFAULT_POLICIES).split(",")) {
+            Policies.Policy policy = Policies.named(name.strip(), listOrEmpty(portfolio.rebalanceConditions()),
+                    Strategies.orNone(portfolio.strategies()));
+            Backtest.Result result = Backtest.run(new Backtest.Config(portfolio.weights(), policy.conditions(),
+                    policy.strategies(), portfolio.cooldownDays() == null ? 0 : portfolio.cooldownDays(),
+                    decimal(options, "start", "10000"), decimal(options, "monthly", "0"),
+                    decimal(options, "spread-bps", "2"), (int) decimal(options, "reserve-bps", "25").longValue()),
+                    prices);
+            List<Backtest.Day> days = result.days();
+            outcomes.add(new PolicyOutcome(policy.name(), Performance.of(result), days.get(days.size() - 1).equity(),
+                    result.paidIn(), days.stream().map(d -> new Point(d.date(), d.equity())).toList()));
+        }
+        LocalDate first = prices.days().firstKey();
+        LocalDate last = prices.days().lastKey();
+        out.println("Backtest of " + (portfolio.name() == null ? "the portfolio" : portfolio.name()) + ", " + first
+                + " to " + last + " (" + prices.days().size() + " trading days)");
+        out.print(table(outcomes));
+        Path json = Path.of(options.getOrDefault("out", "backtest.json"));
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("from", first);
+        document.put("to", last);
+        document.put("policies", outcomes);
+        Files.writeString(json, EventJson.write(document));
+        out.println("Written: " + json.toAbsolutePath());
+        return 0;
+    }
+
+    static String table(List<PolicyOutcome> outcomes) {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-20s %8s %10s %30s %7s %7s %14s %10s %14s%n",
+                "policy", "CAGR", "volatility", "max drawdown (peak -> trough)", "Sharpe", "orders", "turnover",
+                "costs", "final equity"));
+        for (PolicyOutcome o : outcomes) {
+            Performance p = o.performance();
+            table.append(String.format(Locale.ROOT, "%-20s %7.2f%% %9.2f%% %30s %7.2f %7d %14s %10s %14s%n",
+                    o.policy(), p.cagr() * 100, p.volatility() * 100, String.format(Locale.ROOT,
+                            "%.1f%% (%s -> %s)", p.maxDrawdown() * 100, p.drawdownPeak(), p.drawdownTrough()),
+                    p.sharpe(), p.orders(), "$" + p.turnover().toPlainString(), "$" + p.spreadCost().toPlainString(),
+                    "$" + o.finalEquity().toPlainString()));
+        }
+        return table.toString();
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        for (String required : List.of("portfolio", "prices")) {
+            if (!options.containsKey(required)) {
+                throw new IllegalArgumentException("--" + required + " is required");
+            }
+        }
+        return options;
+    }
+
+    private static Path path(Map<String, String> options, String name) {
+        Path path = Path.of(options.get(name));
+        if (!Files.isReadable(path)) {
+            throw new IllegalArgumentException("--" + name + ": cannot read " + path);
+        }
+        return path;
+    }
+
+    private static LocalDate date(Map<String, String> options, String name) {
+        String value = options.get(name);
+        try {
+            return value == null ? null : LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--" + name + " must be a date such as 2016-01-04, got " + value);
+        }
+    }
+
+    private static BigDecimal decimal(Map<String, String> options, String name, String otherwise) {
+        String value = options.getOrDefault(name, otherwise);
+        try {
+            return new BigDecimal(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a number, got " + value);
+        }
+    }
+
+    private static <T> List<T> listOrEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}
