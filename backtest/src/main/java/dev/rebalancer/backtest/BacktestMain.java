@@ -21,10 +21,14 @@ import java.util.Map;
  * policies to compare; prints a table and writes the whole result as JSON.
  *
  * <pre>
- * backtest --portfolio portfolio.json --prices closes.csv [--from 2016-01-04] [--to 2025-12-31]
+ * backtest --portfolio portfolio.json (--prices closes.csv | --alpaca) [--from 2016-01-04] [--to 2025-12-31]
  *          [--start 10000] [--monthly 0] [--spread-bps 2] [--reserve-bps 25]
  *          [--policies none,quarterly,band-5,band-5+quarterly,edge-5] [--out backtest.json]
  * </pre>
+ * {@code --alpaca} reads daily bars from Alpaca's market data API with {@code ALPACA_API_KEY_ID} and
+ * {@code ALPACA_API_SECRET_KEY} (or {@code --alpaca-key}, {@code --alpaca-secret}; {@code ALPACA_BASE_URL} or
+ * {@code --alpaca-url} chooses the host, paper by default), from {@code --from} (default ten years back) to {@code --to}
+ * (yesterday), cached in {@code --cache} ({@code ~/.rebalancer/bars}).
  */
 public final class BacktestMain {
 
@@ -61,8 +65,10 @@ public final class BacktestMain {
         if (portfolio.weights() == null || portfolio.weights().isEmpty()) {
             throw new IllegalArgumentException("the portfolio has no weights");
         }
-        Prices prices = Prices.fromCsv(Files.newBufferedReader(path(options, "prices")))
-                .between(date(options, "from"), date(options, "to"));
+        Prices prices = options.containsKey("prices")
+                ? Prices.fromCsv(Files.newBufferedReader(path(options, "prices"))).between(date(options, "from"),
+                        date(options, "to"))
+                : alpaca(options, portfolio);
         List<PolicyOutcome> outcomes = new ArrayList<>();
         for (String name : options.getOrDefault("policies", DEFAULT_POLICIES).split(",")) {
             Policies.Policy policy = Policies.named(name.strip(), listOrEmpty(portfolio.rebalanceConditions()),
@@ -91,6 +97,27 @@ public final class BacktestMain {
         return 0;
     }
 
+    private static Prices alpaca(Map<String, String> options, PortfolioFile portfolio) throws IOException {
+        String key = options.getOrDefault("alpaca-key", System.getenv("ALPACA_API_KEY_ID"));
+        String secret = options.getOrDefault("alpaca-secret", System.getenv("ALPACA_API_SECRET_KEY"));
+        if (key == null || secret == null) {
+            throw new IllegalArgumentException("--alpaca needs ALPACA_API_KEY_ID and ALPACA_API_SECRET_KEY (or "
+                    + "--alpaca-key and --alpaca-secret)");
+        }
+        String base = options.getOrDefault("alpaca-url", System.getenv().getOrDefault("ALPACA_BASE_URL",
+                dev.rebalancer.alpaca.AlpacaEndpoint.PAPER.toString()));
+        LocalDate to = date(options, "to") != null ? date(options, "to")
+                : LocalDate.now(Backtest.NEW_YORK).minusDays(1);
+        LocalDate from = date(options, "from") != null ? date(options, "from") : to.minusYears(10);
+        Path cache = Path.of(options.getOrDefault("cache", Path.of(System.getProperty("user.home"), ".rebalancer",
+                "bars").toString()));
+        dev.rebalancer.alpaca.AlpacaClient client = new dev.rebalancer.alpaca.AlpacaClient(
+                new dev.rebalancer.alpaca.AlpacaEndpoint(java.net.URI.create(base), key, secret),
+                dev.rebalancer.alpaca.AlpacaClientOptions.defaults());
+        return AlpacaBars.closes(client, portfolio.weights().stream().map(Weight::symbol)
+                .filter(java.util.Objects::nonNull).toList(), from, to, cache);
+    }
+
     static String table(List<PolicyOutcome> outcomes) {
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-20s %8s %10s %30s %7s %7s %14s %10s %14s%n",
                 "policy", "CAGR", "volatility", "max drawdown (peak -> trough)", "Sharpe", "orders", "turnover",
@@ -109,15 +136,17 @@ public final class BacktestMain {
     private static Map<String, String> options(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option [value], got " + args[i]);
             }
-            options.put(args[i].substring(2), args[++i]);
+            boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+            options.put(args[i].substring(2), flag ? "true" : args[++i]);
         }
-        for (String required : List.of("portfolio", "prices")) {
-            if (!options.containsKey(required)) {
-                throw new IllegalArgumentException("--" + required + " is required");
-            }
+        if (!options.containsKey("portfolio")) {
+            throw new IllegalArgumentException("--portfolio is required");
+        }
+        if (options.containsKey("prices") == options.containsKey("alpaca")) {
+            throw new IllegalArgumentException("one of --prices <closes.csv> and --alpaca is required");
         }
         return options;
     }

@@ -84,4 +84,47 @@ class BacktestMainTest {
         assertThatThrownBy(() -> BacktestMain.run(new String[] {"--portfolio", portfolio, "--prices", prices}, out))
                 .hasMessage("no close of B on 2024-01-02: every symbol of the portfolio needs a close every day");
     }
+
+    /**
+     * Alpaca's daily bars, from the simulator serving them in Alpaca's format: read once into the cache; a second run
+     * with the simulator gone gives the same table from the cache alone.
+     */
+    @Test
+    void alpacas_daily_bars_are_read_once_and_then_come_from_the_cache() throws Exception {
+        files("date,symbol,close\n");
+        java.util.Map<LocalDate, String> a = new java.util.TreeMap<>();
+        java.util.Map<LocalDate, String> b = new java.util.TreeMap<>();
+        LocalDate day = LocalDate.parse("2024-01-02");
+        for (int i = 0; i < 300; i++, day = day.plusDays(day.getDayOfWeek().getValue() == 5 ? 3 : 1)) {
+            a.put(day, String.format(java.util.Locale.ROOT, "%.2f", 100 + 30 * Math.sin(i / 25.0)));
+            b.put(day, String.format(java.util.Locale.ROOT, "%.2f", 50 + i * 0.02));
+        }
+        String[] args;
+        String first;
+        try (dev.rebalancer.sim.AlpacaSimServer sim = dev.rebalancer.sim.AlpacaSimServer.start(0)) {
+            sim.admin().createAccount("bars-key", "bars-secret", "0");
+            sim.admin().closes("A", a);
+            sim.admin().closes("B", b);
+            args = new String[] {"--portfolio", dir.resolve("portfolio.json").toString(), "--alpaca", "--alpaca-url",
+                    sim.baseUrl().toString(), "--alpaca-key", "bars-key", "--alpaca-secret", "bars-secret", "--from",
+                    "2024-01-02", "--to", "2025-02-28", "--cache", dir.resolve("bars").toString(), "--policies",
+                    "none,band-5", "--out", dir.resolve("alpaca.json").toString()};
+            first = printed(args);
+        }
+        String again = printed(args);
+
+        assertThat(first).startsWith("Backtest of Sixty forty, 2024-01-02 to " + day.minusDays(
+                day.getDayOfWeek().getValue() == 1 ? 3 : 1) + " (300 trading days)");
+        assertThat(first.lines().filter(line -> line.matches("^(none|band-5) .*"))).hasSize(2);
+        assertThat(again).as("the same, with the simulator gone").isEqualTo(first);
+        assertThat(Files.list(dir.resolve("bars")).map(p -> p.getFileName().toString()))
+                .containsExactlyInAnyOrder("A_2024-01-02_2025-02-28.csv", "B_2024-01-02_2025-02-28.csv");
+    }
+
+    private static String printed(String[] args) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertThat(BacktestMain.run(args, new PrintStream(printed, true, StandardCharsets.UTF_8))).isZero();
+        return printed.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.startsWith("Written:"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
 }
