@@ -24,6 +24,7 @@ import java.util.Map;
  * backtest --portfolio portfolio.json (--prices closes.csv | --alpaca) [--from 2016-01-04] [--to 2025-12-31]
  *          [--start 10000] [--monthly 0] [--spread-bps 2] [--reserve-bps 25]
  *          [--policies none,quarterly,band-5,band-5+quarterly,edge-5] [--out backtest.json]
+ * (the charts equity.png and drawdown.png go beside the JSON)
  * </pre>
  * {@code --alpaca} reads daily bars from Alpaca's market data API with {@code ALPACA_API_KEY_ID} and
  * {@code ALPACA_API_SECRET_KEY} (or {@code --alpaca-key}, {@code --alpaca-secret}; {@code ALPACA_BASE_URL} or
@@ -70,6 +71,8 @@ public final class BacktestMain {
                         date(options, "to"))
                 : alpaca(options, portfolio);
         List<PolicyOutcome> outcomes = new ArrayList<>();
+        List<Charts.Series> equity = new ArrayList<>();
+        List<Charts.Series> drawdowns = new ArrayList<>();
         for (String name : options.getOrDefault("policies", DEFAULT_POLICIES).split(",")) {
             Policies.Policy policy = Policies.named(name.strip(), listOrEmpty(portfolio.rebalanceConditions()),
                     Strategies.orNone(portfolio.strategies()));
@@ -79,6 +82,8 @@ public final class BacktestMain {
                     decimal(options, "spread-bps", "2"), (int) decimal(options, "reserve-bps", "25").longValue()),
                     prices);
             List<Backtest.Day> days = result.days();
+            equity.add(new Charts.Series(policy.name(), days.stream().map(d -> d.equity().doubleValue()).toList()));
+            drawdowns.add(new Charts.Series(policy.name(), Charts.drawdown(result)));
             outcomes.add(new PolicyOutcome(policy.name(), Performance.of(result), days.get(days.size() - 1).equity(),
                     result.paidIn(), days.stream().map(d -> new Point(d.date(), d.equity())).toList()));
         }
@@ -94,6 +99,16 @@ public final class BacktestMain {
         document.put("policies", outcomes);
         Files.writeString(json, EventJson.write(document));
         out.println("Written: " + json.toAbsolutePath());
+        Path charts = json.toAbsolutePath().getParent();
+        try {
+            for (Path png : Charts.write(charts, prices.days().keySet().stream().map(LocalDate::toString).toList(),
+                    equity, drawdowns)) {
+                out.println("Written: " + png);
+            }
+        } catch (RuntimeException | LinkageError | InternalError e) {
+            // Java's 2D graphics need a font on the machine (fontconfig); the figures above stand without charts.
+            out.println("Charts not drawn (" + e + "): a font is needed, e.g. Debian's fontconfig and fonts-dejavu-core");
+        }
         return 0;
     }
 

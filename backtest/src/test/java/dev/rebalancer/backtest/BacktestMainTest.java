@@ -63,6 +63,11 @@ class BacktestMainTest {
         assertThat(none.get("performance").get("orders").asInt()).as("buy and hold: two buys, then deposits")
                 .isLessThan(json.get("policies").get(1).get("performance").get("orders").asInt());
         assertThat(none.get("equity").get(0).get("date").asText()).isEqualTo("2024-02-01");
+        for (String chart : java.util.List.of("equity.png", "drawdown.png")) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(dir.resolve(chart).toFile());
+            assertThat(image).as(chart).isNotNull();
+            assertThat(image.getWidth()).isEqualTo(Charts.WIDTH);
+        }
     }
 
     @Test

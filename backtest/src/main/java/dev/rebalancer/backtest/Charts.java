@@ -1,0 +1,115 @@
+package dev.rebalancer.backtest;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/**
+ * PNG charts of a backtest, drawn with Java's own 2D graphics (headless, no library): the equity curve of every policy
+ * on one chart, and each policy's drawdown from its peak (time-weighted, as {@link Performance} counts it).
+ */
+public final class Charts {
+
+    static final int WIDTH = 1200;
+    static final int HEIGHT = 600;
+    private static final int MARGIN = 70;
+    static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x17becf)};
+
+    /** One line: a policy's name and its values, a value a day. */
+    public record Series(String name, List<Double> values) {
+    }
+
+    private Charts() {
+    }
+
+    /** Writes {@code equity.png} and {@code drawdown.png} into {@code dir}; returns their paths. */
+    public static List<Path> write(Path dir, List<String> dates, List<Series> equity, List<Series> drawdown)
+            throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        Path equityPng = dir.resolve("equity.png");
+        Path drawdownPng = dir.resolve("drawdown.png");
+        ImageIO.write(chart("Equity", dates, equity, "$%,.0f"), "png", equityPng.toFile());
+        ImageIO.write(chart("Drawdown from the peak", dates, drawdown, "%.0f%%"), "png", drawdownPng.toFile());
+        return List.of(equityPng, drawdownPng);
+    }
+
+    static BufferedImage chart(String title, List<String> dates, List<Series> series, String format) {
+        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, WIDTH, HEIGHT);
+        double min = series.stream().flatMap(s -> s.values().stream()).mapToDouble(Double::doubleValue).min()
+                .orElse(0);
+        double max = series.stream().flatMap(s -> s.values().stream()).mapToDouble(Double::doubleValue).max()
+                .orElse(1);
+        if (max - min < 1e-9) {
+            max = min + 1;
+        }
+        int plotW = WIDTH - 2 * MARGIN;
+        int plotH = HEIGHT - 2 * MARGIN;
+        g.setColor(new Color(0xdddddd));
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int i = 0; i <= 4; i++) {
+            int y = MARGIN + plotH - i * plotH / 4;
+            g.drawLine(MARGIN, y, MARGIN + plotW, y);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(String.format(Locale.ROOT, format, min + (max - min) * i / 4), 5, y + 4);
+            g.setColor(new Color(0xdddddd));
+        }
+        g.setColor(Color.DARK_GRAY);
+        if (!dates.isEmpty()) {
+            g.drawString(dates.get(0), MARGIN, HEIGHT - MARGIN + 20);
+            g.drawString(dates.get(dates.size() - 1), MARGIN + plotW - 70, HEIGHT - MARGIN + 20);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(title, MARGIN, MARGIN - 30);
+        g.setStroke(new BasicStroke(1.6f));
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int s = 0; s < series.size(); s++) {
+            List<Double> values = series.get(s).values();
+            g.setColor(COLORS[s % COLORS.length]);
+            int points = values.size();
+            int[] xs = new int[points];
+            int[] ys = new int[points];
+            for (int i = 0; i < points; i++) {
+                xs[i] = MARGIN + (points == 1 ? 0 : (int) ((long) i * plotW / (points - 1)));
+                ys[i] = MARGIN + plotH - (int) Math.round((values.get(i) - min) / (max - min) * plotH);
+            }
+            g.drawPolyline(xs, ys, points);
+            g.fillRect(MARGIN + plotW - 200, MARGIN + 10 + s * 18, 12, 12);
+            g.drawString(series.get(s).name(), MARGIN + plotW - 182, MARGIN + 21 + s * 18);
+        }
+        g.dispose();
+        return image;
+    }
+
+    /** A policy's drawdown day by day, in percent: the time-weighted index against its peak so far. */
+    static List<Double> drawdown(Backtest.Result result) {
+        List<Double> drawdown = new ArrayList<>();
+        double index = 1;
+        double peak = 1;
+        List<Backtest.Day> days = result.days();
+        drawdown.add(0.0);
+        for (int i = 1; i < days.size(); i++) {
+            double before = days.get(i - 1).equity().doubleValue();
+            if (before > 0) {
+                index *= (days.get(i).equity().doubleValue() - days.get(i).deposited().doubleValue()) / before;
+            }
+            peak = Math.max(peak, index);
+            drawdown.add((index / peak - 1) * 100);
+        }
+        return drawdown;
+    }
+}
