@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (all, or those named):
 #   bash testing/bench/run.sh [drift-throughput] [deposit-to-request] [rebalance-20] [deposit-to-first-buy] \
-#       [deposit-burst] [-Dbench.<property>=<value> ...]
+#       [deposit-burst] [backtest] [-Dbench.<property>=<value> ...]
 # Arguments that begin with -D are system properties of the benchmark JVM (e.g. -Dbench.burst.sizes=1000).
 # Builds what it needs, starts a real Kafka broker, PostgreSQL and the Alpaca simulator inside the benchmark JVM (and
 # the order executor as a process of its own), and stops them on exit.
 # Each benchmark writes target/bench/<name>.json and prints one "BENCH ..." line at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./mvnw -B -q -ntp -pl testing/bench,portfolio-service,drift-monitor,order-executor,notifier -am install -DskipTests
+./mvnw -B -q -ntp -pl testing/bench,portfolio-service,drift-monitor,order-executor,notifier,backtest -am install -DskipTests
 ./mvnw -B -q -ntp -pl testing/bench dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 mkdir -p target/bench
 properties=()

@@ -33,7 +33,7 @@ import java.util.Map;
  */
 public final class BacktestMain {
 
-    static final String DEFAULT_POLICIES = "none,monthly,quarterly,annually,band-5,relative-20,band-5+quarterly,edge-5";
+    public static final String DEFAULT_POLICIES = "none,monthly,quarterly,annually,band-5,relative-20,band-5+quarterly,edge-5";
 
     /** A portfolio as the API takes it; what a backtest does not need (name, description) is read and left. */
     record PortfolioFile(String name, List<Weight> weights, List<RebalanceCondition> rebalanceConditions,

@@ -96,7 +96,7 @@ public final class Bench {
         java.util.logging.Logger.getLogger("org.apache.kafka").setLevel(java.util.logging.Level.WARNING);
         java.util.logging.Logger.getLogger("kafka").setLevel(java.util.logging.Level.WARNING);
         Set<String> wanted = args.length == 0 ? Set.of("drift-throughput", "deposit-to-request", "rebalance-20",
-                "deposit-to-first-buy", "deposit-burst") : Set.of(args);
+                "deposit-to-first-buy", "deposit-burst", "backtest") : Set.of(args);
         // Each benchmark on a broker of its own: the drift benchmark's 10,000 subscriptions become rebalance requests,
         // which must reach no executor of the others.
         List<BenchResult> results = new ArrayList<>();
@@ -116,6 +116,9 @@ public final class Bench {
         }
         if (wanted.contains("deposit-burst")) {
             results.addAll(DepositBurstBench.run());
+        }
+        if (wanted.contains("backtest")) {
+            results.addAll(BacktestBench.run());
         }
         Path out = Path.of("target", "bench");
         for (BenchResult result : results) {
