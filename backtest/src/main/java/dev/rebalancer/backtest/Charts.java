@@ -98,15 +98,8 @@ public final class Charts {
     /** A policy's drawdown day by day, in percent: the time-weighted index against its peak so far. */
     static List<Double> drawdown(Backtest.Result result) {
         List<Double> drawdown = new ArrayList<>();
-        double index = 1;
-        double peak = 1;
-        List<Backtest.Day> days = result.days();
-        drawdown.add(0.0);
-        for (int i = 1; i < days.size(); i++) {
-            double before = days.get(i - 1).equity().doubleValue();
-            if (before > 0) {
-                index *= (days.get(i).equity().doubleValue() - days.get(i).deposited().doubleValue()) / before;
-            }
+        double peak = 0;
+        for (double index : Performance.index(result)) {
             peak = Math.max(peak, index);
             drawdown.add((index / peak - 1) * 100);
         }

@@ -24,8 +24,25 @@ public record Performance(double cagr, double volatility, double maxDrawdown, Lo
 
     static final int TRADING_DAYS_A_YEAR = 252;
 
+    /**
+     * The time-weighted index, a value a day starting at 1: each day's return is its equity less the day's deposit
+     * over the day before's equity.
+     */
+    static double[] index(Backtest.Result result) {
+        List<Backtest.Day> days = result.days();
+        double[] index = new double[days.size()];
+        index[0] = 1;
+        for (int i = 1; i < days.size(); i++) {
+            double before = days.get(i - 1).equity().doubleValue();
+            index[i] = before <= 0 ? index[i - 1] : index[i - 1]
+                    * (days.get(i).equity().doubleValue() - days.get(i).deposited().doubleValue()) / before;
+        }
+        return index;
+    }
+
     public static Performance of(Backtest.Result result) {
         List<Backtest.Day> days = result.days();
+        double[] indexed = index(result);
         double index = 1;
         double peak = 1;
         LocalDate peakDay = days.get(0).date();
@@ -36,15 +53,14 @@ public record Performance(double cagr, double volatility, double maxDrawdown, Lo
         double squares = 0;
         int returns = 0;
         for (int i = 1; i < days.size(); i++) {
-            double before = days.get(i - 1).equity().doubleValue();
-            if (before <= 0) {
+            if (days.get(i - 1).equity().signum() <= 0) {
                 continue;
             }
-            double r = (days.get(i).equity().doubleValue() - days.get(i).deposited().doubleValue()) / before - 1;
+            double r = indexed[i] / indexed[i - 1] - 1;
             sum += r;
             squares += r * r;
             returns++;
-            index *= 1 + r;
+            index = indexed[i];
             if (index > peak) {
                 peak = index;
                 peakDay = days.get(i).date();
