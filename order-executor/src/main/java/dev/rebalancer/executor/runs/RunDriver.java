@@ -23,7 +23,7 @@ import dev.rebalancer.rules.planning.Holding;
 import dev.rebalancer.rules.planning.Plan;
 import dev.rebalancer.rules.planning.Lots;
 import dev.rebalancer.rules.planning.Planner;
-import dev.rebalancer.rules.planning.WashSale;
+import dev.rebalancer.rules.planning.RunPlans;
 import dev.rebalancer.contracts.TaxLossHarvesting;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -75,7 +75,7 @@ public class RunDriver {
     private final TradingHaltState haltState;
     private final Checkpoints checkpoints;
     private final ExecutorConfig.Runs settings;
-    private final Planner planner;
+    private final RunPlans plans;
     /** The day each account's day-trade count was last warned of (once a day per instance). */
     private final Map<String, java.time.LocalDate> dayTradesWarned = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -89,7 +89,7 @@ public class RunDriver {
         this.haltState = haltState;
         this.checkpoints = checkpoints;
         this.settings = config.runs();
-        this.planner = new Planner(settings.reserveBasisPoints());
+        this.plans = new RunPlans(settings.reserveBasisPoints());
     }
 
     public void drive(String runId, Lease lease) {
@@ -164,17 +164,16 @@ public class RunDriver {
                 case DONE -> {
                 }
             }
-            if (run.phase() == RunPhase.SELLS && run.request().type() != RunType.PARTIAL_LIQUIDATION) {
-                Plan buys = run.request().type() == RunType.TAX_LOSS_HARVEST
-                        ? harvestBuys(run, read(broker, lease), broker.client(), lease)
-                        : buysAfterSells(run.request(), read(broker, lease), broker.client(), lease);
+            if (run.phase() == RunPhase.SELLS && RunPlans.buysFollowSells(run.request().type())) {
+                RunPlans.Phase buys = plans.afterSells(run.request(), account(run.request(), read(broker, lease),
+                        broker.client(), lease), soldFor(run), Instant.now()).orElseThrow();
                 checkpoints.reached(Checkpoints.BUYS_PLANNED, runId);
-                store.startPhase(fence, RunPhase.BUYS, buys.buys(), onlySide(buys.skipped(), OrderSide.BUY), false,
-                        run.sessionClose(), buys.reserve());
+                store.startPhase(fence, RunPhase.BUYS, buys.orders(), buys.skipped(), false, run.sessionClose(),
+                        buys.reserve());
                 continue;
             }
             if (run.request().type() == RunType.TAX_LOSS_HARVEST) {
-                Harvested harvested = harvested(run, broker, lease);
+                RunPlans.Harvested harvested = harvested(run, broker, lease);
                 store.complete(fence, harvested.words(), harvested.loss());
             } else {
                 store.complete(fence);
@@ -215,7 +214,8 @@ public class RunDriver {
         Fence fence = lease.fence();
         Reading reading = read(broker, lease);
         warnOfDayTrades(run, reading.account());
-        Plan plan = plan(run.request(), run.request().amount(), reading, broker.client(), lease);
+        RunPlans.Account account = account(run.request(), reading, broker.client(), lease);
+        Plan plan = plans.plan(run.request(), run.request().amount(), account, Instant.now());
         if (run.dryRun()) {
             store.startPhase(fence, RunPhase.SELLS, plan.sells(), plan.skipped(), true, sessionClose, null);
             if (!plan.buys().isEmpty()) {
@@ -227,18 +227,8 @@ public class RunDriver {
                     : RunStatus.COMPLETED_ADJUSTED, "dry run: the plan is recorded, no order was sent");
             return false;
         }
-        if (!plan.sells().isEmpty()) {
-            store.startPhase(fence, RunPhase.SELLS, plan.sells(), onlySide(plan.skipped(), OrderSide.SELL), false,
-                    sessionClose, null);
-        } else if (run.request().type() == RunType.FULL_REBALANCE) {
-            // Nothing to sell: the buys go on the cash there is, as after any sells.
-            Plan buys = buysAfterSells(run.request(), reading, broker.client(), lease);
-            List<SkippedOrder> skipped = new ArrayList<>(onlySide(plan.skipped(), OrderSide.SELL));
-            skipped.addAll(buys.skipped());
-            store.startPhase(fence, RunPhase.BUYS, buys.buys(), skipped, false, sessionClose, buys.reserve());
-        } else {
-            store.startPhase(fence, RunPhase.BUYS, plan.buys(), plan.skipped(), false, sessionClose, plan.reserve());
-        }
+        RunPlans.Phase first = plans.first(run.request(), plan, account, Instant.now());
+        store.startPhase(fence, first.phase(), first.orders(), first.skipped(), false, sessionClose, first.reserve());
         return true;
     }
 
@@ -284,19 +274,11 @@ public class RunDriver {
         List<Leg> sent = phaseLegs(run).stream().filter(leg -> leg.state() == Leg.State.SENT).toList();
         Reading reading = read(broker, lease);
         RebalanceRequest request = run.request();
-        Plan plan;
-        if (run.phase() == RunPhase.BUYS && request.type() == RunType.FULL_REBALANCE) {
-            plan = buysAfterSells(request, reading, broker.client(), lease);
-        } else if (run.phase() == RunPhase.BUYS && request.type() == RunType.TAX_LOSS_HARVEST) {
-            plan = harvestBuys(run, reading, broker.client(), lease);
-        } else {
-            BigDecimal amount = request.amount() == null ? null
-                    : request.amount().subtract(valueOf(sent, reading)).max(BigDecimal.ZERO);
-            plan = plan(request, amount, reading, broker.client(), lease);
-        }
-        OrderSide side = run.phase() == RunPhase.SELLS ? OrderSide.SELL : OrderSide.BUY;
-        store.replan(fence, run.phase(), side == OrderSide.SELL ? plan.sells() : plan.buys(),
-                onlySide(plan.skipped(), side), sessionClose, side == OrderSide.BUY ? plan.reserve() : null);
+        BigDecimal amount = request.amount() == null ? null
+                : request.amount().subtract(valueOf(sent, reading)).max(BigDecimal.ZERO);
+        RunPlans.Phase phase = plans.again(request, run.phase(), amount, account(request, reading, broker.client(),
+                lease), soldFor(run), Instant.now());
+        store.replan(fence, run.phase(), phase.orders(), phase.skipped(), sessionClose, phase.reserve());
     }
 
     /** What sent orders are worth: their notional, or their quantity at the fill price (else the price now). */
@@ -655,17 +637,12 @@ public class RunDriver {
     }
 
 
-    /** The account as a plan sees it: the book, the assets with their prices and flags, the weights that can be planned. */
-    private record Planning(Planner.Book book, Map<String, Asset> assets, List<Weight> weights,
-            List<SkippedOrder> unpriced) {
-    }
-
     /**
      * Prices from the positions (Alpaca's {@code current_price}; without it the position is held at its market value
      * and not traded, never valued at a made-up price), flags from Alpaca's assets, what can be sold from
      * {@code qty_available}, what can be bought without borrowing from {@code non_marginable_buying_power}.
      */
-    private Planning planning(RebalanceRequest request, Reading reading, AlpacaClient client, Lease lease) {
+    private RunPlans.Account account(RebalanceRequest request, Reading reading, AlpacaClient client, Lease lease) {
         List<Holding> holdings = new ArrayList<>();
         Map<String, Position> held = new LinkedHashMap<>();
         for (Position position : reading.positions()) {
@@ -718,8 +695,10 @@ public class RunDriver {
         Account account = reading.account();
         BigDecimal buyingPower = account.nonMarginableBuyingPower() != null ? account.nonMarginableBuyingPower()
                 : account.cash();
-        return new Planning(new Planner.Book(account.cash(), buyingPower.min(account.cash()), holdings), assets,
-                weights, unpriced);
+        Map<String, BigDecimal> prices = new LinkedHashMap<>();
+        held.forEach((symbol, position) -> prices.put(symbol, position.currentPrice()));
+        return new RunPlans.Account(new Planner.Book(account.cash(), buyingPower.min(account.cash()), holdings),
+                assets, weights, prices, lots(request, reading, client), unpriced);
     }
 
     /** A position's price without Alpaca's current price: its market value per share, else its cost per share. */
@@ -731,89 +710,36 @@ public class RunDriver {
         return value.divide(position.qty(), 9, java.math.RoundingMode.HALF_EVEN);
     }
 
-    /** The request's plan, for {@code amount} (invest_cash, partial_liquidation), at the account as just read. */
-    private Plan plan(RebalanceRequest request, BigDecimal amount, Reading reading, AlpacaClient client, Lease lease) {
-        Planning p = planning(request, reading, client, lease);
-        Lots lots = lots(request, reading, client);
-        Planner.Policy policy = policy(request, lots);
-        Plan plan = switch (request.type()) {
-            case FULL_REBALANCE -> planner.fullRebalance(p.book(), p.weights(), p.assets(), policy);
-            case INVEST_CASH -> planner.investCash(p.book(), p.weights(), p.assets(), amount, policy);
-            case PARTIAL_LIQUIDATION -> planner.partialLiquidation(p.book(), p.weights(), p.assets(), amount, policy);
-            case TAX_LOSS_HARVEST -> planner.harvest(p.book(), p.assets(), harvestable(request, reading, lots),
-                    policy);
-        };
-        return withUnpriced(plan, p);
-    }
-
-    /** A full rebalance's buys once its sells have settled: on the cash the account holds now. */
-    private Plan buysAfterSells(RebalanceRequest request, Reading reading, AlpacaClient client, Lease lease) {
-        Planning p = planning(request, reading, client, lease);
-        return withUnpriced(planner.buysAfterSells(p.book(), p.weights(), p.assets(),
-                policy(request, lots(request, reading, client))), p);
-    }
-
-    /**
-     * A harvest's buys once its sells settled: each sold security's substitute for what the sell brought (its filled
-     * quantity at its fill price), on the cash there less the reserve.
-     */
-    private Plan harvestBuys(Run run, Reading reading, AlpacaClient client, Lease lease) {
-        RebalanceRequest request = run.request();
-        Map<String, String> substitutes = request.strategies().taxLossHarvesting().substitutes();
-        Map<String, BigDecimal> replacing = new LinkedHashMap<>();
+    /** What each security's sells of a harvest brought (filled quantity at the fill price): its substitute's buy. */
+    private Map<String, BigDecimal> soldFor(Run run) {
+        Map<String, BigDecimal> sold = new LinkedHashMap<>();
+        if (run.request().type() != RunType.TAX_LOSS_HARVEST) {
+            return sold;
+        }
         for (Leg leg : store.legs(run.runId())) {
-            if (leg.phase() == RunPhase.SELLS && leg.filledQty() != null && leg.filledAvgPrice() != null
-                    && substitutes.containsKey(leg.symbol())) {
-                replacing.merge(substitutes.get(leg.symbol()), leg.filledQty().multiply(leg.filledAvgPrice()),
-                        BigDecimal::add);
+            if (leg.phase() == RunPhase.SELLS && leg.filledQty() != null && leg.filledAvgPrice() != null) {
+                sold.merge(leg.symbol(), leg.filledQty().multiply(leg.filledAvgPrice()), BigDecimal::add);
             }
         }
-        Planning p = planning(request, reading, client, lease);
-        return withUnpriced(planner.harvestBuys(p.book(), p.assets(), replacing, policy(request, lots(request,
-                reading, client))), p);
+        return sold;
     }
 
-    /** What a harvest did, in words, and the loss it realised. */
-    private record Harvested(String words, BigDecimal loss) {
-    }
-
-    /**
-     * What a harvest did, in words: each security sold, its realised loss first in, first out, the substitute bought,
-     * and until when the security may not be bought ("sold VOO at a $412.00 loss, bought VTI; VOO blocked until
-     * 2027-01-14"); and the loss it realised in all.
-     */
-    private Harvested harvested(Run run, Broker broker, Lease lease) {
+    /** What a harvest did, in words ({@link RunPlans#harvested}), and the loss it realised. */
+    private RunPlans.Harvested harvested(Run run, Broker broker, Lease lease) {
         Reading reading = read(broker, lease);
         Lots lots = lots(run.request(), reading, broker.client());
-        Map<String, String> substitutes = run.request().strategies().taxLossHarvesting().substitutes();
-        java.util.Set<String> boughtSymbols = new java.util.HashSet<>();
-        java.util.Set<String> sold = new java.util.HashSet<>();
+        Set<String> bought = new HashSet<>();
+        Set<String> sold = new HashSet<>();
         for (Leg leg : store.legs(run.runId())) {
             if (leg.filledQty() != null && leg.filledQty().signum() > 0) {
                 if (leg.phase() == RunPhase.SELLS) {
                     sold.add(leg.clientOrderId());
                 } else {
-                    boughtSymbols.add(leg.symbol());
+                    bought.add(leg.symbol());
                 }
             }
         }
-        List<String> words = new ArrayList<>();
-        BigDecimal loss = BigDecimal.ZERO;
-        for (Lots.Sale sale : lots.sales()) {
-            if (!sold.contains(sale.fillId())) {
-                continue;
-            }
-            loss = loss.add(sale.loss());
-            String substitute = substitutes.get(sale.symbol());
-            boolean replaced = boughtSymbols.contains(substitute);
-            words.add("sold " + sale.symbol() + (sale.loss().signum() > 0 ? " at a " + dev.rebalancer.contracts.Money
-                    .dollars(sale.loss()) + " loss" : " at no loss") + (replaced ? ", bought " + substitute : "")
-                    + lots.noBuyUntil(sale.symbol(), Instant.now()).map(until -> "; " + sale.symbol()
-                            + " blocked until " + until.atZone(NEW_YORK).toLocalDate()).orElse(""));
-        }
-        return new Harvested(words.isEmpty()
-                ? "nothing to harvest: no position past its loss threshold and bought over 30 days ago"
-                : String.join("; ", words), loss.setScale(2, java.math.RoundingMode.HALF_EVEN));
+        return RunPlans.harvested(run.request(), lots, sold, bought, Instant.now());
     }
 
     /** The account's tax lots: its ledger of fills, and what it holds beyond them at Alpaca's average entry price. */
@@ -826,46 +752,5 @@ public class RunDriver {
             held.put(position.symbol(), new FillLedger.Held(position.qty(), position.avgEntryPrice()));
         }
         return ledger.lots(request.accountId(), held, client);
-    }
-
-    /**
-     * The request's policy: its portfolio's bands and trade costs, and, with tax-loss harvesting on, its substitute
-     * pairs and the securities the wash-sale guard keeps from being bought — on every run type.
-     */
-    private static Planner.Policy policy(RebalanceRequest request, Lots lots) {
-        TaxLossHarvesting harvesting = request.strategies().taxLossHarvesting();
-        WashSale washSale = harvesting == null ? WashSale.NONE
-                : new WashSale(harvesting.substitutes(), lots.noBuy(Instant.now()));
-        return new Planner.Policy(request.rebalanceConditions(), request.strategies().tradeCosts(), washSale);
-    }
-
-    /** The positions to harvest now: a substitute to take their place, a loss past the threshold, none bought lately. */
-    private static java.util.Set<String> harvestable(RebalanceRequest request, Reading reading, Lots lots) {
-        TaxLossHarvesting harvesting = request.strategies().taxLossHarvesting();
-        java.util.Set<String> harvest = new java.util.TreeSet<>();
-        if (harvesting == null) {
-            return harvest;
-        }
-        for (Position position : reading.positions()) {
-            if (harvesting.substitutes().containsKey(position.symbol()) && position.currentPrice() != null
-                    && lots.harvestable(position.symbol(), position.currentPrice(), harvesting.lossPercent(),
-                            harvesting.minLossUsd(), Instant.now())) {
-                harvest.add(position.symbol());
-            }
-        }
-        return harvest;
-    }
-
-    private static Plan withUnpriced(Plan plan, Planning planning) {
-        if (planning.unpriced().isEmpty()) {
-            return plan;
-        }
-        List<SkippedOrder> skipped = new ArrayList<>(plan.skipped());
-        skipped.addAll(planning.unpriced());
-        return new Plan(plan.sells(), plan.buys(), skipped, plan.reserve());
-    }
-
-    private static List<SkippedOrder> onlySide(List<SkippedOrder> skipped, OrderSide side) {
-        return skipped.stream().filter(s -> s.side() == side).toList();
     }
 }
