@@ -1,5 +1,7 @@
 package dev.rebalancer.portfolio.market;
 
+import dev.rebalancer.rules.market.RealizedVolatility;
+import dev.rebalancer.rules.market.VixHistory;
 import dev.rebalancer.alpaca.AlpacaClient;
 import dev.rebalancer.alpaca.AlpacaException;
 import dev.rebalancer.alpaca.model.Bar;
@@ -116,7 +118,7 @@ public class VolatilityPublisher {
                         "no Alpaca account is configured to read SPY's bars with"));
                 LocalDate today = LocalDate.now(CalendarDay.NEW_YORK);
                 List<Bar> bars = client.background().dailyBars(SPY, today.minusDays(BAR_DAYS), today);
-                java.math.BigDecimal value = RealizedVolatility.of(bars).orElseThrow(() -> new IllegalStateException(
+                java.math.BigDecimal value = RealizedVolatility.of(bars.stream().map(Bar::close).toList()).orElseThrow(() -> new IllegalStateException(
                         "Alpaca gave " + bars.size() + " daily bars of SPY from " + today.minusDays(BAR_DAYS)
                                 + "; " + (RealizedVolatility.DAYS + 1) + " are needed"));
                 yield new VolatilityReading(UUID.randomUUID().toString(), now, source, value,

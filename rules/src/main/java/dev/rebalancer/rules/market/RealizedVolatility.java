@@ -1,6 +1,5 @@
-package dev.rebalancer.portfolio.market;
+package dev.rebalancer.rules.market;
 
-import dev.rebalancer.alpaca.model.Bar;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
@@ -9,7 +8,8 @@ import java.util.Optional;
 /**
  * Realised volatility from daily closes: the sample standard deviation of the last {@link #DAYS} daily log returns,
  * annualised over {@link #TRADING_DAYS_A_YEAR} trading days, in percent (comparable with the VIX, which is the
- * market's 30-day expectation in the same unit).
+ * market's 30-day expectation in the same unit). The volatility filter's {@code spy_realized_vol}, read live by
+ * portfolio-service and day by day by the backtest.
  */
 public final class RealizedVolatility {
 
@@ -19,16 +19,16 @@ public final class RealizedVolatility {
     private RealizedVolatility() {
     }
 
-    /** Over the last {@link #DAYS} returns of {@code bars} (oldest first); empty with fewer than 21 closes. */
-    public static Optional<BigDecimal> of(List<Bar> bars) {
-        if (bars.size() < DAYS + 1) {
+    /** Over the last {@link #DAYS} returns of {@code closes} (oldest first); empty with fewer than 21 closes. */
+    public static Optional<BigDecimal> of(List<BigDecimal> closes) {
+        if (closes.size() < DAYS + 1) {
             return Optional.empty();
         }
-        List<Bar> last = bars.subList(bars.size() - DAYS - 1, bars.size());
+        List<BigDecimal> last = closes.subList(closes.size() - DAYS - 1, closes.size());
         double[] returns = new double[DAYS];
         double sum = 0;
         for (int i = 0; i < DAYS; i++) {
-            returns[i] = Math.log(last.get(i + 1).close().doubleValue() / last.get(i).close().doubleValue());
+            returns[i] = Math.log(last.get(i + 1).doubleValue() / last.get(i).doubleValue());
             sum += returns[i];
         }
         double mean = sum / DAYS;

@@ -1,19 +1,24 @@
-package dev.rebalancer.portfolio.market;
+package dev.rebalancer.rules.market;
 
 import dev.rebalancer.contracts.VolatilityFilter;
 import dev.rebalancer.contracts.VolatilityReading;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * Cboe's daily VIX history file ({@code VIX_History.csv}): a header {@code DATE,OPEN,HIGH,LOW,CLOSE} and a line a
- * trading day, oldest first, dates as {@code MM/DD/YYYY}. The reading is the close of the latest day.
+ * trading day, oldest first, dates as {@code MM/DD/YYYY} (or ISO). The live reading is the close of the latest day;
+ * the backtest reads every day's.
  */
 public final class VixHistory {
 
@@ -24,6 +29,16 @@ public final class VixHistory {
 
     /** The latest close in {@code csv}; a file without a DATE and CLOSE header or without a readable day is refused. */
     public static VolatilityReading latest(String csv, String origin, Instant now) {
+        Map.Entry<LocalDate, BigDecimal> last = closes(csv).lastEntry();
+        return new VolatilityReading(UUID.randomUUID().toString(), now, VolatilityFilter.Source.VIX, last.getValue(),
+                last.getKey(), origin);
+    }
+
+    /**
+     * Every day's close in {@code csv}, by day; lines that are not a day's prices (a note, a blank close) are passed
+     * over. A file without a DATE and CLOSE header or without a readable day is refused.
+     */
+    public static NavigableMap<LocalDate, BigDecimal> closes(String csv) {
         List<String> lines = csv.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("the VIX file is empty");
@@ -34,22 +49,25 @@ public final class VixHistory {
         if (date < 0 || close < 0) {
             throw new IllegalArgumentException("the VIX file has no DATE and CLOSE columns: " + lines.get(0));
         }
-        for (int i = lines.size() - 1; i > 0; i--) {
-            String[] cells = lines.get(i).split(",");
+        NavigableMap<LocalDate, BigDecimal> closes = new TreeMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
             if (cells.length <= Math.max(date, close)) {
                 continue;
             }
             try {
                 BigDecimal value = new BigDecimal(cells[close].strip());
                 if (value.signum() > 0) {
-                    return new VolatilityReading(UUID.randomUUID().toString(), now, VolatilityFilter.Source.VIX,
-                            value.setScale(2, java.math.RoundingMode.HALF_EVEN), day(cells[date].strip()), origin);
+                    closes.put(day(cells[date].strip()), value.setScale(2, RoundingMode.HALF_EVEN));
                 }
             } catch (NumberFormatException | DateTimeParseException e) {
-                // A line that is not a day's prices (a note, a blank close): the one before it is the latest.
+                // Not a day's prices: passed over.
             }
         }
-        throw new IllegalArgumentException("the VIX file has no day with a close");
+        if (closes.isEmpty()) {
+            throw new IllegalArgumentException("the VIX file has no day with a close");
+        }
+        return closes;
     }
 
     private static LocalDate day(String text) {
