@@ -112,14 +112,10 @@ public final class Planner {
         }
         List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) -> d.wanted).reversed());
         BigDecimal reserve = reserve(targets.equity);
+        // Cash ends between its floor (never below the reserve) and its target plus the reserve plus the largest
+        // deviation: the reserve is no drift (the drift monitor judges cash net of it), so it never stops a rebalance.
         BigDecimal low = targets.cashTarget.subtract(targets.maxDeviation).max(reserve);
-        BigDecimal high = targets.cashTarget.add(targets.maxDeviation);
-        if (low.compareTo(high) > 0) {
-            // The reserve sits above what cash may hold without growing the drift: no buys, and only the sells
-            // whose proceeds cash can take.
-            buys.clear();
-            low = book.cash();
-        }
+        BigDecimal high = targets.cashTarget.add(targets.maxDeviation).add(reserve);
         List<PlannedOrder> sold = List.of();
         List<PlannedOrder> bought = List.of();
         BigDecimal sellLimit = null;

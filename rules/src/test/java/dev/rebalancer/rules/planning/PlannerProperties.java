@@ -383,7 +383,12 @@ class PlannerProperties {
                 values.putIfAbsent(weight.symbol(), BigDecimal.ZERO);
             }
         }
-        BigDecimal max = cash.subtract(cashTarget).abs();
+        // Cash is judged as the drift monitor judges it (Drift): above its target by no more than the executor's
+        // reserve, it is on target.
+        BigDecimal reserve = equity.multiply(BigDecimal.valueOf(c.reserveBps())).divide(new BigDecimal("10000"), 2,
+                RoundingMode.CEILING);
+        BigDecimal judgedCash = cash.compareTo(cashTarget) > 0 ? cashTarget.max(cash.subtract(reserve)) : cash;
+        BigDecimal max = judgedCash.subtract(cashTarget).abs();
         for (Map.Entry<String, BigDecimal> value : values.entrySet()) {
             max = max.max(value.getValue().subtract(targets.getOrDefault(value.getKey(), BigDecimal.ZERO)).abs());
         }
