@@ -228,32 +228,60 @@ public final class AlpacaClient {
     }
 
     /**
-     * {@code GET /v2/stocks/{symbol}/bars} of Alpaca's market data API ({@link AlpacaEndpoint#dataUrl()}): the daily
-     * bars from {@code start} to {@code end}, adjusted for splits and dividends, from the IEX feed (which every
-     * account may read), every page.
+     * {@code GET /v2/stocks/{symbol}/bars} on the market data host: the symbol's daily bars from {@code start} to
+     * {@code end}, adjusted for splits and dividends, from the IEX feed (free with every account), every page.
      */
     public List<Bar> dailyBars(String symbol, java.time.LocalDate start, java.time.LocalDate end) {
         List<Bar> bars = new ArrayList<>();
         String token = null;
         do {
-            Map<String, String> query = new java.util.LinkedHashMap<>();
-            query.put("timeframe", "1Day");
-            query.put("start", start.toString());
-            query.put("end", end.toString());
-            query.put("adjustment", "all");
-            query.put("feed", "iex");
-            query.put("limit", "1000");
-            if (token != null) {
-                query.put("page_token", token);
-            }
-            Bar.Page page = call(endpoint.dataUrl(), "GET", "/v2/stocks/" + segment(symbol) + "/bars" + query(query),
-                    null, type(Bar.Page.class), Retry.SAFE);
+            Bar.Page page = call(endpoint.dataUrl(), "GET", "/v2/stocks/" + segment(symbol) + "/bars"
+                    + query(barsQuery(start, end, Bar.Adjustment.ALL, token)), null, type(Bar.Page.class), Retry.SAFE);
             if (page.bars() != null) {
                 bars.addAll(page.bars());
             }
             token = page.nextPageToken();
         } while (token != null && !token.isEmpty());
         return bars;
+    }
+
+    /**
+     * {@code GET /v2/stocks/bars} on the market data host: the daily bars of several symbols from {@code start} to
+     * {@code end}, adjusted as asked, from the IEX feed, every page (a page's limit counts the bars of all symbols).
+     * A symbol with no bar is absent from the answer.
+     */
+    public Map<String, List<Bar>> dailyBars(java.util.Collection<String> symbols, java.time.LocalDate start,
+            java.time.LocalDate end, Bar.Adjustment adjustment) {
+        Map<String, List<Bar>> bars = new java.util.TreeMap<>();
+        String token = null;
+        do {
+            Map<String, String> query = new java.util.LinkedHashMap<>();
+            query.put("symbols", String.join(",", symbols));
+            query.putAll(barsQuery(start, end, adjustment, token));
+            Bar.Pages page = call(endpoint.dataUrl(), "GET", "/v2/stocks/bars" + query(query), null,
+                    type(Bar.Pages.class), Retry.SAFE);
+            if (page.bars() != null) {
+                page.bars().forEach((symbol, some) -> bars.computeIfAbsent(symbol, s -> new ArrayList<>())
+                        .addAll(some));
+            }
+            token = page.nextPageToken();
+        } while (token != null && !token.isEmpty());
+        return bars;
+    }
+
+    private static Map<String, String> barsQuery(java.time.LocalDate start, java.time.LocalDate end,
+            Bar.Adjustment adjustment, String token) {
+        Map<String, String> query = new java.util.LinkedHashMap<>();
+        query.put("timeframe", "1Day");
+        query.put("start", start.toString());
+        query.put("end", end.toString());
+        query.put("adjustment", adjustment.wire());
+        query.put("feed", "iex");
+        query.put("limit", "1000");
+        if (token != null) {
+            query.put("page_token", token);
+        }
+        return query;
     }
 
     /** {@code GET /v2/assets/{symbol}}; empty when Alpaca knows no such asset. */

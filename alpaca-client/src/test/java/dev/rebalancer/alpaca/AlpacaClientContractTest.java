@@ -507,4 +507,38 @@ class AlpacaClientContractTest {
         assertThat(new AlpacaEndpoint(AlpacaEndpoint.LIVE, "k", "s").dataUrl()).isEqualTo(AlpacaEndpoint.DATA);
         assertThat(new AlpacaEndpoint(sim.baseUrl(), "k", "s").dataUrl()).isEqualTo(sim.baseUrl());
     }
+
+    /**
+     * {@code GET /v2/stocks/bars} of several symbols: 700 days of each of two symbols are 1,400 bars, more than a page
+     * of 1,000 across both, so the second symbol is split over two pages; each symbol's bars come whole and in order.
+     * The adjustment is sent as asked: a split before the dates halves nothing, one inside halves the closes before it
+     * unless the bars are raw.
+     */
+    @Test
+    void daily_bars_of_several_symbols_are_read_across_pages_and_adjusted_as_asked() {
+        Map<LocalDate, String> first = new java.util.TreeMap<>();
+        Map<LocalDate, String> second = new java.util.TreeMap<>();
+        for (int i = 0; i < 700; i++) {
+            first.put(LocalDate.parse("2021-01-01").plusDays(i), "100");
+            second.put(LocalDate.parse("2021-01-01").plusDays(i), i < 600 ? "80" : "40");
+        }
+        admin.closes("AAA", first);
+        admin.closes("BBB", second, Map.of(), Map.of(LocalDate.parse("2021-01-01").plusDays(600), "2"));
+        AlpacaClient client = account("0").client();
+
+        Map<String, List<dev.rebalancer.alpaca.model.Bar>> bars = client.dailyBars(List.of("BBB", "AAA", "CCC"),
+                LocalDate.parse("2021-01-01"), LocalDate.parse("2022-12-01"), dev.rebalancer.alpaca.model.Bar
+                        .Adjustment.SPLIT);
+
+        assertThat(bars).containsOnlyKeys("AAA", "BBB");
+        assertThat(bars.get("AAA")).hasSize(700);
+        assertThat(bars.get("BBB")).hasSize(700).extracting(dev.rebalancer.alpaca.model.Bar::day)
+                .doesNotHaveDuplicates().isSorted();
+        assertThat(bars.get("BBB")).extracting(dev.rebalancer.alpaca.model.Bar::close)
+                .allSatisfy(close -> assertThat(close).isEqualByComparingTo("40"));
+        assertThat(client.dailyBars(List.of("BBB"), LocalDate.parse("2021-01-01"), LocalDate.parse("2021-01-01"),
+                dev.rebalancer.alpaca.model.Bar.Adjustment.RAW).get("BBB").get(0).close()).isEqualByComparingTo("80");
+        assertThat(client.dailyBars(List.of("BBB"), LocalDate.parse("2021-01-01"), LocalDate.parse("2021-01-01"),
+                dev.rebalancer.alpaca.model.Bar.Adjustment.ALL).get("BBB").get(0).close()).isEqualByComparingTo("40");
+    }
 }

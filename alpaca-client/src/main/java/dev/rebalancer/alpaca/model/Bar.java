@@ -27,4 +27,22 @@ public record Bar(
     /** A page of bars; {@code bars} is null when Alpaca has none. */
     public record Page(java.util.List<Bar> bars, String symbol, String nextPageToken) {
     }
+
+    /** A page of bars of several symbols ({@code GET /v2/stocks/bars}), by symbol. */
+    public record Pages(java.util.Map<String, java.util.List<Bar>> bars, String nextPageToken) {
+    }
+
+    /** How the prices before a corporate action are adjusted ({@code adjustment}). */
+    public enum Adjustment {
+        /** As traded. */
+        RAW,
+        /** For splits only: a dividend shows as the price's drop on its ex-date. */
+        SPLIT,
+        /** For splits and dividends: the closes are a total return. */
+        ALL;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }

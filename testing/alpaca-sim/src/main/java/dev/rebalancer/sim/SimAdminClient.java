@@ -60,11 +60,24 @@ public final class SimAdminClient {
                 .put("qty", qty).put("price", price).put("at", at.toString()));
     }
 
-    /** The daily closes {@code GET /v2/stocks/{symbol}/bars} serves for {@code symbol}, replaced. */
+    /** The daily closes the bars endpoints serve for {@code symbol}, replaced (no dividends, no splits). */
     public JsonNode closes(String symbol, Map<java.time.LocalDate, String> closes) {
+        return closes(symbol, closes, Map.of(), Map.of());
+    }
+
+    /**
+     * The daily closes (as traded) the bars endpoints serve for {@code symbol}, with its cash dividends per share by
+     * ex-date and its splits by date (their ratio), replaced; the endpoints adjust them as asked.
+     */
+    public JsonNode closes(String symbol, Map<java.time.LocalDate, String> closes,
+            Map<java.time.LocalDate, String> dividends, Map<java.time.LocalDate, String> splits) {
         ObjectNode body = object();
         ObjectNode days = body.putObject("closes");
         closes.forEach((day, close) -> days.put(day.toString(), close));
+        ObjectNode paid = body.putObject("dividends");
+        dividends.forEach((day, amount) -> paid.put(day.toString(), amount));
+        ObjectNode split = body.putObject("splits");
+        splits.forEach((day, ratio) -> split.put(day.toString(), ratio));
         return call("PUT", "/sim/bars/" + symbol, body);
     }
 

@@ -778,22 +778,92 @@ public final class SimBroker implements AutoCloseable {
         return calendar.days(start, end, today);
     }
 
-    /** Each symbol's daily closes, for {@code GET /v2/stocks/{symbol}/bars}. */
-    private final Map<String, java.util.TreeMap<java.time.LocalDate, BigDecimal>> closes = new HashMap<>();
+    /** A symbol's daily closes as traded, and its cash dividends (by ex-date, per share) and splits (by date, ratio). */
+    private record History(java.util.TreeMap<java.time.LocalDate, BigDecimal> closes,
+            java.util.TreeMap<java.time.LocalDate, BigDecimal> dividends,
+            java.util.TreeMap<java.time.LocalDate, BigDecimal> splits) {
+    }
 
-    /** {@code PUT /sim/bars/{symbol}}: the symbol's daily closes, {@code {"closes": {"2026-11-02": "450.12"}}}, replaced. */
+    /** Each symbol's daily history, for the bars endpoints. */
+    private final Map<String, History> histories = new HashMap<>();
+
+    /** The adjustments Alpaca's bars endpoints take ({@code adjustment}, comma-separated; raw when none is given). */
+    static final java.util.Set<String> ADJUSTMENTS = java.util.Set.of("raw", "split", "dividend", "spin-off", "all");
+
+    /**
+     * {@code PUT /sim/bars/{symbol}}: the symbol's daily closes as traded, {@code {"closes": {"2026-11-02": "450.12"},
+     * "dividends": {"2026-11-03": "1.50"}, "splits": {"2026-11-04": "4"}}} (dividends and splits optional), replaced.
+     */
     public synchronized ObjectNode setCloses(String symbol, JsonNode body) {
         JsonNode given = body == null ? null : body.get("closes");
         if (given == null || !given.isObject()) {
             throw SimError.validation("closes must be an object of date to closing price");
         }
+        History history = new History(days(given, "closes"), days(body.get("dividends"), "dividends"),
+                days(body.get("splits"), "splits"));
+        histories.put(symbol, history);
+        return SimJson.MAPPER.createObjectNode().put("symbol", symbol).put("days", history.closes().size());
+    }
+
+    private static java.util.TreeMap<java.time.LocalDate, BigDecimal> days(JsonNode given, String field) {
         java.util.TreeMap<java.time.LocalDate, BigDecimal> days = new java.util.TreeMap<>();
-        for (var entry : (Iterable<Map.Entry<String, JsonNode>>) given::fields) {
-            days.put(SimCalendar.date(entry.getKey(), "closes"), decimal(entry.getValue(), "close of " + entry.getKey(),
-                    true));
+        if (given == null || given.isNull()) {
+            return days;
         }
-        closes.put(symbol, days);
-        return SimJson.MAPPER.createObjectNode().put("symbol", symbol).put("days", days.size());
+        if (!given.isObject()) {
+            throw SimError.validation(field + " must be an object of date to amount");
+        }
+        for (var entry : (Iterable<Map.Entry<String, JsonNode>>) given::fields) {
+            days.put(SimCalendar.date(entry.getKey(), field), decimal(entry.getValue(), field + " of "
+                    + entry.getKey(), true));
+        }
+        return days;
+    }
+
+    /**
+     * The adjustments asked for: {@code raw} (the default), {@code split}, {@code dividend}, {@code spin-off},
+     * {@code all}, comma-separated; an unknown, empty or repeated one is refused, as Alpaca does.
+     */
+    static java.util.Set<String> adjustments(String adjustment) {
+        if (adjustment == null) {
+            return java.util.Set.of("raw");
+        }
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        for (String one : adjustment.split(",", -1)) {
+            if (!ADJUSTMENTS.contains(one) || !asked.add(one)) {
+                throw SimError.badQuery("invalid adjustment: " + adjustment + " (raw, split, dividend, spin-off or "
+                        + "all, comma-separated, each once)");
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * A symbol's closes, adjusted: for a split, every close before it divided by its ratio; for a dividend, every close
+     * before its ex-date multiplied by one less the dividend over the close the day before (as CRSP and Alpaca do).
+     */
+    private static java.util.TreeMap<java.time.LocalDate, BigDecimal> adjusted(History history,
+            java.util.Set<String> adjustments) {
+        boolean splits = adjustments.contains("split") || adjustments.contains("all");
+        boolean dividends = adjustments.contains("dividend") || adjustments.contains("all");
+        java.util.TreeMap<java.time.LocalDate, BigDecimal> closes = new java.util.TreeMap<>(history.closes());
+        if (splits) {
+            history.splits().forEach((day, ratio) -> closes.headMap(day, false).replaceAll((d, close) ->
+                    close.divide(ratio, 12, java.math.RoundingMode.HALF_EVEN)));
+        }
+        if (dividends) {
+            history.dividends().forEach((day, amount) -> {
+                Map.Entry<java.time.LocalDate, BigDecimal> before = history.closes().lowerEntry(day);
+                if (before == null) {
+                    return;
+                }
+                BigDecimal factor = BigDecimal.ONE.subtract(amount.divide(before.getValue(), 12,
+                        java.math.RoundingMode.HALF_EVEN));
+                closes.headMap(day, false).replaceAll((d, close) -> close.multiply(factor));
+            });
+        }
+        closes.replaceAll((d, close) -> close.setScale(4, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros());
+        return closes;
     }
 
     /**
@@ -802,35 +872,79 @@ public final class SimBroker implements AutoCloseable {
      * {@code limit} bars with a {@code next_page_token}.
      */
     public synchronized ObjectNode bars(String symbol, String timeframe, java.time.LocalDate start,
-            java.time.LocalDate end, int limit, String pageToken) {
-        if (!"1Day".equals(timeframe) && !"1D".equals(timeframe)) {
-            throw SimError.validation("invalid timeframe: the simulator serves daily bars (1Day) only");
-        }
-        if (limit < 1 || limit > 10_000) {
-            throw SimError.validation("invalid limit: must be from 1 to 10000");
-        }
-        java.time.LocalDate from = pageToken == null ? start : SimCalendar.date(pageToken, "page_token");
+            java.time.LocalDate end, int limit, String pageToken, String adjustment) {
         ObjectNode json = SimJson.MAPPER.createObjectNode();
         ArrayNode bars = json.putArray("bars");
         json.put("symbol", symbol);
-        String next = null;
-        for (var day : closes.getOrDefault(symbol, new java.util.TreeMap<>()).subMap(from, true, end, true)
-                .entrySet()) {
-            if (bars.size() == limit) {
-                next = day.getKey().toString();
-                break;
-            }
-            BigDecimal close = day.getValue();
-            bars.addObject().put("t", day.getKey().atStartOfDay(SimJson.NEW_YORK).toInstant().toString())
-                    .put("o", close).put("h", close).put("l", close).put("c", close).put("v", 1_000_000)
-                    .put("n", 10_000).put("vw", close);
-        }
-        if (next == null) {
-            json.putNull("next_page_token");
-        } else {
-            json.put("next_page_token", next);
-        }
+        String next = page(List.of(symbol), timeframe, start, end, limit, pageToken, adjustment, (s, bar) -> bars
+                .add(bar));
+        json.put("next_page_token", next);
         return json;
+    }
+
+    /**
+     * {@code GET /v2/stocks/bars?symbols=...}: daily bars of several symbols, {@code {"bars": {"SPY": [...]},
+     * "next_page_token": ...}}, ordered by symbol then day; {@code limit} counts the bars of all symbols together.
+     */
+    public synchronized ObjectNode bars(List<String> symbols, String timeframe, java.time.LocalDate start,
+            java.time.LocalDate end, int limit, String pageToken, String adjustment) {
+        if (symbols.isEmpty() || symbols.stream().anyMatch(String::isBlank)) {
+            throw SimError.badQuery("symbols is required: a comma-separated list of symbols");
+        }
+        ObjectNode json = SimJson.MAPPER.createObjectNode();
+        ObjectNode bars = json.putObject("bars");
+        String next = page(symbols, timeframe, start, end, limit, pageToken, adjustment,
+                (symbol, bar) -> (bars.has(symbol) ? (ArrayNode) bars.get(symbol) : bars.putArray(symbol)).add(bar));
+        json.put("next_page_token", next);
+        return json;
+    }
+
+    /** One page of bars of {@code symbols}, in symbol then day order, from the page token's place; the next token. */
+    private String page(List<String> symbols, String timeframe, java.time.LocalDate start, java.time.LocalDate end,
+            int limit, String pageToken, String adjustment, java.util.function.BiConsumer<String, ObjectNode> add) {
+        if (!"1Day".equals(timeframe) && !"1D".equals(timeframe)) {
+            throw SimError.badQuery("invalid timeframe: the simulator serves daily bars (1Day) only");
+        }
+        if (limit < 1 || limit > 10_000) {
+            throw SimError.badQuery("invalid limit: must be from 1 to 10000");
+        }
+        java.util.Set<String> adjustments = adjustments(adjustment);
+        String fromSymbol = null;
+        java.time.LocalDate fromDay = start;
+        if (pageToken != null) {
+            String[] place = new String(java.util.Base64.getUrlDecoder().decode(pageToken),
+                    java.nio.charset.StandardCharsets.UTF_8).split("\\|", 2);
+            if (place.length != 2) {
+                throw SimError.badQuery("invalid page_token");
+            }
+            fromSymbol = place[0];
+            fromDay = SimCalendar.date(place[1], "page_token");
+        }
+        int count = 0;
+        for (String symbol : new java.util.TreeSet<>(symbols)) {
+            if (fromSymbol != null && symbol.compareTo(fromSymbol) < 0) {
+                continue;
+            }
+            History history = histories.get(symbol);
+            if (history == null) {
+                continue;
+            }
+            java.time.LocalDate from = symbol.equals(fromSymbol) ? fromDay : start;
+            for (var day : adjusted(history, adjustments).subMap(from, true, end, true).entrySet()) {
+                if (count == limit) {
+                    return java.util.Base64.getUrlEncoder().encodeToString((symbol + "|" + day.getKey())
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                BigDecimal close = day.getValue();
+                ObjectNode bar = SimJson.MAPPER.createObjectNode();
+                bar.put("t", day.getKey().atStartOfDay(SimJson.NEW_YORK).toInstant().toString())
+                        .put("o", close).put("h", close).put("l", close).put("c", close).put("v", 1_000_000)
+                        .put("n", 10_000).put("vw", close);
+                add.accept(symbol, bar);
+                count++;
+            }
+        }
+        return null;
     }
 
     /** {@code PUT /sim/calendar}: the holidays and early closes, replaced. */

@@ -35,6 +35,11 @@ final class SimError extends RuntimeException {
         return new SimError(422, VALIDATION, message);
     }
 
+    /** The market data API's answer to a query it cannot take (an unknown adjustment, no symbols): a 400. */
+    static SimError badQuery(String message) {
+        return new SimError(400, VALIDATION, message);
+    }
+
     static SimError notFound(String message) {
         return new SimError(404, NOT_FOUND, message);
     }

@@ -131,23 +131,17 @@ public final class SimRoutes {
                     end == null ? today.plusDays(30) : SimCalendar.date(end, "end"));
         }));
 
-        // Alpaca's market data API (data.alpaca.markets) on the same host: daily bars.
+        // Alpaca's market data API (data.alpaca.markets) on the same host: daily bars, of one symbol or several.
+        router.get("/v2/stocks/bars").handler(api(broker, false, (ctx, account) -> {
+            String symbols = ctx.queryParams().get("symbols");
+            BarsQuery query = BarsQuery.of(ctx);
+            return broker.bars(symbols == null ? java.util.List.of() : java.util.List.of(symbols.split(",", -1)), query.timeframe(),
+                    query.start(), query.end(), query.limit(), query.pageToken(), query.adjustment());
+        }));
         router.get("/v2/stocks/:symbol/bars").handler(api(broker, false, (ctx, account) -> {
-            java.time.LocalDate today = Instant.now().atZone(SimJson.NEW_YORK).toLocalDate();
-            String start = ctx.queryParams().get("start");
-            String end = ctx.queryParams().get("end");
-            String limit = ctx.queryParams().get("limit");
-            int bars;
-            try {
-                bars = limit == null ? 1000 : Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                throw SimError.validation("invalid limit: " + limit);
-            }
-            return broker.bars(ctx.pathParam("symbol"), ctx.queryParams().get("timeframe"),
-                    start == null ? today.minusDays(1) : SimCalendar.date(start.substring(0, Math.min(10,
-                            start.length())), "start"),
-                    end == null ? today : SimCalendar.date(end.substring(0, Math.min(10, end.length())), "end"),
-                    bars, ctx.queryParams().get("page_token"));
+            BarsQuery query = BarsQuery.of(ctx);
+            return broker.bars(ctx.pathParam("symbol"), query.timeframe(), query.start(), query.end(), query.limit(),
+                    query.pageToken(), query.adjustment());
         }));
 
         router.get("/stream").handler(ctx -> ctx.request().toWebSocket()
@@ -403,6 +397,29 @@ public final class SimRoutes {
             if (!ws.isClosed()) {
                 ws.close((short) 1001, "dropped by the simulator (drop_stream fault)");
             }
+        }
+    }
+
+    /** The query of a bars request: start and end (a day, or a time whose date counts), limit, page and adjustment. */
+    private record BarsQuery(String timeframe, java.time.LocalDate start, java.time.LocalDate end, int limit,
+            String pageToken, String adjustment) {
+
+        static BarsQuery of(io.vertx.ext.web.RoutingContext ctx) {
+            java.time.LocalDate today = Instant.now().atZone(SimJson.NEW_YORK).toLocalDate();
+            String start = ctx.queryParams().get("start");
+            String end = ctx.queryParams().get("end");
+            String limit = ctx.queryParams().get("limit");
+            int bars;
+            try {
+                bars = limit == null ? 1000 : Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw SimError.badQuery("invalid limit: " + limit);
+            }
+            return new BarsQuery(ctx.queryParams().get("timeframe"),
+                    start == null ? today.minusDays(1) : SimCalendar.date(start.substring(0, Math.min(10,
+                            start.length())), "start"),
+                    end == null ? today : SimCalendar.date(end.substring(0, Math.min(10, end.length())), "end"),
+                    bars, ctx.queryParams().get("page_token"), ctx.queryParams().get("adjustment"));
         }
     }
 }

@@ -82,6 +82,32 @@ class AlpacaShapesTest {
         assertThat(activities.body().get(0).get("id").asText()).matches("\\d{17}::[0-9a-f-]{36}");
     }
 
+    /**
+     * The bars endpoints as Alpaca answers: several symbols keyed by symbol with a page token; an adjustment outside
+     * raw, split, dividend, spin-off and all (or one given twice) is a 400, as is a multi-symbol request without symbols.
+     */
+    @Test
+    void bars_have_alpacas_shape_and_refuse_what_alpaca_refuses() {
+        sim.admin().closes("SHP", java.util.Map.of(java.time.LocalDate.parse("2026-11-02"), "10",
+                java.time.LocalDate.parse("2026-11-03"), "11"));
+        SimHttp.Answer both = api.get("/v2/stocks/bars?symbols=SHP,NONE&timeframe=1Day&start=2026-11-01&end=2026-11-30"
+                + "&adjustment=split,dividend&limit=1");
+        assertThat(both.status()).isEqualTo(200);
+        assertThat(both.body().get("bars").get("SHP")).hasSize(1);
+        assertThat(both.body().get("bars").get("SHP").get(0).get("c").decimalValue()).isEqualByComparingTo("10");
+        assertThat(both.body().get("next_page_token").asText()).isNotBlank();
+        SimHttp.Answer next = api.get("/v2/stocks/bars?symbols=SHP,NONE&timeframe=1Day&start=2026-11-01&end=2026-11-30"
+                + "&limit=1&page_token=" + both.body().get("next_page_token").asText());
+        assertThat(next.body().get("bars").get("SHP").get(0).get("c").decimalValue()).isEqualByComparingTo("11");
+        assertThat(next.body().get("next_page_token").isNull()).isTrue();
+        for (String adjustment : java.util.List.of("dividends", "split,split", "")) {
+            SimHttp.Answer refused = api.get("/v2/stocks/SHP/bars?timeframe=1Day&adjustment=" + adjustment);
+            assertThat(refused.status()).as(adjustment).isEqualTo(400);
+            assertThat(refused.body().get("message").asText()).contains("invalid adjustment");
+        }
+        assertThat(api.get("/v2/stocks/bars?timeframe=1Day").status()).isEqualTo(400);
+    }
+
     @Test
     void an_error_has_alpacas_shape_with_its_context() {
         SimHttp.Answer answer = api.post("/v2/orders",
