@@ -8,15 +8,18 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Daily closes from Alpaca's market data API ({@code GET /v2/stocks/{symbol}/bars}, adjusted for splits and dividends,
- * every page), one file per symbol and date range in a cache directory, so a second run reads no network. The days
- * are those on which every symbol has a bar.
+ * Daily closes from Alpaca's market data API ({@code GET /v2/stocks/bars}, the symbols not yet cached in one request,
+ * every page), adjusted for splits and, with dividends included, for dividends too (the closes are then a total
+ * return); one file per symbol, date range and adjustment in a cache directory, so a second run reads no network. The
+ * days are those on which every symbol has a bar.
  */
 public final class AlpacaBars {
 
@@ -24,36 +27,73 @@ public final class AlpacaBars {
     }
 
     public static Prices closes(AlpacaClient client, Collection<String> symbols, LocalDate from, LocalDate to,
-            Path cache) throws IOException {
+            Bar.Adjustment adjustment, Path cache) throws IOException {
         Files.createDirectories(cache);
-        Map<LocalDate, Map<String, BigDecimal>> days = new TreeMap<>();
-        Map<LocalDate, Integer> counted = new HashMap<>();
+        Map<String, Path> files = new TreeMap<>();
+        List<String> missing = new ArrayList<>();
         for (String symbol : symbols) {
-            Path file = cache.resolve(symbol.replaceAll("[^A-Za-z0-9.\\-]", "_") + "_" + from + "_" + to + ".csv");
+            Path file = cache.resolve(symbol.replaceAll("[^A-Za-z0-9.\\-]", "_") + "_" + from + "_" + to + "_"
+                    + adjustment.wire() + ".csv");
+            files.put(symbol, file);
             if (!Files.exists(file)) {
+                missing.add(symbol);
+            }
+        }
+        if (!missing.isEmpty()) {
+            Map<String, List<Bar>> read = client.dailyBars(missing, from, to, adjustment);
+            for (String symbol : missing) {
                 StringBuilder csv = new StringBuilder("date,symbol,close\n");
-                for (Bar bar : client.dailyBars(symbol, from, to)) {
+                for (Bar bar : read.getOrDefault(symbol, List.of())) {
                     csv.append(bar.day()).append(',').append(symbol).append(',')
                             .append(bar.close().toPlainString()).append('\n');
                 }
                 Path partial = Files.createTempFile(cache, symbol, ".part");
                 Files.writeString(partial, csv);
-                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(partial, files.get(symbol), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
-            Prices one = Prices.fromCsv(new StringReader(Files.readString(file)));
+        }
+        Map<LocalDate, Map<String, BigDecimal>> days = new TreeMap<>();
+        Map<LocalDate, Integer> counted = new HashMap<>();
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            Prices one = Prices.fromCsv(new StringReader(Files.readString(file.getValue())));
             if (one.days().isEmpty()) {
-                throw new IllegalArgumentException("Alpaca has no daily bars of " + symbol + " from " + from + " to "
-                        + to);
+                throw new IllegalArgumentException("Alpaca has no daily bars of " + file.getKey() + " from " + from
+                        + " to " + to);
             }
             one.days().forEach((day, close) -> {
                 days.computeIfAbsent(day, d -> new HashMap<>()).putAll(close);
                 counted.merge(day, 1, Integer::sum);
             });
         }
-        days.keySet().removeIf(day -> counted.get(day) < symbols.size());
+        days.keySet().removeIf(day -> counted.get(day) < files.size());
         if (days.isEmpty()) {
             throw new IllegalArgumentException("no day from " + from + " to " + to + " has a bar of every symbol");
         }
         return new Prices(days);
+    }
+
+    /**
+     * Which of {@code symbols} Alpaca trades in whole shares only ({@code GET /v2/assets/{symbol}}: not
+     * {@code fractionable}), each answer cached as {@code SYMBOL.asset} ({@code fractionable=true|false}). A symbol
+     * Alpaca does not know is refused: nothing could trade it.
+     */
+    public static java.util.Set<String> wholeShares(AlpacaClient client, Collection<String> symbols, Path cache)
+            throws IOException {
+        Files.createDirectories(cache);
+        java.util.Set<String> whole = new java.util.TreeSet<>();
+        for (String symbol : symbols) {
+            Path file = cache.resolve(symbol.replaceAll("[^A-Za-z0-9.\\-]", "_") + ".asset");
+            if (!Files.exists(file)) {
+                dev.rebalancer.alpaca.model.Asset asset = client.asset(symbol).orElseThrow(() ->
+                        new IllegalArgumentException("Alpaca knows no asset " + symbol + ": nothing could trade it"));
+                Path partial = Files.createTempFile(cache, symbol, ".part");
+                Files.writeString(partial, "fractionable=" + asset.fractionable() + "\n");
+                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            if (Files.readString(file).strip().equals("fractionable=false")) {
+                whole.add(symbol);
+            }
+        }
+        return whole;
     }
 }

@@ -21,9 +21,19 @@ import dev.rebalancer.rules.drift.CalendarSchedule;
 import dev.rebalancer.rules.drift.DriftRules;
 import dev.rebalancer.rules.planning.Asset;
 import dev.rebalancer.rules.planning.Holding;
-import dev.rebalancer.rules.planning.Plan;
+import dev.rebalancer.rules.planning.Lots;
 import dev.rebalancer.rules.planning.PlannedOrder;
 import dev.rebalancer.rules.planning.Planner;
+import dev.rebalancer.rules.planning.RunPlans;
+import dev.rebalancer.rules.drift.Drift;
+import dev.rebalancer.rules.market.RealizedVolatility;
+import dev.rebalancer.contracts.ConditionSubType;
+import dev.rebalancer.contracts.ConditionType;
+import dev.rebalancer.contracts.RunPhase;
+import dev.rebalancer.contracts.TaxLossHarvesting;
+import dev.rebalancer.contracts.VolatilityFilter;
+import dev.rebalancer.contracts.VolatilityReading;
+import java.util.NavigableMap;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -41,13 +51,15 @@ import java.util.TreeMap;
 /**
  * One policy on past prices. Every trading day at its close, the account as it stands goes through the drift
  * monitor's rules ({@link DriftRules}: the subscription's first rebalance, deposits, drift bands, calendar conditions,
- * cooldown, the volatility filter) and each request they make through the executor's planner ({@link Planner}): a full
- * rebalance's sells first, then its buys planned again on the cash the sells brought, as the executor does; every
- * order fills at the day's close, a buy paying and a sell losing the spread. The classes are the services' own.
+ * cooldown, the volatility filter on the reading of the day before, tax-loss harvesting) and each request they make
+ * through the executor's phases ({@link RunPlans}): the sells first, then the buys planned again on the cash the sells
+ * brought; every order fills at the day's close, a buy paying and a sell losing the spread. The classes are the
+ * services' own.
  */
 public final class Backtest {
 
     static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+    static final String SPY = "SPY";
     static final String ACCOUNT = "backtest";
     /** The drift monitor's default smallest deposit invested at once. */
     static final BigDecimal MINIMUM_DEPOSIT = BigDecimal.TEN;
@@ -64,22 +76,42 @@ public final class Backtest {
      * @param monthlyDeposit     deposited on the first trading day of each month after the first (zero: none)
      * @param spreadBps          the cost of a fill in basis points of its value: a buy pays it, a sell loses it
      * @param reserveBasisPoints the executor's cash reserve (its {@code RESERVE_BASIS_POINTS})
+     * @param wholeShares        the symbols Alpaca trades in whole shares only (not fractionable)
+     * @param band               the drift band every policy is measured against (the days outside it)
      */
     public record Config(List<Weight> weights, List<RebalanceCondition> conditions, Strategies strategies,
             int cooldownDays, BigDecimal startingCash, BigDecimal monthlyDeposit, BigDecimal spreadBps,
-            int reserveBasisPoints) {
+            int reserveBasisPoints, Set<String> wholeShares, List<RebalanceCondition> band) {
+
+        /** The band a portfolio without one is measured against: 5 percentage points either way. */
+        public static final List<RebalanceCondition> DEFAULT_BAND = List.of(new RebalanceCondition(
+                ConditionType.DRIFT_BAND, ConditionSubType.ABSOLUTE, new BigDecimal("5"), null));
 
         public Config {
             weights = List.copyOf(weights);
             conditions = List.copyOf(conditions);
             strategies = Strategies.orNone(strategies);
-            if (strategies.taxLossHarvesting() != null) {
-                throw new IllegalArgumentException("tax_loss_harvesting is not backtested yet: leave it out");
-            }
+            wholeShares = Set.copyOf(wholeShares);
+            band = List.copyOf(band);
             if (startingCash.signum() <= 0 || monthlyDeposit.signum() < 0 || spreadBps.signum() < 0) {
                 throw new IllegalArgumentException("the starting cash must be positive, the deposit and the spread "
                         + "not negative");
             }
+        }
+
+        /** Every symbol fractionable; measured against the policy's own drift band, else {@link #DEFAULT_BAND}. */
+        public Config(List<Weight> weights, List<RebalanceCondition> conditions, Strategies strategies,
+                int cooldownDays, BigDecimal startingCash, BigDecimal monthlyDeposit, BigDecimal spreadBps,
+                int reserveBasisPoints) {
+            this(weights, conditions, strategies, cooldownDays, startingCash, monthlyDeposit, spreadBps,
+                    reserveBasisPoints, Set.of(), bandOf(conditions));
+        }
+
+        /** The drift bands among {@code conditions}, else {@link #DEFAULT_BAND}. */
+        public static List<RebalanceCondition> bandOf(List<RebalanceCondition> conditions) {
+            List<RebalanceCondition> bands = conditions.stream()
+                    .filter(c -> c.type() == ConditionType.DRIFT_BAND).toList();
+            return bands.isEmpty() ? DEFAULT_BAND : bands;
         }
     }
 
@@ -92,44 +124,57 @@ public final class Backtest {
     }
 
     /**
-     * Every day, and over all of them: the orders filled, their value (turnover) and what the spread cost, and the
-     * money put in (the starting cash and the deposits).
+     * Every day, and over all of them: the orders filled, their value (turnover) and what the spread cost, the money
+     * put in (the starting cash and the deposits), the losses harvesting realised, the days that ended with a weight
+     * outside the measuring band, and the days a rebalance was deferred for volatility.
      */
-    public record Result(List<Day> days, int orders, BigDecimal turnover, BigDecimal spreadCost, BigDecimal paidIn) {
+    public record Result(List<Day> days, int orders, BigDecimal turnover, BigDecimal spreadCost, BigDecimal paidIn,
+            BigDecimal harvestedLosses, int daysOutsideBand, int daysDeferred) {
     }
 
     private final Config config;
     private final Prices prices;
     private final DriftRules rules;
-    private final Planner planner;
-    private final Planner.Policy policy;
+    private final RunPlans plans;
+    private final NavigableMap<LocalDate, BigDecimal> vix;
     private BigDecimal cash;
     private final Map<String, BigDecimal> held = new TreeMap<>();
+    /** What each holding cost, Alpaca's way (average cost: a sell takes its share of the average). */
+    private final Map<String, BigDecimal> costBasis = new TreeMap<>();
     private final Map<String, BigDecimal> boughtToday = new TreeMap<>();
+    /** Every fill, for the tax lots (with tax-loss harvesting). */
+    private final List<Lots.Fill> fills = new ArrayList<>();
+    private final List<BigDecimal> spyCloses = new ArrayList<>();
+    private BigDecimal harvestedLosses = BigDecimal.ZERO;
     private AccountState state = AccountState.empty();
     private Instant clock;
     private int orders;
     private BigDecimal turnover = BigDecimal.ZERO;
     private BigDecimal spreadCost = BigDecimal.ZERO;
     private int events;
+    private final Set<String> deferred = new java.util.HashSet<>();
 
-    private Backtest(Config config, Prices prices) {
+    private Backtest(Config config, Prices prices, NavigableMap<LocalDate, BigDecimal> vix) {
         if (prices.days().isEmpty()) {
             throw new IllegalArgumentException("no prices: nothing to backtest");
         }
-        for (Weight weight : config.weights()) {
-            if (weight.symbol() == null) {
-                continue;
-            }
+        for (String symbol : symbols(config)) {
             for (Map.Entry<LocalDate, Map<String, BigDecimal>> day : prices.days().entrySet()) {
-                if (!day.getValue().containsKey(weight.symbol())) {
-                    throw new IllegalArgumentException("no close of " + weight.symbol() + " on " + day.getKey()
-                            + ": every symbol of the portfolio needs a close every day");
+                if (!day.getValue().containsKey(symbol)) {
+                    throw new IllegalArgumentException("no close of " + symbol + " on " + day.getKey()
+                            + ": every symbol of the portfolio (and, harvesting, each one's substitute; with "
+                            + "spy_realized_vol, SPY) needs a close every day");
                 }
             }
         }
+        VolatilityFilter filter = config.strategies().volatilityFilter();
+        if (filter != null && filter.source() == VolatilityFilter.Source.VIX && vix.isEmpty()) {
+            throw new IllegalArgumentException("the volatility filter reads the VIX: give its daily closes "
+                    + "(Cboe's VIX_History.csv)");
+        }
         this.config = config;
         this.prices = prices;
+        this.vix = vix;
         CalendarSchedule calendar = new CalendarSchedule(Set.of());
         LocalDate first = prices.days().firstKey();
         LocalDate last = prices.days().lastKey();
@@ -138,25 +183,53 @@ public final class Backtest {
                         LocalTime.of(16, 0))).toList()));
         this.rules = new DriftRules(new DriftRules.Settings(MINIMUM_DEPOSIT, NEW_YORK, calendar, Duration.ofDays(1),
                 config.reserveBasisPoints()));
-        this.planner = new Planner(config.reserveBasisPoints());
-        this.policy = new Planner.Policy(config.conditions(), config.strategies().tradeCosts());
+        this.plans = new RunPlans(config.reserveBasisPoints());
         this.cash = config.startingCash();
     }
 
-    /** Runs {@code config} over every day of {@code prices}. */
+    /** Runs {@code config} over every day of {@code prices} (with no VIX closes). */
     public static Result run(Config config, Prices prices) {
-        return new Backtest(config, prices).run();
+        return run(config, prices, new TreeMap<>());
+    }
+
+    /** Runs {@code config} over every day of {@code prices}, the VIX closing at {@code vix} (for its filter). */
+    public static Result run(Config config, Prices prices, NavigableMap<LocalDate, BigDecimal> vix) {
+        return new Backtest(config, prices, vix).run();
+    }
+
+    /**
+     * The symbols whose closes a backtest of {@code config} needs: the portfolio's, with tax-loss harvesting each one's
+     * substitute, with the volatility filter on SPY's realised volatility SPY.
+     */
+    public static Set<String> symbols(Config config) {
+        Set<String> symbols = new java.util.TreeSet<>();
+        config.weights().stream().map(Weight::symbol).filter(java.util.Objects::nonNull).forEach(symbols::add);
+        TaxLossHarvesting harvesting = config.strategies().taxLossHarvesting();
+        if (harvesting != null) {
+            for (String symbol : List.copyOf(symbols)) {
+                if (harvesting.substitutes().containsKey(symbol)) {
+                    symbols.add(harvesting.substitutes().get(symbol));
+                }
+            }
+        }
+        VolatilityFilter filter = config.strategies().volatilityFilter();
+        if (filter != null && filter.source() == VolatilityFilter.Source.SPY_REALIZED_VOL) {
+            symbols.add(SPY);
+        }
+        return symbols;
     }
 
     private Result run() {
         List<Day> days = new ArrayList<>();
         BigDecimal paidIn = config.startingCash();
         LocalDate previous = null;
+        int outside = 0;
         for (Map.Entry<LocalDate, Map<String, BigDecimal>> day : prices.days().entrySet()) {
             LocalDate date = day.getKey();
             Map<String, BigDecimal> closes = day.getValue();
             clock = date.atTime(AT).atZone(NEW_YORK).toInstant();
             boughtToday.clear();
+            learnVolatility(date);
             List<RunType> runs = new ArrayList<>();
             BigDecimal deposited = BigDecimal.ZERO;
             if (previous == null) {
@@ -170,30 +243,65 @@ public final class Backtest {
             }
             execute(rules.onSnapshot(state, snapshot(closes), clock), closes, runs);
             days.add(new Day(date, equity(closes), cash, Map.copyOf(held), List.copyOf(runs), deposited));
+            if (Drift.of(config.weights(), config.band(), Drift.paired(snapshot(closes), config.weights(),
+                    config.strategies()), config.reserveBasisPoints()).breached()) {
+                outside++;
+            }
+            if (closes.containsKey(SPY)) {
+                spyCloses.add(closes.get(SPY));
+            }
             previous = date;
         }
         return new Result(List.copyOf(days), orders, turnover.setScale(2, RoundingMode.HALF_EVEN),
-                spreadCost.setScale(2, RoundingMode.HALF_EVEN), paidIn);
+                spreadCost.setScale(2, RoundingMode.HALF_EVEN), paidIn,
+                harvestedLosses.setScale(2, RoundingMode.HALF_EVEN), outside, deferred.size());
     }
 
     /**
-     * Each request of an outcome, run to its end at the day's closes, and the rules told of each run's end (the state
+     * The volatility reading the drift monitor would hold during {@code date}: the latest close before it (the VIX of
+     * Cboe's file, or SPY's realised volatility over the closes before it), as portfolio-service publishes it.
+     */
+    private void learnVolatility(LocalDate date) {
+        VolatilityFilter filter = config.strategies().volatilityFilter();
+        if (filter == null) {
+            return;
+        }
+        if (filter.source() == VolatilityFilter.Source.VIX) {
+            Map.Entry<LocalDate, BigDecimal> close = vix.lowerEntry(date);
+            if (close != null) {
+                rules.volatility().learn(new VolatilityReading("vix-" + close.getKey(), clock, filter.source(),
+                        close.getValue(), close.getKey(), "VIX history"));
+            }
+        } else {
+            RealizedVolatility.of(spyCloses).ifPresent(value -> rules.volatility().learn(new VolatilityReading(
+                    "spy-" + date, clock, filter.source(), value, prices.days().lowerKey(date), "SPY's closes")));
+        }
+    }
+
+    /**
+     * Each request of an outcome, run to its end at the day's closes as the executor runs it ({@link RunPlans}: the
+     * sells, then the buys planned on the account the sells left), and the rules told of each run's end (the state
      * each request is planned on is the one after the run before it).
      */
     private void execute(DriftRules.Outcome outcome, Map<String, BigDecimal> closes, List<RunType> runs) {
         state = outcome.state();
+        outcome.deferrals().forEach(d -> deferred.add(d.eventId()));
         for (RebalanceRequest request : outcome.requests()) {
-            Map<String, Asset> assets = assets(closes);
             List<RunOrder> filled = new ArrayList<>();
-            switch (request.type()) {
-                case FULL_REBALANCE -> {
-                    Plan sells = planner.fullRebalance(book(), request.weights(), assets, policy);
-                    fill(sells.sells(), closes, filled);
-                    fill(planner.buysAfterSells(book(), request.weights(), assets, policy).buys(), closes, filled);
-                }
-                case INVEST_CASH -> fill(planner.investCash(book(), request.weights(), assets, request.amount(),
-                        policy).buys(), closes, filled);
-                default -> throw new IllegalStateException(request.type() + " runs are not backtested yet");
+            RunPlans.Account account = account(request, closes);
+            RunPlans.Phase phase = plans.first(request, plans.plan(request, request.amount(), account, clock),
+                    account, clock);
+            Map<String, BigDecimal> soldFor = fill(phase.orders(), closes, filled);
+            if (phase.phase() == RunPhase.SELLS && RunPlans.buysFollowSells(request.type())) {
+                fill(plans.afterSells(request, account(request, closes), soldFor, clock).orElseThrow().orders(),
+                        closes, filled);
+            }
+            if (request.type() == RunType.TAX_LOSS_HARVEST) {
+                harvestedLosses = harvestedLosses.add(RunPlans.harvested(request, Lots.of(fills),
+                        filled.stream().filter(o -> o.side() == OrderSide.SELL).map(RunOrder::clientOrderId)
+                                .collect(java.util.stream.Collectors.toSet()),
+                        filled.stream().filter(o -> o.side() == OrderSide.BUY).map(RunOrder::symbol)
+                                .collect(java.util.stream.Collectors.toSet()), clock).loss());
             }
             runs.add(request.type());
             Instant ended = tick();
@@ -205,65 +313,81 @@ public final class Backtest {
         }
     }
 
-    /** Fills each order at the day's close: a buy pays the spread on top, a sell brings the close less it. */
-    private void fill(List<PlannedOrder> planned, Map<String, BigDecimal> closes, List<RunOrder> filled) {
+    /**
+     * Fills each order at the day's close: a buy pays the spread on top, a sell brings the close less it. Returns what
+     * each security's sells brought.
+     */
+    private Map<String, BigDecimal> fill(List<PlannedOrder> planned, Map<String, BigDecimal> closes,
+            List<RunOrder> filled) {
         BigDecimal spread = config.spreadBps().divide(BASIS_POINTS);
+        Map<String, BigDecimal> soldFor = new LinkedHashMap<>();
         for (PlannedOrder order : planned) {
             BigDecimal close = closes.get(order.symbol());
             BigDecimal qty;
+            BigDecimal price;
             if (order.side() == OrderSide.BUY) {
-                BigDecimal paid = close.multiply(BigDecimal.ONE.add(spread));
+                price = close.multiply(BigDecimal.ONE.add(spread));
                 BigDecimal spent;
                 if (order.notional() != null) {
                     spent = order.notional();
-                    qty = spent.divide(paid, 9, RoundingMode.DOWN);
+                    qty = spent.divide(price, 9, RoundingMode.DOWN);
                 } else {
                     qty = order.qty();
-                    spent = qty.multiply(paid).setScale(2, RoundingMode.HALF_EVEN);
+                    spent = qty.multiply(price).setScale(2, RoundingMode.HALF_EVEN);
                 }
                 cash = cash.subtract(spent);
                 held.merge(order.symbol(), qty, BigDecimal::add);
+                costBasis.merge(order.symbol(), spent, BigDecimal::add);
                 boughtToday.merge(order.symbol(), qty, BigDecimal::add);
             } else {
+                price = close.multiply(BigDecimal.ONE.subtract(spread));
                 BigDecimal have = held.getOrDefault(order.symbol(), BigDecimal.ZERO);
                 qty = (order.qty() != null ? order.qty() : order.notional().divide(close, 9, RoundingMode.DOWN))
                         .min(have);
-                cash = cash.add(qty.multiply(close.multiply(BigDecimal.ONE.subtract(spread)))
-                        .setScale(2, RoundingMode.HALF_EVEN));
+                BigDecimal proceeds = qty.multiply(price).setScale(2, RoundingMode.HALF_EVEN);
+                cash = cash.add(proceeds);
+                soldFor.merge(order.symbol(), proceeds, BigDecimal::add);
                 BigDecimal left = have.subtract(qty);
                 if (left.signum() == 0) {
                     held.remove(order.symbol());
+                    costBasis.remove(order.symbol());
                 } else {
                     held.put(order.symbol(), left);
+                    costBasis.computeIfPresent(order.symbol(), (s, cost) -> cost.multiply(left)
+                            .divide(have, 2, RoundingMode.HALF_EVEN));
                 }
             }
             BigDecimal value = qty.multiply(close);
             orders++;
             turnover = turnover.add(value);
             spreadCost = spreadCost.add(value.multiply(spread));
-            filled.add(new RunOrder("order-" + orders, "backtest-" + orders, order.symbol(), order.side(), qty,
-                    order.notional(), qty, close, "filled", clock, clock, null, null, clock, clock, null, null, null,
-                    null));
+            String id = "backtest-" + orders;
+            fills.add(new Lots.Fill(id, order.symbol(), order.side(), qty, price, clock));
+            filled.add(new RunOrder("order-" + orders, id, order.symbol(), order.side(), qty, order.notional(), qty,
+                    price, "filled", clock, clock, null, null, clock, clock, null, null, null, null));
         }
+        return soldFor;
     }
 
-    private Planner.Book book() {
+    /** The account as the executor reads it for a plan: the book, every priced symbol, the lots when harvesting. */
+    private RunPlans.Account account(RebalanceRequest request, Map<String, BigDecimal> closes) {
         List<Holding> holdings = new ArrayList<>();
-        held.forEach((symbol, qty) -> holdings.add(new Holding(symbol, qty, qty, boughtToday.getOrDefault(symbol,
-                BigDecimal.ZERO))));
-        return new Planner.Book(cash, holdings);
-    }
-
-    private Map<String, Asset> assets(Map<String, BigDecimal> closes) {
+        Map<String, BigDecimal> heldPrices = new LinkedHashMap<>();
+        held.forEach((symbol, qty) -> {
+            holdings.add(new Holding(symbol, qty, qty, boughtToday.getOrDefault(symbol, BigDecimal.ZERO)));
+            heldPrices.put(symbol, closes.get(symbol));
+        });
         Map<String, Asset> assets = new LinkedHashMap<>();
-        closes.forEach((symbol, close) -> assets.put(symbol, new Asset(symbol, close, true)));
-        return assets;
+        closes.forEach((symbol, close) -> assets.put(symbol, new Asset(symbol, close,
+                !config.wholeShares().contains(symbol))));
+        return new RunPlans.Account(new Planner.Book(cash, holdings), assets, request.weights(), heldPrices,
+                request.strategies().taxLossHarvesting() == null ? Lots.of(List.of()) : Lots.of(fills), List.of());
     }
 
     private PositionSnapshot snapshot(Map<String, BigDecimal> closes) {
         List<Position> positions = new ArrayList<>();
         held.forEach((symbol, qty) -> positions.add(new Position(symbol, qty, closes.get(symbol),
-                qty.multiply(closes.get(symbol)).setScale(2, RoundingMode.HALF_EVEN))));
+                qty.multiply(closes.get(symbol)).setScale(2, RoundingMode.HALF_EVEN), costBasis.get(symbol))));
         return new PositionSnapshot("snapshot-" + events, ACCOUNT, tick(), equity(closes), cash, cash, positions);
     }
 

@@ -15,7 +15,8 @@ import javax.imageio.ImageIO;
 
 /**
  * PNG charts of a backtest, drawn with Java's own 2D graphics (headless, no library): the equity curve of every policy
- * on one chart, and each policy's drawdown from its peak (time-weighted, as {@link Performance} counts it).
+ * on one chart, each policy's drawdown from its peak (time-weighted, as {@link Performance} counts it), and, a chart a
+ * policy, its allocation over time (each symbol's and cash's share of equity).
  */
 public final class Charts {
 
@@ -33,15 +34,52 @@ public final class Charts {
     private Charts() {
     }
 
-    /** Writes {@code equity.png} and {@code drawdown.png} into {@code dir}; returns their paths. */
-    public static List<Path> write(Path dir, List<String> dates, List<Series> equity, List<Series> drawdown)
-            throws IOException {
+    /**
+     * Writes {@code equity.png}, {@code drawdown.png} and an {@code allocation-<policy>.png} per policy (its name with
+     * anything but letters, digits, {@code -} and {@code +} made {@code _}) into {@code dir}; returns their paths.
+     */
+    public static List<Path> write(Path dir, List<String> dates, List<Series> equity, List<Series> drawdown,
+            java.util.Map<String, List<Series>> allocations) throws IOException {
         java.nio.file.Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
         Path equityPng = dir.resolve("equity.png");
-        Path drawdownPng = dir.resolve("drawdown.png");
         ImageIO.write(chart("Equity", dates, equity, "$%,.0f"), "png", equityPng.toFile());
+        written.add(equityPng);
+        Path drawdownPng = dir.resolve("drawdown.png");
         ImageIO.write(chart("Drawdown from the peak", dates, drawdown, "%.0f%%"), "png", drawdownPng.toFile());
-        return List.of(equityPng, drawdownPng);
+        written.add(drawdownPng);
+        for (java.util.Map.Entry<String, List<Series>> policy : allocations.entrySet()) {
+            Path png = dir.resolve("allocation-" + policy.getKey().replaceAll("[^A-Za-z0-9+\\-]", "_") + ".png");
+            ImageIO.write(chart("Allocation: " + policy.getKey(), dates, policy.getValue(), "%.0f%%"), "png",
+                    png.toFile());
+            written.add(png);
+        }
+        return written;
+    }
+
+    /**
+     * A policy's allocation day by day: each symbol it ever held, and cash, as a percentage of the day's equity at the
+     * day's closes.
+     */
+    static List<Series> allocation(Backtest.Result result, Prices prices) {
+        java.util.Set<String> symbols = new java.util.TreeSet<>();
+        result.days().forEach(d -> symbols.addAll(d.quantities().keySet()));
+        java.util.Map<String, List<Double>> shares = new java.util.LinkedHashMap<>();
+        symbols.forEach(symbol -> shares.put(symbol, new ArrayList<>()));
+        shares.put("cash", new ArrayList<>());
+        for (Backtest.Day day : result.days()) {
+            double equity = day.equity().doubleValue();
+            java.util.Map<String, java.math.BigDecimal> closes = prices.days().get(day.date());
+            for (String symbol : symbols) {
+                java.math.BigDecimal qty = day.quantities().get(symbol);
+                shares.get(symbol).add(qty == null || equity <= 0 ? 0
+                        : qty.doubleValue() * closes.get(symbol).doubleValue() / equity * 100);
+            }
+            shares.get("cash").add(equity <= 0 ? 0 : day.cash().doubleValue() / equity * 100);
+        }
+        List<Series> series = new ArrayList<>();
+        shares.forEach((name, values) -> series.add(new Series(name, values)));
+        return series;
     }
 
     static BufferedImage chart(String title, List<String> dates, List<Series> series, String format) {

@@ -17,10 +17,14 @@ import java.util.List;
  * @param orders                orders filled
  * @param turnover              their value
  * @param spreadCost            what the spread cost
+ * @param harvestedLosses       the losses tax-loss harvesting realised
+ * @param daysOutsideBand       the days that ended with a weight outside the measuring band
+ * @param daysDeferred          the days the volatility filter deferred a rebalance
  */
 public record Performance(double cagr, double volatility, double maxDrawdown, LocalDate drawdownPeak,
         LocalDate drawdownTrough, double sharpe, int orders, java.math.BigDecimal turnover,
-        java.math.BigDecimal spreadCost) {
+        java.math.BigDecimal spreadCost, java.math.BigDecimal harvestedLosses, int daysOutsideBand,
+        int daysDeferred) {
 
     static final int TRADING_DAYS_A_YEAR = 252;
 
@@ -79,6 +83,7 @@ public record Performance(double cagr, double volatility, double maxDrawdown, Lo
         double cagr = calendarDays == 0 ? 0 : Math.pow(index, 365.25 / calendarDays) - 1;
         double sharpe = volatility == 0 ? 0 : mean * TRADING_DAYS_A_YEAR / volatility;
         return new Performance(cagr, volatility, deepest, deepestPeak, deepestTrough, sharpe, result.orders(),
-                result.turnover(), result.spreadCost());
+                result.turnover(), result.spreadCost(), result.harvestedLosses(), result.daysOutsideBand(),
+                result.daysDeferred());
     }
 }

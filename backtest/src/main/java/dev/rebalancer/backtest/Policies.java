@@ -4,7 +4,9 @@ import dev.rebalancer.contracts.ConditionSubType;
 import dev.rebalancer.contracts.ConditionType;
 import dev.rebalancer.contracts.RebalanceCondition;
 import dev.rebalancer.contracts.Strategies;
+import dev.rebalancer.contracts.TaxLossHarvesting;
 import dev.rebalancer.contracts.TradeCosts;
+import dev.rebalancer.contracts.VolatilityFilter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * The policies a backtest compares, by name: what replaces the portfolio's rebalance conditions (and, for the band's
- * edge, its trade costs). Names join with {@code +}: {@code band-5+quarterly}.
+ * edge, its trade costs), and which opt-in strategies are on. Names join with {@code +}: {@code band-5+quarterly+tlh}.
+ * Every policy keeps the portfolio's trade costs; the volatility filter and tax-loss harvesting are on only where the
+ * name says so (with the portfolio's settings of them, else their defaults), or in {@code portfolio}.
  * <ul>
  * <li>{@code portfolio}: the portfolio's own conditions and strategies</li>
  * <li>{@code none}: buy and hold (the first rebalance only)</li>
@@ -23,6 +27,8 @@ import java.util.regex.Pattern;
  * <li>{@code band-N}: an absolute drift band of N percentage points; {@code relative-N}: a relative band of N % of the
  * target</li>
  * <li>{@code edge-N}: an absolute band of N points, traded back to the band's edge rather than the target</li>
+ * <li>{@code vol}: the volatility filter on (default: the VIX above 30 defers)</li>
+ * <li>{@code tlh}: tax-loss harvesting on (default: the pairs VOO/VTI, VWO/IEMG, QQQ/VGT past a 5 % loss)</li>
  * </ul>
  */
 public final class Policies {
@@ -43,10 +49,16 @@ public final class Policies {
         }
         List<RebalanceCondition> chosen = new ArrayList<>();
         TradeCosts costs = strategies.tradeCosts();
+        TaxLossHarvesting harvesting = null;
+        VolatilityFilter volatility = null;
         for (String part : name.toLowerCase(Locale.ROOT).split("\\+")) {
             Matcher band = BAND.matcher(part);
             switch (part) {
                 case "none" -> { }
+                case "vol" -> volatility = strategies.volatilityFilter() != null ? strategies.volatilityFilter()
+                        : VolatilityFilter.defaults();
+                case "tlh" -> harvesting = strategies.taxLossHarvesting() != null ? strategies.taxLossHarvesting()
+                        : TaxLossHarvesting.defaults();
                 case "weekly" -> chosen.add(calendar(ConditionSubType.WEEKLY, "monday"));
                 case "monthly" -> chosen.add(calendar(ConditionSubType.MONTHLY, "1"));
                 case "quarterly" -> chosen.add(calendar(ConditionSubType.QUARTERLY, "1"));
@@ -54,7 +66,7 @@ public final class Policies {
                 default -> {
                     if (!band.matches()) {
                         throw new IllegalArgumentException("not a policy: " + part + " (the policies: portfolio, "
-                                + "none, weekly, monthly, quarterly, annually, band-N, relative-N, edge-N, joined by +)");
+                                + "none, weekly, monthly, quarterly, annually, band-N, relative-N, edge-N, vol, tlh, joined by +)");
                     }
                     boolean relative = band.group(1).equals("relative");
                     chosen.add(new RebalanceCondition(ConditionType.DRIFT_BAND, relative ? ConditionSubType.RELATIVE
@@ -72,7 +84,7 @@ public final class Policies {
         if (chosen.stream().filter(c -> c.type() == ConditionType.CALENDAR).count() > 1) {
             throw new IllegalArgumentException(name + ": one calendar condition at most, as at Alpaca");
         }
-        return new Policy(name, List.copyOf(chosen), new Strategies(costs, null, strategies.volatilityFilter()));
+        return new Policy(name, List.copyOf(chosen), new Strategies(costs, harvesting, volatility));
     }
 
     private static RebalanceCondition calendar(ConditionSubType subType, String day) {

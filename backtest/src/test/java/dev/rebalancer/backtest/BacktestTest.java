@@ -10,6 +10,7 @@ import dev.rebalancer.contracts.RebalanceCondition;
 import dev.rebalancer.contracts.RunType;
 import dev.rebalancer.contracts.Strategies;
 import dev.rebalancer.contracts.TaxLossHarvesting;
+import dev.rebalancer.contracts.VolatilityFilter;
 import dev.rebalancer.contracts.Weight;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -69,6 +70,7 @@ class BacktestTest {
         assertThat(result.orders()).isEqualTo(4);
         assertThat(result.turnover().doubleValue()).isCloseTo(11_500, within(0.01));
         assertThat(result.paidIn()).isEqualByComparingTo("10000");
+        assertThat(result.daysOutsideBand()).isZero(); // the 7th's breach was rebalanced the same day, at its close
     }
 
     @Test
@@ -94,6 +96,14 @@ class BacktestTest {
         assertThat(result.days().stream().filter(d -> !d.runs().isEmpty())).singleElement()
                 .satisfies(d -> assertThat(d.date()).isEqualTo(LocalDate.parse("2026-01-05")));
         assertThat(result.orders()).isEqualTo(2);
+        // Measured against the default band (5 points): the days A's weight, held since the first day, is past 55 or 65.
+        long outside = closes.keySet().stream().filter(d -> {
+            double a = 6000 * closes.get(d).get("A").doubleValue() / first.get("A").doubleValue();
+            double b = 4000 * closes.get(d).get("B").doubleValue() / first.get("B").doubleValue();
+            return Math.abs(100 * a / (a + b) - 60) > 5;
+        }).count();
+        assertThat(outside).isPositive();
+        assertThat(result.daysOutsideBand()).isEqualTo((int) outside);
     }
 
     @Test
@@ -126,8 +136,17 @@ class BacktestTest {
                 .hasMessageContaining("line 2: a close must be positive");
         assertThatThrownBy(() -> Prices.fromCsv(new StringReader("date,symbol,close\n2026-01-32,A,3\n")))
                 .hasMessageStartingWith("line 2:");
-        assertThatThrownBy(() -> new Backtest.Config(HALF_HALF, List.of(), new Strategies(null,
-                TaxLossHarvesting.defaults()), 0, BigDecimal.TEN, BigDecimal.ZERO, BigDecimal.ZERO, 0))
-                .hasMessageContaining("tax_loss_harvesting is not backtested yet");
+        Prices onlyVoo = new Prices(Map.of(LocalDate.parse("2026-01-05"), Map.of("VOO", BigDecimal.TEN)));
+        assertThatThrownBy(() -> Backtest.run(new Backtest.Config(List.of(Weight.asset("VOO", "100")), List.of(),
+                new Strategies(null, TaxLossHarvesting.defaults()), 0, BigDecimal.TEN, BigDecimal.ZERO,
+                BigDecimal.ZERO, 0), onlyVoo)).hasMessageStartingWith("no close of VTI on 2026-01-05");
+        assertThatThrownBy(() -> Backtest.run(new Backtest.Config(List.of(Weight.asset("VOO", "100")), List.of(),
+                new Strategies(null, null, new VolatilityFilter(VolatilityFilter.Source.VIX, null, null)), 0,
+                BigDecimal.TEN, BigDecimal.ZERO, BigDecimal.ZERO, 0), onlyVoo))
+                .hasMessageContaining("give its daily closes");
+        assertThatThrownBy(() -> Backtest.run(new Backtest.Config(List.of(Weight.asset("VOO", "100")), List.of(),
+                new Strategies(null, null, new VolatilityFilter(VolatilityFilter.Source.SPY_REALIZED_VOL, null,
+                        null)), 0, BigDecimal.TEN, BigDecimal.ZERO, BigDecimal.ZERO, 0), onlyVoo))
+                .hasMessageStartingWith("no close of SPY on 2026-01-05");
     }
 }

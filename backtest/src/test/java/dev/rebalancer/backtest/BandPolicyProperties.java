@@ -30,6 +30,15 @@ import net.jqwik.api.constraints.IntRange;
  */
 class BandPolicyProperties {
 
+    /**
+     * The case that found the planner keeping cash under the largest deviation as if the executor's reserve were drift
+     * (see PlannerTest#a_reserve_larger_than_the_largest_deviation_does_not_stop_the_rebalance).
+     */
+    @net.jqwik.api.Example
+    void a_reserve_above_the_largest_deviation() {
+        after_a_rebalance_every_weight_is_inside_its_band(-2060, 5, true, 46);
+    }
+
     @Property(tries = 300)
     void after_a_rebalance_every_weight_is_inside_its_band(@ForAll long seed,
             @ForAll @IntRange(min = 2, max = 5) int assets, @ForAll boolean relative,

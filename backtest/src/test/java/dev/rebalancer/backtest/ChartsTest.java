@@ -26,6 +26,33 @@ class ChartsTest {
                 .getRGB() & 0xffffff);
     }
 
+    /**
+     * The hand-worked case of {@link BacktestTest}: 50 A and 50 B at $100 on the 5th; on the 6th A closes at 120, so A
+     * is 6,000 of 11,000 (54.5 %), B 45.5 %, cash nothing.
+     */
+    @Test
+    void the_allocation_is_each_symbols_share_of_the_days_equity() throws Exception {
+        Prices prices = Prices.fromCsv(new java.io.StringReader("""
+                date,symbol,close
+                2026-01-05,A,100
+                2026-01-05,B,100
+                2026-01-06,A,120
+                2026-01-06,B,100
+                """));
+
+        List<Charts.Series> allocation = Charts.allocation(Backtest.run(BacktestTest.config(BacktestTest.HALF_HALF,
+                List.of(BacktestTest.ABSOLUTE_5)), prices), prices);
+
+        assertThat(allocation).extracting(Charts.Series::name).containsExactly("A", "B", "cash");
+        assertThat(allocation.get(0).values().get(0)).isCloseTo(50, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(allocation.get(0).values().get(1)).isCloseTo(600.0 / 11, org.assertj.core.api.Assertions
+                .within(1e-6));
+        assertThat(allocation.get(1).values().get(1)).isCloseTo(500.0 / 11, org.assertj.core.api.Assertions
+                .within(1e-6));
+        assertThat(allocation.get(2).values()).allSatisfy(cash -> assertThat(cash).isCloseTo(0,
+                org.assertj.core.api.Assertions.within(1e-9)));
+    }
+
     /** The colour of a series found within a few pixels of a point, or -1. */
     private static int colourNear(BufferedImage image, int x, int y) {
         for (int dx = -8; dx <= 8; dx++) {
