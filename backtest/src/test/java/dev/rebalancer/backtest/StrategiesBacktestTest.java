@@ -103,6 +103,35 @@ class StrategiesBacktestTest {
         assertThat(unfiltered.daysDeferred()).isZero();
     }
 
+    /**
+     * The filter on SPY's realised volatility, from SPY's closes before each day: SPY swings between 100 and 110 every
+     * day up to day 21, then stays at 100. A breaches its band on day 22 (A 130): the 20 returns before it are ±ln 1.1,
+     * far above 30 % a year — deferred. On day 42 one return of ln 1.1 is still among the last 20 (sample deviation
+     * 0.0213, 33.8 % a year): deferred. On day 43 all 20 are flat: 0 % — rebalanced. 21 days deferred.
+     */
+    @Test
+    void on_spys_realised_volatility_a_breach_waits_until_twenty_calm_days() {
+        Map<LocalDate, Map<String, BigDecimal>> closes = new TreeMap<>();
+        LocalDate day = LocalDate.parse("2026-01-05");
+        List<LocalDate> days = new java.util.ArrayList<>();
+        for (int i = 0; i < 46; i++, day = day.plusDays(day.getDayOfWeek().getValue() == 5 ? 3 : 1)) {
+            days.add(day);
+            closes.put(day, Map.of("A", new BigDecimal(i < 22 ? "100" : "130"), "B", new BigDecimal("100"), "SPY",
+                    new BigDecimal(i <= 21 && i % 2 == 1 ? "110" : "100")));
+        }
+        Strategies filtered = new Strategies(null, null, new VolatilityFilter(VolatilityFilter.Source.SPY_REALIZED_VOL,
+                new BigDecimal("30"), null));
+
+        Backtest.Result result = Backtest.run(new Backtest.Config(BacktestTest.HALF_HALF,
+                List.of(BacktestTest.ABSOLUTE_5), filtered, 0, new BigDecimal("10000"), BigDecimal.ZERO,
+                BigDecimal.ZERO, 0), new Prices(closes));
+
+        assertThat(result.days().stream().filter(d -> d.runs().contains(RunType.FULL_REBALANCE))
+                .map(Backtest.Day::date)).containsExactly(days.get(0), days.get(43));
+        assertThat(result.daysDeferred()).isEqualTo(21);
+        assertThat(result.days().get(43).quantities()).doesNotContainKey("SPY"); // SPY is read, never bought
+    }
+
     /** A whole-share asset is bought in whole shares (Alpaca takes no fraction of it); the other in fractions. */
     @Test
     void a_whole_share_asset_is_held_in_whole_shares() throws Exception {
