@@ -4,8 +4,9 @@
 #                              ALPACA_API_KEY_ID and ALPACA_API_SECRET_KEY are set) and the four services, on 127.0.0.1.
 #                              Ctrl-C or SIGTERM stops everything.
 #   deploy/local/run.sh demo   On the running stack: a portfolio, a subscription, a $1,000 deposit, and what follows.
-#   deploy/local/run.sh backtest --portfolio p.json --prices closes.csv [...]
-#                              What policies would have done on past prices (README, "Backtests"); needs no stack.
+#   deploy/local/run.sh backtest (--portfolio p.json | --portfolio-id ID) (--prices closes.csv | --alpaca) [...]
+#                              What policies would have done on past prices (README, "Backtests"); needs no stack
+#                              (--portfolio-id reads the portfolio from the running portfolio-service).
 # Builds what it needs first (only a JDK 17+ is required; the Maven wrapper fetches the rest).
 # Environment: PORTFOLIO_SERVICE_PORT (8080), DRIFT_MONITOR_PORT (8081), ORDER_EXECUTOR_PORT (8082), NOTIFIER_PORT
 # (8083), ALPACA_SIM_PORT (8090); REBALANCER_API_KEY / REBALANCER_API_SECRET (local-key / local-secret);
@@ -40,5 +41,5 @@ case "${1:-}" in
   "")   exec "$JAVA" -Xmx768m -cp "$CLASSPATH" dev.rebalancer.local.LocalStackMain ;;
   demo) exec "$JAVA" -Xmx256m -cp "$CLASSPATH" dev.rebalancer.local.Demo ;;
   backtest) shift; exec "$JAVA" -Xmx1g -cp "$CLASSPATH" dev.rebalancer.backtest.BacktestMain "$@" ;;
-  *)    echo "usage: $0 [demo | backtest --portfolio <file.json> --prices <closes.csv> ...]" >&2; exit 2 ;;
+  *)    echo "usage: $0 [demo | backtest (--portfolio <file.json> | --portfolio-id <id>) (--prices <closes.csv> | --alpaca) ...]" >&2; exit 2 ;;
 esac

@@ -2,7 +2,8 @@
 # Runs the benchmarks (all, or those named):
 #   bash testing/bench/run.sh [drift-throughput] [deposit-to-request] [rebalance-20] [deposit-to-first-buy] \
 #       [deposit-burst] [backtest] [-Dbench.<property>=<value> ...]
-# Arguments that begin with -D are system properties of the benchmark JVM (e.g. -Dbench.burst.sizes=1000).
+# Arguments that begin with -D are system properties of the benchmark JVM (e.g. -Dbench.burst.sizes=1000;
+# -Dbench.require-targets=true makes a benchmark short of its target fail the run, as CI does with the backtest's).
 # Builds what it needs, starts a real Kafka broker, PostgreSQL and the Alpaca simulator inside the benchmark JVM (and
 # the order executor as a process of its own), and stops them on exit.
 # Each benchmark writes target/bench/<name>.json and prints one "BENCH ..." line at the end.

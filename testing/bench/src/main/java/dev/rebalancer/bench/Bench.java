@@ -56,7 +56,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * <li>{@code rebalance-20} and {@code rebalance-20-requests}: see {@link RebalanceBench}.</li>
  * <li>{@code deposit-to-first-buy}: see {@link DepositBench}.</li>
  * <li>{@code deposit-burst}: see {@link DepositBurstBench}.</li>
+ * <li>{@code backtest}: see {@link BacktestBench}.</li>
  * </ul>
+ * With {@code -Dbench.require-targets=true} a benchmark short of its target fails the run (CI runs the backtest's so).
  */
 public final class Bench {
 
@@ -125,6 +127,12 @@ public final class Bench {
             result.write(out);
         }
         results.forEach(r -> System.out.println(r.line()));
+        if (Boolean.getBoolean("bench.require-targets")) {
+            List<String> missed = results.stream().filter(r -> !r.meetsTarget()).map(BenchResult::line).toList();
+            if (!missed.isEmpty()) {
+                throw new AssertionError("benchmarks short of their target: " + missed);
+            }
+        }
     }
 
     private static List<BenchResult> drift(String servers, Set<String> wanted) throws Exception {

@@ -384,6 +384,47 @@ class EndToEndIT {
         }
     }
 
+    /**
+     * The backtest command, given a portfolio's id, reads it and its strategies from the running portfolio-service (its
+     * API, its credentials) and backtests what the service would trade: here tax-loss harvesting of the pair VOO/VTI,
+     * which harvests VOO's 10 % fall ($500.00: 50 shares bought at $100, no spread, no reserve) under the portfolio's
+     * own policy and not under a band policy without it.
+     */
+    @Test
+    void the_backtest_takes_a_portfolio_and_its_strategies_from_the_running_service(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String portfolio = json(api.post("/v1/rebalancing/portfolios", """
+                {"name":"e2e backtest","weights":[{"type":"asset","symbol":"VOO","percent":"50"},
+                 {"type":"asset","symbol":"BND","percent":"50"}],"cooldown_days":1,
+                 "rebalance_conditions":[{"type":"drift_band","sub_type":"absolute","percent":"5"}],
+                 "strategies":{"tax_loss_harvesting":{"pairs":[["VOO","VTI"]],"loss_percent":"5"}}}"""));
+        String id = Http.JSON.readTree(portfolio).get("id").asText();
+        StringBuilder csv = new StringBuilder("date,symbol,close\n");
+        LocalDate day = LocalDate.parse("2026-01-05");
+        for (int i = 0; i < 60; i++, day = day.plusDays(day.getDayOfWeek() == DayOfWeek.FRIDAY ? 3 : 1)) {
+            csv.append(day).append(",VOO,").append(i < 40 ? "100" : "90").append('\n')
+                    .append(day).append(",VTI,100\n").append(day).append(",BND,100\n");
+        }
+        Path prices = dir.resolve("closes.csv");
+        java.nio.file.Files.writeString(prices, csv);
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+
+        int status = dev.rebalancer.backtest.BacktestMain.run(new String[] {"--portfolio-id", id, "--api",
+                stack.service("portfolio-service").baseUrl().toString(), "--api-key", stack.settings().apiKey(),
+                "--api-secret", stack.settings().apiSecret(), "--prices", prices.toString(), "--spread-bps", "0",
+                "--reserve-bps", "0", "--policies", "portfolio,band-5", "--out", dir.resolve("bt.json").toString()},
+                new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(status).isZero();
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("Backtest of e2e backtest, "
+                + "2026-01-05 to ");
+        JsonNode policies = Http.JSON.readTree(dir.resolve("bt.json").toFile()).get("policies");
+        assertThat(new BigDecimal(policies.get(0).get("performance").get("harvested_losses").asText()))
+                .isEqualByComparingTo("500.00");
+        assertThat(new BigDecimal(policies.get(1).get("performance").get("harvested_losses").asText()))
+                .isEqualByComparingTo("0");
+    }
+
     @Test
     void a_rejected_order_completes_the_run_adjusted_and_reaches_telegram() {
         sim.faults(1, null, null, null); // the next order submission is refused with a 403
