@@ -217,6 +217,9 @@ public final class BacktestMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted reading " + url, e);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + url + " (is portfolio-service running there? --api names it): "
+                    + e, e);
         }
     }
 

@@ -93,6 +93,13 @@ class BacktestMainTest {
                 "--policies", "sometimes"}, out)).hasMessageContaining("not a policy: sometimes");
         assertThatThrownBy(() -> BacktestMain.run(new String[] {"--portfolio", portfolio, "--prices", prices,
                 "--from", "2030-01-01"}, out)).hasMessageContaining("no prices from 2030-01-01");
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            String nobody = "http://127.0.0.1:" + closed.getLocalPort();
+            closed.close();
+            assertThatThrownBy(() -> BacktestMain.run(new String[] {"--portfolio-id", "p-1", "--api", nobody,
+                    "--prices", prices}, out)).hasMessageStartingWith("cannot read " + nobody
+                            + "/v1/rebalancing/portfolios/p-1 (is portfolio-service running there?");
+        }
         files("date,symbol,close\n2024-01-02,A,100\n");
         assertThatThrownBy(() -> BacktestMain.run(new String[] {"--portfolio", portfolio, "--prices", prices}, out))
                 .hasMessageStartingWith("no close of B on 2024-01-02: every symbol of the portfolio");
