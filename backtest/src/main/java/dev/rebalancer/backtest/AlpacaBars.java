@@ -42,6 +42,11 @@ public final class AlpacaBars {
         if (!missing.isEmpty()) {
             Map<String, List<Bar>> read = client.dailyBars(missing, from, to, adjustment);
             for (String symbol : missing) {
+                if (read.getOrDefault(symbol, List.of()).isEmpty()) {
+                    // Not cached: a symbol listed later, or a typo fixed, is read again next time.
+                    throw new IllegalArgumentException("Alpaca has no daily bars of " + symbol + " from " + from
+                            + " to " + to);
+                }
                 StringBuilder csv = new StringBuilder("date,symbol,close\n");
                 for (Bar bar : read.getOrDefault(symbol, List.of())) {
                     csv.append(bar.day()).append(',').append(symbol).append(',')

@@ -93,7 +93,11 @@ public final class BacktestMain {
         }
         Set<String> wholeShares = new TreeSet<>();
         if (options.containsKey("whole-shares")) {
-            wholeShares.addAll(List.of(options.get("whole-shares").split(",")));
+            for (String symbol : options.get("whole-shares").split(",")) {
+                if (!symbol.isBlank()) {
+                    wholeShares.add(symbol.strip());
+                }
+            }
         }
         List<Backtest.Config> configs = new ArrayList<>();
         List<String> names = new ArrayList<>();

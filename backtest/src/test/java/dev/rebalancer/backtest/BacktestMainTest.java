@@ -48,7 +48,8 @@ class BacktestMainTest {
 
         int status = BacktestMain.run(new String[] {"--portfolio", dir.resolve("portfolio.json").toString(), "--prices",
                 dir.resolve("prices.csv").toString(), "--from", "2024-02-01", "--policies", "none,band-5,quarterly,"
-                        + "edge-5,portfolio", "--monthly", "500", "--out", dir.resolve("out.json").toString()},
+                        + "edge-5,portfolio", "--monthly", "500", "--whole-shares", " B ,", "--out",
+                dir.resolve("out.json").toString()},
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertThat(status).isZero();
@@ -59,6 +60,7 @@ class BacktestMainTest {
         JsonNode json = new ObjectMapper().readTree(dir.resolve("out.json").toFile());
         assertThat(json.get("from").asText()).isEqualTo("2024-02-01");
         assertThat(json.get("policies")).hasSize(5);
+        assertThat(json.get("whole_shares").toString()).isEqualTo("[\"B\"]");
         JsonNode none = json.get("policies").get(0);
         assertThat(none.get("policy").asText()).isEqualTo("none");
         assertThat(none.get("performance").get("orders").asInt()).as("buy and hold: two buys, then deposits")
@@ -139,6 +141,15 @@ class BacktestMainTest {
                     "none,band-5", "--out", dir.resolve("alpaca.json").toString()};
             first = printed(args);
             printed(withDividendsExcluded(args));
+            // A symbol Alpaca has no bars of is refused and none of its bars are cached, so a later run asks again.
+            sim.admin().asset("ZZZ", "10", true, true);
+            Files.writeString(dir.resolve("nobars.json"), """
+                    {"name":"No bars","weights":[{"type":"asset","symbol":"A","percent":"50"},
+                     {"type":"asset","symbol":"ZZZ","percent":"50"}]}""");
+            String[] noBars = args.clone();
+            noBars[1] = dir.resolve("nobars.json").toString();
+            assertThatThrownBy(() -> printed(noBars)).hasMessage("Alpaca has no daily bars of ZZZ from 2024-01-02 "
+                    + "to 2025-02-28");
         }
         String again = printed(args);
 
@@ -148,7 +159,8 @@ class BacktestMainTest {
         assertThat(again).as("the same, with the simulator gone").isEqualTo(first);
         assertThat(Files.list(dir.resolve("bars")).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                 "A_2024-01-02_2025-02-28_all.csv", "B_2024-01-02_2025-02-28_all.csv",
-                "A_2024-01-02_2025-02-28_split.csv", "B_2024-01-02_2025-02-28_split.csv", "A.asset", "B.asset");
+                "A_2024-01-02_2025-02-28_split.csv", "B_2024-01-02_2025-02-28_split.csv", "A.asset", "B.asset",
+                "ZZZ.asset");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("alpaca.json").toFile());
         assertThat(json.get("whole_shares").toString()).isEqualTo("[\"A\"]");
 
