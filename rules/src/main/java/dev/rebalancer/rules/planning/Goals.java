@@ -30,8 +30,9 @@ import java.util.Map;
  * reserve: the weights above their targets are sold further toward them.</li>
  * <li>A trade of a weight that is inside its band without it, smaller than the minimum trade or whose estimated cost is
  * more than {@code max_cost_percent} of its value, is skipped with {@link TradeCosts#COST_EXCEEDS_BENEFIT} — unless
- * skipping it would put cash past its band. A weight past its band is always traded, whatever it costs. Without a drift
- * band there is no band to keep: every weight goes to its target and any trade may be skipped for its cost.</li>
+ * skipping it would put cash past its band, or (a sell) leave less cash than the reserve. A weight past its band is
+ * always traded, whatever it costs. Without a drift band there is no band to keep: every weight goes to its target
+ * and any trade may be skipped for its cost.</li>
  * </ol>
  * Each goal lies between a weight's value and its target, so no trade is larger, nor in another direction, than a full
  * rebalance's.
@@ -117,7 +118,7 @@ final class Goals {
         }
         Goals worth = new Goals(costs, bands.skippable(targets), classes(assets), costs.minTrade(targets.equity),
                 cashBand, targets.cashTarget);
-        worth.skipWhatDoesNotPay(targets, goals, skipped);
+        worth.skipWhatDoesNotPay(targets, goals, reserve, skipped);
         targets.aim(goals);
         return worth;
     }
@@ -186,10 +187,14 @@ final class Goals {
 
     /**
      * Leaves where they are the weights whose trade does not pay, smallest trade first, as long as cash stays inside
-     * its band without them.
+     * its band without them. Then, if the skipped sells left less cash than the reserve the goals kept, they are made
+     * again, in the same order, until the reserve is there: skipped, the reserve would be kept by cutting the buys of
+     * weights past their band.
      */
-    private void skipWhatDoesNotPay(Planner.Targets targets, Map<String, BigDecimal> goals,
+    private void skipWhatDoesNotPay(Planner.Targets targets, Map<String, BigDecimal> goals, BigDecimal reserve,
             List<SkippedOrder> skipped) {
+        boolean reserveKept = cashLeft(targets, goals).compareTo(reserve) >= 0;
+        Map<SkippedOrder, Map.Entry<String, BigDecimal>> skippedSells = new LinkedHashMap<>();
         List<String> smallestFirst = new ArrayList<>(goals.keySet());
         smallestFirst.sort(Comparator.comparing((String s) -> goals.get(s).subtract(targets.value(s)).abs())
                 .thenComparing(s -> s));
@@ -204,9 +209,20 @@ final class Goals {
             if (cashBand != null && cashWithout.subtract(cashTarget).abs().compareTo(cashBand) > 0) {
                 continue;
             }
+            SkippedOrder skip = new SkippedOrder(symbol, trade.signum() > 0 ? OrderSide.BUY : OrderSide.SELL, value,
+                    "USD", TradeCosts.COST_EXCEEDS_BENEFIT, notWorth(symbol, value));
+            if (trade.signum() < 0) {
+                skippedSells.put(skip, Map.entry(symbol, goals.get(symbol)));
+            }
             goals.put(symbol, targets.value(symbol));
-            skipped.add(new SkippedOrder(symbol, trade.signum() > 0 ? OrderSide.BUY : OrderSide.SELL, value, "USD",
-                    TradeCosts.COST_EXCEEDS_BENEFIT, notWorth(symbol, value)));
+            skipped.add(skip);
+        }
+        for (Map.Entry<SkippedOrder, Map.Entry<String, BigDecimal>> sell : skippedSells.entrySet()) {
+            if (!reserveKept || cashLeft(targets, goals).compareTo(reserve) >= 0) {
+                break;
+            }
+            goals.put(sell.getValue().getKey(), sell.getValue().getValue());
+            skipped.remove(sell.getKey());
         }
     }
 

@@ -113,9 +113,11 @@ public final class Planner {
         List<Draft> buys = shortfalls(targets, Comparator.comparing((Draft d) -> d.wanted).reversed());
         BigDecimal reserve = reserve(targets.equity);
         // Cash ends between its floor (never below the reserve) and its target plus the reserve plus the largest
-        // deviation: the reserve is no drift (the drift monitor judges cash net of it), so it never stops a rebalance.
-        BigDecimal low = targets.cashTarget.subtract(targets.maxDeviation).max(reserve);
-        BigDecimal high = targets.cashTarget.add(targets.maxDeviation).add(reserve);
+        // deviation, cash's judged net of the reserve: the reserve is no drift (the drift monitor judges cash net of
+        // it), so it never stops a rebalance, and no rebalance leaves more drift than it found.
+        BigDecimal deviation = targets.deviation(reserve);
+        BigDecimal low = targets.cashTarget.subtract(deviation).max(reserve);
+        BigDecimal high = targets.cashTarget.add(deviation).add(reserve);
         List<PlannedOrder> sold = List.of();
         List<PlannedOrder> bought = List.of();
         BigDecimal sellLimit = null;
@@ -131,7 +133,8 @@ public final class Planner {
             if (cashAfter.compareTo(high) > 0) {
                 BigDecimal trimmed = sum(sold).subtract(cashAfter.subtract(high));
                 sellLimit = sellLimit == null ? trimmed : sellLimit.min(trimmed);
-            } else if (cashAfter.compareTo(low) < 0) {
+            } else if (cashAfter.compareTo(low) < 0 && !bought.isEmpty()) {
+                // The floor holds buys back; cash below it with nothing bought was below it before the sells.
                 buyLimit = buyLimit.subtract(low.subtract(cashAfter));
             } else {
                 return guarded(new Plan(sold, bought, skipped, reserve), policy);
@@ -477,6 +480,16 @@ public final class Planner {
             cashTarget = cash;
             this.cash = book.cash();
             maxDeviation = deviation();
+        }
+
+        /** The largest deviation, cash's net of {@code reserve} (above its target by no more, cash is on target). */
+        BigDecimal deviation(BigDecimal reserve) {
+            BigDecimal over = cash.subtract(cashTarget);
+            BigDecimal deviation = over.signum() > 0 ? over.subtract(reserve).max(BigDecimal.ZERO) : over.negate();
+            for (String symbol : union()) {
+                deviation = deviation.max(value(symbol).subtract(target(symbol)).abs());
+            }
+            return deviation;
         }
 
         private BigDecimal deviation() {
