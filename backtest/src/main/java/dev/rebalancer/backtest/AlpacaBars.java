@@ -32,8 +32,7 @@ public final class AlpacaBars {
         Map<String, Path> files = new TreeMap<>();
         List<String> missing = new ArrayList<>();
         for (String symbol : symbols) {
-            Path file = cache.resolve(symbol.replaceAll("[^A-Za-z0-9.\\-]", "_") + "_" + from + "_" + to + "_"
-                    + adjustment.wire() + ".csv");
+            Path file = cached(cache, symbol, "_" + from + "_" + to + "_" + adjustment.wire() + ".csv");
             files.put(symbol, file);
             if (!Files.exists(file)) {
                 missing.add(symbol);
@@ -52,9 +51,7 @@ public final class AlpacaBars {
                     csv.append(bar.day()).append(',').append(symbol).append(',')
                             .append(bar.close().toPlainString()).append('\n');
                 }
-                Path partial = Files.createTempFile(cache, symbol, ".part");
-                Files.writeString(partial, csv);
-                Files.move(partial, files.get(symbol), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                write(files.get(symbol), csv.toString());
             }
         }
         Map<LocalDate, Map<String, BigDecimal>> days = new TreeMap<>();
@@ -87,18 +84,28 @@ public final class AlpacaBars {
         Files.createDirectories(cache);
         java.util.Set<String> whole = new java.util.TreeSet<>();
         for (String symbol : symbols) {
-            Path file = cache.resolve(symbol.replaceAll("[^A-Za-z0-9.\\-]", "_") + ".asset");
+            Path file = cached(cache, symbol, ".asset");
             if (!Files.exists(file)) {
                 dev.rebalancer.alpaca.model.Asset asset = client.asset(symbol).orElseThrow(() ->
                         new IllegalArgumentException("Alpaca knows no asset " + symbol + ": nothing could trade it"));
-                Path partial = Files.createTempFile(cache, symbol, ".part");
-                Files.writeString(partial, "fractionable=" + asset.fractionable() + "\n");
-                Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                write(file, "fractionable=" + asset.fractionable() + "\n");
             }
             if (Files.readString(file).strip().equals("fractionable=false")) {
                 whole.add(symbol);
             }
         }
         return whole;
+    }
+
+    /** A symbol's cache file: its name made safe for a file name, then {@code suffix}. */
+    private static Path cached(Path cache, String symbol, String suffix) {
+        return cache.resolve(symbol.replaceAll("[^A-Za-z0-9.\\-]", "_") + suffix);
+    }
+
+    /** Writes {@code file} whole or not at all: a run stopped halfway leaves no half file to be read as the cache. */
+    private static void write(Path file, String text) throws IOException {
+        Path partial = Files.createTempFile(file.getParent(), "bars", ".part");
+        Files.writeString(partial, text);
+        Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -206,11 +206,7 @@ public final class Backtest {
         config.weights().stream().map(Weight::symbol).filter(java.util.Objects::nonNull).forEach(symbols::add);
         TaxLossHarvesting harvesting = config.strategies().taxLossHarvesting();
         if (harvesting != null) {
-            for (String symbol : List.copyOf(symbols)) {
-                if (harvesting.substitutes().containsKey(symbol)) {
-                    symbols.add(harvesting.substitutes().get(symbol));
-                }
-            }
+            symbols.addAll(harvesting.withSubstitutes(symbols));
         }
         VolatilityFilter filter = config.strategies().volatilityFilter();
         if (filter != null && filter.source() == VolatilityFilter.Source.SPY_REALIZED_VOL) {

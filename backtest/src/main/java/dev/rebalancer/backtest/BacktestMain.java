@@ -99,22 +99,16 @@ public final class BacktestMain {
                 }
             }
         }
-        List<Backtest.Config> configs = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        List<Policies.Policy> policies = new ArrayList<>();
+        for (String name : options.getOrDefault("policies", DEFAULT_POLICIES).split(",")) {
+            policies.add(Policies.named(name.strip(), listOrEmpty(portfolio.rebalanceConditions()),
+                    Strategies.orNone(portfolio.strategies())));
+        }
         Set<String> symbols = new TreeSet<>();
         boolean readsVix = false;
-        for (String name : options.getOrDefault("policies", DEFAULT_POLICIES).split(",")) {
-            Policies.Policy policy = Policies.named(name.strip(), listOrEmpty(portfolio.rebalanceConditions()),
-                    Strategies.orNone(portfolio.strategies()));
-            Backtest.Config config = new Backtest.Config(portfolio.weights(), policy.conditions(),
-                    policy.strategies(), portfolio.cooldownDays() == null ? 0 : portfolio.cooldownDays(),
-                    decimal(options, "start", "10000"), decimal(options, "monthly", "0"),
-                    decimal(options, "spread-bps", "2"), (int) decimal(options, "reserve-bps", "25").longValue(),
-                    wholeShares, Backtest.Config.bandOf(listOrEmpty(portfolio.rebalanceConditions())));
-            configs.add(config);
-            names.add(policy.name());
-            symbols.addAll(Backtest.symbols(config));
-            VolatilityFilter filter = config.strategies().volatilityFilter();
+        for (Policies.Policy policy : policies) {
+            symbols.addAll(Backtest.symbols(config(portfolio, policy, options, wholeShares)));
+            VolatilityFilter filter = policy.strategies().volatilityFilter();
             readsVix |= filter != null && filter.source() == VolatilityFilter.Source.VIX;
         }
         NavigableMap<LocalDate, BigDecimal> vix = new TreeMap<>();
@@ -124,31 +118,22 @@ public final class BacktestMain {
             throw new IllegalArgumentException("a policy filters on the VIX: give its daily closes with --vix "
                     + "VIX_History.csv (Cboe's file, " + CBOE_VIX_HISTORY + ")");
         }
-        Prices prices;
-        if (options.containsKey("prices")) {
-            prices = Prices.fromCsv(Files.newBufferedReader(path(options, "prices"))).between(date(options, "from"),
-                    date(options, "to"));
-        } else {
-            prices = alpaca(options, symbols, dividends.equals("include") ? Bar.Adjustment.ALL : Bar.Adjustment.SPLIT,
-                    wholeShares);
-            for (int i = 0; i < configs.size(); i++) {
-                Backtest.Config c = configs.get(i);
-                configs.set(i, new Backtest.Config(c.weights(), c.conditions(), c.strategies(), c.cooldownDays(),
-                        c.startingCash(), c.monthlyDeposit(), c.spreadBps(), c.reserveBasisPoints(), wholeShares,
-                        c.band()));
-            }
-        }
+        Prices prices = options.containsKey("prices")
+                ? Prices.fromCsv(Files.newBufferedReader(path(options, "prices"))).between(date(options, "from"),
+                        date(options, "to"))
+                : alpaca(options, symbols, dividends.equals("include") ? Bar.Adjustment.ALL : Bar.Adjustment.SPLIT,
+                        wholeShares);
         List<PolicyOutcome> outcomes = new ArrayList<>();
         List<Charts.Series> equity = new ArrayList<>();
         List<Charts.Series> drawdowns = new ArrayList<>();
         Map<String, List<Charts.Series>> allocations = new LinkedHashMap<>();
-        for (int i = 0; i < configs.size(); i++) {
-            Backtest.Result result = Backtest.run(configs.get(i), prices, vix);
+        for (Policies.Policy policy : policies) {
+            Backtest.Result result = Backtest.run(config(portfolio, policy, options, wholeShares), prices, vix);
             List<Backtest.Day> days = result.days();
-            equity.add(new Charts.Series(names.get(i), days.stream().map(d -> d.equity().doubleValue()).toList()));
-            drawdowns.add(new Charts.Series(names.get(i), Charts.drawdown(result)));
-            allocations.put(names.get(i), Charts.allocation(result, prices));
-            outcomes.add(new PolicyOutcome(names.get(i), Performance.of(result), days.get(days.size() - 1).equity(),
+            equity.add(new Charts.Series(policy.name(), days.stream().map(d -> d.equity().doubleValue()).toList()));
+            drawdowns.add(new Charts.Series(policy.name(), Charts.drawdown(result)));
+            allocations.put(policy.name(), Charts.allocation(result, prices));
+            outcomes.add(new PolicyOutcome(policy.name(), Performance.of(result), days.get(days.size() - 1).equity(),
                     result.paidIn(), days.stream().map(d -> new Point(d.date(), d.equity())).toList()));
         }
         LocalDate first = prices.days().firstKey();
@@ -156,7 +141,8 @@ public final class BacktestMain {
         out.println("Backtest of " + (portfolio.name() == null ? "the portfolio" : portfolio.name()) + ", " + first
                 + " to " + last + " (" + prices.days().size() + " trading days)");
         out.print(table(outcomes));
-        out.println("days out: days that ended with a weight outside " + describe(configs.get(0).band())
+        out.println("days out: days that ended with a weight outside "
+                + describe(Backtest.Config.bandOf(listOrEmpty(portfolio.rebalanceConditions())))
                 + "; harvested: losses realised by tax-loss harvesting");
         Path json = Path.of(options.getOrDefault("out", "backtest.json"));
         Map<String, Object> document = new LinkedHashMap<>();
@@ -178,6 +164,16 @@ public final class BacktestMain {
             out.println("Charts not drawn (" + e + "): a font is needed, e.g. Debian's fontconfig and fonts-dejavu-core");
         }
         return 0;
+    }
+
+    /** A policy's configuration: the portfolio with the policy's conditions and strategies, and the options. */
+    private static Backtest.Config config(PortfolioFile portfolio, Policies.Policy policy, Map<String, String> options,
+            Set<String> wholeShares) {
+        return new Backtest.Config(portfolio.weights(), policy.conditions(), policy.strategies(),
+                portfolio.cooldownDays() == null ? 0 : portfolio.cooldownDays(), decimal(options, "start", "10000"),
+                decimal(options, "monthly", "0"), decimal(options, "spread-bps", "2"),
+                (int) decimal(options, "reserve-bps", "25").longValue(), wholeShares,
+                Backtest.Config.bandOf(listOrEmpty(portfolio.rebalanceConditions())));
     }
 
     static final String CBOE_VIX_HISTORY = "https://cdn.cboe.com/api/global/us_indices/daily_prices/VIX_History.csv";

@@ -50,6 +50,18 @@ public record TaxLossHarvesting(List<List<String>> pairs, BigDecimal lossPercent
         return substitutesOf(pairs);
     }
 
+    /** {@code symbols} and the substitute of each that has one. */
+    public java.util.Set<String> withSubstitutes(java.util.Collection<String> symbols) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(symbols);
+        Map<String, String> substitutes = substitutes();
+        for (String symbol : symbols) {
+            if (substitutes.containsKey(symbol)) {
+                all.add(substitutes.get(symbol));
+            }
+        }
+        return all;
+    }
+
     private static Map<String, String> substitutesOf(List<List<String>> pairs) {
         Map<String, String> substitutes = new LinkedHashMap<>();
         for (List<String> pair : pairs) {

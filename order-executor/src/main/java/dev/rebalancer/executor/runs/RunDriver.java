@@ -660,12 +660,7 @@ public class RunDriver {
         TaxLossHarvesting harvesting = request.strategies().taxLossHarvesting();
         if (harvesting != null) {
             // A security's substitute takes what the wash-sale guard keeps from it: it is planned with the rest.
-            for (String symbol : List.copyOf(symbols)) {
-                String substitute = harvesting.substitutes().get(symbol);
-                if (substitute != null) {
-                    symbols.add(substitute);
-                }
-            }
+            symbols = harvesting.withSubstitutes(symbols);
         }
         Map<String, Asset> assets = new LinkedHashMap<>();
         List<SkippedOrder> unpriced = new ArrayList<>();

@@ -493,11 +493,7 @@ public final class Planner {
         }
 
         private BigDecimal deviation() {
-            BigDecimal deviation = cash.subtract(cashTarget).abs();
-            for (String symbol : union()) {
-                deviation = deviation.max(value(symbol).subtract(target(symbol)).abs());
-            }
-            return deviation;
+            return deviation(BigDecimal.ZERO);
         }
 
         /** Trades toward {@code goals} (dollars by symbol) instead of the targets; cash's goal is what they leave. */
